@@ -1,0 +1,219 @@
+/* Copyright (c) Cordon contributors. Licensed under the MIT License. */
+
+/*
+ * enter: runs on the host, between the supervisor's posix_spawn and bwrap.
+ *
+ *   cordon-launch enter --status-fd N [--parent-pid P] [--cgroup DIR]... [--user UID:GID]
+ *                       -- PROGRAM ARGS...
+ *
+ * Joining the cgroups here, before bwrap exists, means every process of the run (bwrap, its
+ * pid 1, the guest and all descendants) is accounted and killable through them from the start.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "launch.h"
+
+extern char **environ;
+
+struct enter_options {
+    int status_fd;
+    bool has_parent;
+    pid_t parent;
+    const char *cgroups[LAUNCH_MAX_CGROUPS];
+    size_t n_cgroups;
+    bool has_user;
+    uid_t uid;
+    gid_t gid;
+    char **program_argv;
+};
+
+/* Parses "UID:GID"; 0 is refused for either, since dropping to root is no drop. */
+static bool parse_user(const char *s, uid_t *uid, gid_t *gid)
+{
+    if (s == NULL)
+        return false;
+    const char *colon = strchr(s, ':');
+    if (colon == NULL || colon - s >= 16)
+        return false;
+    char uid_text[16];
+    memcpy(uid_text, s, (size_t)(colon - s));
+    uid_text[colon - s] = '\0';
+
+    /* (uid_t)-1 means "unchanged" to setresuid; keep below it. */
+    uint64_t u, g;
+    if (!parse_u64(uid_text, UINT32_MAX - 1, &u) || !parse_u64(colon + 1, UINT32_MAX - 1, &g))
+        return false;
+    if (u == 0 || g == 0)
+        return false;
+    *uid = (uid_t)u;
+    *gid = (gid_t)g;
+    return true;
+}
+
+/* Returns NULL, or the step to report with EINVAL. */
+static const char *parse_enter(int argc, char **argv, struct enter_options *o)
+{
+    o->status_fd = -1;
+    int i;
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(a, "--status-fd") == 0) {
+            if (!parse_fd(option_value(argc, argv, &i), &o->status_fd))
+                return "arg-status-fd";
+        } else if (strcmp(a, "--parent-pid") == 0) {
+            uint64_t p;
+            if (!parse_u64(option_value(argc, argv, &i), INT_MAX, &p) || p == 0)
+                return "arg-parent-pid";
+            o->has_parent = true;
+            o->parent = (pid_t)p;
+        } else if (strcmp(a, "--cgroup") == 0) {
+            const char *dir = option_value(argc, argv, &i);
+            if (dir == NULL || dir[0] != '/' || o->n_cgroups == LAUNCH_MAX_CGROUPS)
+                return "arg-cgroup";
+            o->cgroups[o->n_cgroups++] = dir;
+        } else if (strcmp(a, "--user") == 0) {
+            if (o->has_user || !parse_user(option_value(argc, argv, &i), &o->uid, &o->gid))
+                return "arg-user";
+            o->has_user = true;
+        } else {
+            return "arg-unknown";
+        }
+    }
+    if (o->status_fd < 0)
+        return "arg-status-fd";
+    /* PROGRAM must be absolute: the host PATH is not part of the contract. */
+    if (i >= argc || argv[i][0] != '/')
+        return "arg-program";
+    o->program_argv = &argv[i];
+    return NULL;
+}
+
+/* Writes our pid to DIR/cgroup.procs: the interface is the same in cgroup v1 and v2. */
+static int join_cgroup(const char *dir)
+{
+    char path[PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+
+    char pid_text[16];
+    int len = snprintf(pid_text, sizeof pid_text, "%d", (int)getpid());
+    ssize_t w;
+    do
+        w = write(fd, pid_text, (size_t)len);
+    while (w < 0 && errno == EINTR);
+    int write_errno = errno;
+    if (close(fd) < 0 && w == len)
+        return -1;
+    if (w != len) {
+        errno = w < 0 ? write_errno : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+static void die_with_parent(const struct enter_options *o)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        status_fatal(o->status_fd, "pdeathsig", errno);
+    /* PDEATHSIG only fires on a death after it is set: if the supervisor already died, our
+     * parent is now someone else and no signal will ever come. */
+    if (o->has_parent && getppid() != o->parent)
+        status_fatal(o->status_fd, "parent-gone", ESRCH);
+}
+
+static void drop_to_user(const struct enter_options *o)
+{
+    int fd = o->status_fd;
+    if (geteuid() == 0) {
+        /* Order matters: groups and gid while we still may, uid last. */
+        if (setgroups(0, NULL) < 0)
+            status_fatal(fd, "setgroups", errno);
+        if (setresgid(o->gid, o->gid, o->gid) < 0)
+            status_fatal(fd, "setresgid", errno);
+        if (setresuid(o->uid, o->uid, o->uid) < 0)
+            status_fatal(fd, "setresuid", errno);
+    }
+
+    /* Trust nothing we did not check: every id must be the requested one (a non-root caller
+     * that is not already that user fails here). */
+    uid_t ru, eu, su;
+    gid_t rg, eg, sg;
+    if (getresuid(&ru, &eu, &su) < 0)
+        status_fatal(fd, "getresuid", errno);
+    if (getresgid(&rg, &eg, &sg) < 0)
+        status_fatal(fd, "getresgid", errno);
+    if (ru != o->uid || eu != o->uid || su != o->uid || rg != o->gid || eg != o->gid ||
+        sg != o->gid)
+        status_fatal(fd, "user-verify", EPERM);
+
+    /* Leaving uid 0 clears the permitted and effective sets unless securebits say otherwise;
+     * clear all three sets explicitly (inheritable caps could come back through file caps on
+     * exec) and check. */
+    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capset, &hdr, data) < 0)
+        status_fatal(fd, "capset", errno);
+    if (syscall(SYS_capget, &hdr, data) < 0)
+        status_fatal(fd, "capget", errno);
+    for (size_t i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+        if (data[i].effective != 0 || data[i].permitted != 0 || data[i].inheritable != 0)
+            status_fatal(fd, "user-verify", EPERM);
+    }
+}
+
+int enter_main(int argc, char **argv)
+{
+    struct enter_options o;
+    memset(&o, 0, sizeof o);
+    const char *bad = parse_enter(argc, argv, &o);
+    status_fd_require(o.status_fd);
+    if (bad != NULL)
+        status_fatal(o.status_fd, bad, EINVAL);
+    stdio_require(o.status_fd);
+
+    /* bwrap passes its non-CLOEXEC fds into the sandbox, which is how init gets the status
+     * pipe; make sure the supervisor's fd survives our exec. */
+    int flags = fcntl(o.status_fd, F_GETFD);
+    if (flags < 0)
+        status_fatal(o.status_fd, "status-fd", errno);
+    if ((flags & FD_CLOEXEC) != 0 && fcntl(o.status_fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+        status_fatal(o.status_fd, "status-fd", errno);
+
+    die_with_parent(&o);
+
+    for (size_t i = 0; i < o.n_cgroups; i++) {
+        if (join_cgroup(o.cgroups[i]) < 0)
+            status_fatal(o.status_fd, "cgroup-join", errno);
+    }
+
+    if (o.has_user) {
+        drop_to_user(&o);
+        /* The kernel clears PDEATHSIG on credential changes; set it again (and re-check the
+         * parent, which may have died in between). */
+        die_with_parent(&o);
+    }
+
+    execve(o.program_argv[0], o.program_argv, environ);
+    status_fatal(o.status_fd, "exec-bwrap", errno);
+}

@@ -1,0 +1,99 @@
+/* Copyright (c) Cordon contributors. Licensed under the MIT License. */
+
+/*
+ * cordon-launch: shared declarations.
+ *
+ * The supervisor starts "cordon-launch enter ... -- bwrap ... -- /.cordon/launch init ... -- guest".
+ * Both stages report to the supervisor through one pipe, the status fd, one line per write(2):
+ *   W <text>          warning (the sandbox is weaker than requested, but the policy allows it)
+ *   F <step> <errno>  fatal launcher failure; the launcher exits 125 and nothing else follows
+ *   E <errno>         execve of the guest failed; an S line follows
+ *   X                 the guest was exec'd
+ *   S exit <n> | S signal <n>[ core]   the guest ended
+ *
+ * A run reports: any W lines, then one of F (end), E then S, or X then S.
+ * F steps: arg-<option> (errno EINVAL), stdio, status-fd, pdeathsig, parent-gone (ESRCH),
+ *   cgroup-join, setgroups, setresgid, setresuid, getresuid, getresgid, capset, capget,
+ *   user-verify (EPERM), exec-bwrap; not-pid1 (EINVAL), dumpable, no-new-privs, signals,
+ *   notify-fd, bpf-read, bpf-close, report-pipe, fork, close-fds, close-report, report-read,
+ *   wait, close-status, landlock-abi, landlock-unavailable, landlock-create, landlock-path,
+ *   landlock-add-rule, landlock-path-close, landlock-restrict, landlock-close, fd-move, fd-map,
+ *   close-range, rlimit-<NAME>, seccomp-install, notify-send, listener-close, notify-close.
+ * W texts: landlock-unavailable, landlock-net-unavailable abi=<n>,
+ *   landlock-scope-unavailable abi=<n>.
+ */
+#ifndef CORDON_LAUNCH_H
+#define CORDON_LAUNCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* C19: 125 = Cordon itself failed. */
+#define LAUNCH_EXIT_FAILED 125
+/* Shell convention, also C19: 127 = not found, 126 = found but cannot execute. */
+#define LAUNCH_EXIT_NOT_FOUND 127
+#define LAUNCH_EXIT_CANNOT_EXEC 126
+
+/* Upper bounds on repeated options; the supervisor never needs more. */
+#define LAUNCH_MAX_PATHS 256
+#define LAUNCH_MAX_CGROUPS 32
+
+/* status.c: status-fd lines. */
+
+/* Formats one line and writes it with a single write(2). 0, or -1 with errno set. */
+int status_write(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reports "F <step> <err>" (best effort: the exit code says it too) and exits 125. */
+_Noreturn void status_fatal(int fd, const char *step, int err);
+
+/* Exits 125 silently unless fd is an open descriptor >= 3: without one, nothing can be reported. */
+void status_fd_require(int fd);
+
+/* Reports F stdio EBADF unless 0, 1 and 2 are open. Otherwise the kernel would hand out those
+ * numbers to the launcher's own pipes and sockets, and the guest or bwrap would inherit them as
+ * stdio. */
+void stdio_require(int status_fd);
+
+/* args.c: strict parsing (decimal only, no sign, no whitespace, overflow checked). */
+bool parse_u64(const char *s, uint64_t max, uint64_t *out);
+bool parse_fd(const char *s, int *out);
+/* Returns argv[*i + 1] and advances *i, or NULL when the option has no value. */
+const char *option_value(int argc, char **argv, int *i);
+
+/* report.c: the init child's reports to pid 1, which forwards them to the status fd. The child
+ * never writes the status fd itself, so pid 1 is its only writer inside the sandbox and the lines
+ * stay in order (every W before X). */
+struct report_record {
+    char kind;      /* 'W', 'F' or 'E' */
+    char text[59];  /* NUL-terminated: warning text or failing step */
+    int32_t err;    /* errno for 'F' and 'E' */
+};
+_Static_assert(sizeof(struct report_record) == 64, "record must stay small: one atomic pipe write");
+
+/* Sends a warning; a failure to send is fatal (the supervisor must learn of every weakening). */
+void report_warn(int report_fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Sends "F step err" and exits 125. Only write(2) and exit_group(2): usable after seccomp. */
+_Noreturn void report_fatal(int report_fd, const char *step, int err);
+/* Sends "E err". Only write(2). 0, or -1 with errno set. */
+int report_exec_error(int report_fd, int err);
+
+/* landlock.c */
+struct landlock_policy {
+    const char *ro[LAUNCH_MAX_PATHS];
+    size_t n_ro;
+    const char *rw[LAUNCH_MAX_PATHS];
+    size_t n_rw;
+    bool deny_net;
+    bool require;
+};
+
+/* Restricts the calling process (which must have no_new_privs) as the policy says. Reports
+ * warnings and fatal failures through report_fd; returns only on success. */
+void landlock_apply(const struct landlock_policy *policy, int report_fd);
+
+/* Modes. argv starts after the mode word. */
+int enter_main(int argc, char **argv);
+int init_main(int argc, char **argv);
+
+#endif
