@@ -7,5 +7,5 @@ namespace Cordon.Errors;
 public sealed record PolicyError(string Key, string Message, string? Source = null)
 {
     /// <inheritdoc />
-    public override string ToString() => Source is null ? $"{Key}: {Message}" : $"{Source}: {Key}: {Message}";
+    public override string ToString() => Source is null || Source == Key ? $"{Key}: {Message}" : $"{Source}: {Key}: {Message}";
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the system packages Cordon needs on Debian/Ubuntu: bubblewrap (namespaces and mounts), libseccomp2
+# (the filter compiler, loaded at run time), gcc + libc6-dev (the static in-sandbox launcher), python3 (demo and
+# hostile test programs). The .NET 10 SDK must already be installed (it is not in Debian's archive).
+set -euo pipefail
+need=()
+command -v bwrap >/dev/null || need+=(bubblewrap)
+[ -e /usr/lib/x86_64-linux-gnu/libseccomp.so.2 ] || [ -e /usr/lib/aarch64-linux-gnu/libseccomp.so.2 ] || need+=(libseccomp2)
+command -v gcc >/dev/null || need+=(gcc)
+[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || [ -e /usr/lib/aarch64-linux-gnu/libc.a ] || need+=(libc6-dev)
+[ -e /usr/include/seccomp.h ] || need+=(libseccomp-dev)
+command -v python3 >/dev/null || need+=(python3)
+command -v setpriv >/dev/null || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "cordon: installing ${need[*]}" >&2
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if ! command -v dotnet >/dev/null; then
+  echo "cordon: the .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)" >&2
+  exit 1
+fi

@@ -1,0 +1,16 @@
+using System.Runtime.InteropServices;
+
+namespace Cordon.Backends.Process;
+
+internal static partial class Interop
+{
+    internal static partial class Libc
+    {
+        internal const int FDupFdCloexec = 1030;
+        internal const int FGetFl = 3;
+        internal const int FSetFl = 4;
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "fcntl", SetLastError = true)]
+        internal static partial int FcntlInt(int fd, int command, int argument);
+    }
+}

@@ -1,0 +1,14 @@
+using System.Runtime.InteropServices;
+
+namespace Cordon.Backends.Process;
+
+internal static partial class Interop
+{
+    internal static partial class Libc
+    {
+        internal const int SigKill = 9;
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "kill", SetLastError = true)]
+        internal static partial int KillProcess(int pid, int signal);
+    }
+}

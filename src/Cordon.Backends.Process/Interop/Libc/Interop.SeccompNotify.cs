@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+
+namespace Cordon.Backends.Process;
+
+internal static partial class Interop
+{
+    internal static partial class Libc
+    {
+        /// <summary>SECCOMP_IOCTL_NOTIF_RECV = _IOWR('!', 0, struct seccomp_notif).</summary>
+        internal const nuint SeccompIoctlNotifRecv = 0xC0502100;
+
+        /// <summary>SECCOMP_IOCTL_NOTIF_SEND = _IOWR('!', 1, struct seccomp_notif_resp).</summary>
+        internal const nuint SeccompIoctlNotifSend = 0xC0182101;
+
+        /// <summary><c>struct seccomp_data</c> (64 bytes).</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal unsafe struct SeccompData
+        {
+            internal int Number;
+            internal uint Architecture;
+            internal ulong InstructionPointer;
+            internal fixed ulong Arguments[6];
+        }
+
+        /// <summary><c>struct seccomp_notif</c> (80 bytes). The kernel wants it zeroed before each receive.</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct SeccompNotification
+        {
+            internal ulong Id;
+            internal uint Pid;
+            internal uint Flags;
+            internal SeccompData Data;
+        }
+
+        /// <summary><c>struct seccomp_notif_resp</c> (24 bytes).</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct SeccompNotificationResponse
+        {
+            internal ulong Id;
+            internal long Value;
+
+            /// <summary>Negative errno the call fails with; 0 with <see cref="Flags"/> = 0 would make it "succeed" with <see cref="Value"/>.</summary>
+            internal int Error;
+            internal uint Flags;
+        }
+
+        /// <summary>Receives one pending notification. 0, or -1 + errno (ENOENT: the caller died before it was received).</summary>
+        internal static unsafe int SeccompNotifyReceive(SafeHandle listener, SeccompNotification* notification)
+            => Ioctl(listener, SeccompIoctlNotifRecv, notification);
+
+        /// <summary>Answers a received notification. 0, or -1 + errno (ENOENT: the caller died or was interrupted meanwhile).</summary>
+        internal static unsafe int SeccompNotifySend(SafeHandle listener, SeccompNotificationResponse* response)
+            => Ioctl(listener, SeccompIoctlNotifSend, response);
+
+        /// <summary><c>poll(2)</c> on one descriptor. The <c>revents</c> (0 on timeout), or -1 + errno.</summary>
+        internal static unsafe int PollSingle(SafeHandle handle, short events, int timeoutMilliseconds)
+        {
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                PollFd pollFd = new() { Fd = (int)handle.DangerousGetHandle(), Events = events };
+                int ready = Poll(&pollFd, 1, timeoutMilliseconds);
+                return ready < 0 ? -1 : pollFd.REvents;
+            }
+            finally
+            {
+                if (added) handle.DangerousRelease();
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using System.Runtime.InteropServices;
+
+namespace Cordon.Backends.Process;
+
+internal static partial class Interop
+{
+    internal static partial class Libc
+    {
+        internal const int WNoHang = 1;
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "waitpid", SetLastError = true)]
+        internal static partial int WaitPid(int pid, out int status, int options);
+    }
+}

@@ -1,0 +1,203 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Cordon.Backends.Process.Bubblewrap;
+using Cordon.Backends.Process.Supervision;
+using Cordon.Errors;
+using Cordon.Execution;
+using Cordon.Policy;
+using Microsoft.Win32.SafeHandles;
+
+namespace Cordon.Backends.Process;
+
+/// <summary>
+/// The OS-level process tier: bubblewrap namespaces and mounts, a seccomp allowlist with named violations,
+/// Landlock, a per-run cgroup, rlimits, no_new_privs and no capabilities, around one untrusted command.
+/// </summary>
+/// <example>
+/// <code>
+/// var sandbox = new ProcessSandbox();
+/// SandboxResult result = await sandbox.RunAsync(SandboxPolicy.Default, new SandboxCommand("python3", ["-c", "print(1+1)"]));
+/// </code>
+/// </example>
+public sealed partial class ProcessSandbox : ISandboxBackend
+{
+    /// <summary>Tasks of the launch chain itself inside the run's cgroup (bwrap's monitor and the launcher as pid 1).</summary>
+    internal const int SupervisionTasks = 2;
+
+    /// <summary>Largest host file <see cref="MountKind.CopiedFile"/> copies in.</summary>
+    internal const long MaxCopiedFileBytes = 64L * 1024 * 1024;
+
+    private readonly ProcessBackendOptions _options;
+
+    /// <summary>Creates the tier with <paramref name="options"/> (default: <see cref="ProcessBackendOptions.Default"/>).</summary>
+    public ProcessSandbox(ProcessBackendOptions? options = null) => _options = options ?? ProcessBackendOptions.Default;
+
+    /// <inheritdoc />
+    public string Name => "process";
+
+    /// <inheritdoc />
+    public Task<SandboxResult> RunAsync(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(command);
+        ValidateCommand(command);
+        var completion = new TaskCompletionSource<SandboxResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // A dedicated thread per run: it blocks in poll(2), and it must outlive the spawned chain because the
+        // launcher's parent-death signal fires when the spawning thread exits.
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                completion.SetResult(Run(policy, command, cancellationToken));
+            }
+            catch (Exception e)
+            {
+                completion.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "cordon-supervisor" };
+        thread.Start();
+        return completion.Task;
+    }
+
+    private static void ValidateCommand(SandboxCommand command)
+    {
+        HashSet<int> seen = [];
+        foreach (InheritedFile file in command.InheritedFiles)
+        {
+            if (file.GuestFd is < 3 or > 254)
+                throw PolicyValidationException.Create([new PolicyError("fd", $"guest descriptor {file.GuestFd} is out of range; use 3 to 254")]);
+            if (!seen.Add(file.GuestFd))
+                throw PolicyValidationException.Create([new PolicyError("fd", $"guest descriptor {file.GuestFd} is handed in twice")]);
+            if (file.Handle.IsInvalid || file.Handle.IsClosed)
+                throw PolicyValidationException.Create([new PolicyError("fd", $"the handle for guest descriptor {file.GuestFd} is closed")]);
+        }
+    }
+
+    private SandboxResult Run(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
+    {
+        string bwrap = HostTools.FindBwrap();
+        string launcher = HostTools.FindLauncher();
+        List<string> warnings = [];
+        if (policy.Network == NetworkMode.Host)
+            warnings.Add("HOST NETWORK: the guest shares the host's network namespace and can reach every host loopback service and the internet");
+
+        using var resources = new RunResources();
+        RunCgroupHandle? cgroup = RunCgroupHandle.Create(policy, warnings);
+        if (cgroup is not null) resources.Add(cgroup);
+
+        bool isRoot = Interop.Libc.GetEuid() == 0;
+        var etcFiles = policy.MountSystemDirectories ? GuestEtc.Generated(policy.GuestIsRoot) : [];
+        byte[]? seccompProgram = SeccompSetup.Compile(policy);
+        var spec = new LaunchSpec
+        {
+            Policy = policy,
+            Command = command,
+            LauncherPath = launcher,
+            BwrapPath = bwrap,
+            CgroupJoinDirectories = cgroup?.JoinDirectories ?? [],
+            DropToHostUser = isRoot ? _options.HostUserWhenRoot : null,
+            HostEtcFilesPresent = policy.MountSystemDirectories ? GuestEtc.PresentHostFiles() : [],
+            GeneratedEtcFiles = [.. etcFiles.Select(f => f.Path)],
+            HasSeccompProgram = seccompProgram is not null,
+            SupervisorPid = Environment.ProcessId,
+            CpuRlimitSeconds = policy.Limits.CpuTime is { } cpu ? (long)Math.Ceiling(cpu.TotalSeconds) + (cgroup is null ? 0 : 1) : null,
+            AddressSpaceRlimitBytes = cgroup is null ? policy.Limits.MemoryBytes : null,
+        };
+        if (cgroup is null && policy.Limits.MaxProcesses is not null)
+            warnings.Add("process limit not enforced: without a pids cgroup only RLIMIT_NPROC exists, and it counts every process of the host user");
+
+        // Descriptors of the chain, by the fixed layout in LaunchFds.
+        var stdout = resources.Pipe();
+        var stderr = resources.Pipe();
+        var status = resources.Pipe();
+        var wake = resources.Pipe();
+        SafeFileHandle stdinChild;
+        SafeFileHandle? stdinWrite = null;
+        if (command.StandardInput is not null)
+        {
+            var stdin = resources.Pipe(nonBlockingRead: false);
+            Interop.FileDescriptors.SetNonBlocking(stdin.Write);
+            (stdinChild, stdinWrite) = (stdin.Read, stdin.Write);
+        }
+        else
+        {
+            stdinChild = resources.Add(Interop.FileDescriptors.OpenDevNull());
+        }
+
+        using SeccompChannelPair? notify = seccompProgram is null ? null : SeccompChannelPair.Create();
+        List<(System.Runtime.InteropServices.SafeHandle, int)> fds =
+        [
+            (stdinChild, 0), (stdout.Write, 1), (stderr.Write, 2), (status.Write, LaunchFds.Status),
+        ];
+        if (notify is not null) fds.Add((notify.LauncherEnd, LaunchFds.Notify));
+        if (seccompProgram is not null) fds.Add((resources.PipeWithContents(seccompProgram), LaunchFds.Bpf));
+        int next = LaunchFds.FirstData;
+        foreach (var (_, contents) in etcFiles) fds.Add((resources.PipeWithContents(contents), next++));
+        foreach (MountSpec copied in policy.Mounts.Where(m => m.Kind == MountKind.CopiedFile))
+            fds.Add((resources.OpenCopiedFile(copied.HostPath!), next++));
+        foreach (InheritedFile file in command.InheritedFiles) fds.Add((file.Handle, next++));
+
+        ImmutableArray<string> argv = LaunchCommandLine.Build(spec);
+        var supervisor = new RunSupervisor(policy.Limits, command, cgroup, notify?.Supervisor, policy.Syscalls.OnViolation);
+        Stopwatch clock = Stopwatch.StartNew();
+        int pid = ChainSpawner.Spawn(argv, fds);
+        using SafeFileHandle pidfd = Interop.FileDescriptors.OpenPidfd(pid);
+        resources.CloseChildEnds(stdout.Write, stderr.Write, status.Write, stdinChild);
+        notify?.CloseLauncherEnd();
+
+        using (cancellationToken.Register(() => Interop.FileDescriptors.WriteAvailable(wake.Write, "c"u8)))
+        {
+            supervisor.Supervise(pid, pidfd, stdout.Read, stderr.Read, status.Read, stdinWrite, wake.Read,
+                () => cancellationToken.IsCancellationRequested, clock);
+        }
+
+        return BuildResult(policy, supervisor, cgroup, warnings);
+    }
+
+    private static SandboxResult BuildResult(SandboxPolicy policy, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings)
+    {
+        LauncherStatus status = supervisor.Status;
+        if (status.Failure is { } failure && supervisor.KillReason is null)
+        {
+            throw new SandboxSetupException($"launcher {failure.Step}",
+                $"{System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(failure.Errno)} (errno {failure.Errno})", LauncherHints.For(failure.Step));
+        }
+
+        if (!status.GuestStarted && status.ExecErrno is null && supervisor.KillReason is null)
+        {
+            string bwrapMessage = TrustedText.LastLine(supervisor.StandardError.ToCapturedOutput().Bytes.Span);
+            throw new SandboxSetupException("bwrap", bwrapMessage.Length > 0 ? bwrapMessage : $"bubblewrap exited with status {supervisor.BwrapExitStatus} before the guest started",
+                "check the mount paths in the policy; run cordon doctor");
+        }
+
+        foreach (string w in status.Warnings) warnings.Add(LauncherHints.Warning(w));
+        CgroupReading usage = cgroup?.Read() ?? CgroupReading.None;
+        if (cgroup?.CleanupProblem is { } problem) warnings.Add(problem);
+
+        var facts = new RunFacts
+        {
+            SupervisorKill = supervisor.KillReason,
+            GuestStarted = status.GuestStarted,
+            ExecErrno = status.ExecErrno,
+            ExitCode = status.ExitCode,
+            Signal = status.Signal,
+            OomKilled = usage.OomKilled,
+            ProcessLimitHit = usage.ProcessLimitHit,
+            CpuTime = usage.Usage.TotalCpuTime,
+            CpuLimit = policy.Limits.CpuTime,
+            KillingSyscall = supervisor.KillingSyscall is { } nr ? KnownSyscalls.NameOf(nr) ?? $"nr-{nr}" : null,
+            BwrapExitStatus = supervisor.BwrapExitStatus,
+        };
+        var (outcome, exitCode, signal, detail) = Verdict.Decide(facts);
+        ImmutableArray<SyscallViolation> violations = [.. supervisor.Violations
+            .Select(v => new SyscallViolation(KnownSyscalls.NameOf(v.Key) ?? $"nr-{v.Key}", v.Key, v.Value,
+                supervisor.KillingSyscall == v.Key ? "kill" : "errno"))
+            .OrderByDescending(v => v.Count).ThenBy(v => v.Syscall, StringComparer.Ordinal)];
+
+        return new SandboxResult(outcome, exitCode, signal, supervisor.WallTime, usage.Usage,
+            supervisor.StandardOutput.ToCapturedOutput(), supervisor.StandardError.ToCapturedOutput(),
+            violations, [.. warnings], policy.Limits, detail);
+    }
+}

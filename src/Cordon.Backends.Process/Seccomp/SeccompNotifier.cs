@@ -1,0 +1,149 @@
+using System.Runtime.InteropServices;
+using Cordon.Policy;
+using Microsoft.Win32.SafeHandles;
+
+namespace Cordon.Backends.Process.Seccomp;
+
+/// <summary>What <see cref="SeccompNotifier.WaitForNotification"/> saw on the listener.</summary>
+internal enum ListenerState
+{
+    /// <summary>Nothing happened within the timeout.</summary>
+    Idle,
+
+    /// <summary>A refused call is waiting: call <see cref="SeccompNotifier.TryHandleNext"/>.</summary>
+    Pending,
+
+    /// <summary>No process uses the filter any more (every sandboxed process exited); nothing more will come.</summary>
+    Closed,
+}
+
+/// <summary>
+/// The supervisor's end of a seccomp user-notification listener: receives each refused call, answers it, and records it in
+/// a <see cref="ViolationLedger"/>. One thread drives it (a poll loop); it owns the listener descriptor.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Answers are always failures: -EPERM, or -ENOSYS for a number above <see cref="KnownSyscalls.HighestNumber"/> or unknown
+/// to <see cref="KnownSyscalls"/> (so libraries probing newer calls fall back, as on an older kernel). Never
+/// SECCOMP_USER_NOTIF_FLAG_CONTINUE: that flag lets the call run, and the supervisor cannot safely judge its arguments
+/// (the guest can change its memory between the check and the kernel's read).
+/// </para>
+/// <para>
+/// With <see cref="ViolationAction.Kill"/> the first refused call is left unanswered, so the guest stays blocked in it until
+/// the supervisor, seeing <see cref="KillRequested"/>, kills the sandbox; refused calls racing it from other threads are
+/// answered EPERM. Receiving and answering never allocate, and never block: the listener is non-blocking and every receive
+/// is preceded by a zero-timeout poll.
+/// </para>
+/// </remarks>
+internal sealed class SeccompNotifier : IDisposable
+{
+    private const int Eperm = 1;
+    private const int Enoent = 2;
+    private const int Eintr = 4;
+    private const int Eagain = 11;
+    private const int Enosys = 38;
+
+    private readonly ViolationAction _onViolation;
+
+    /// <summary>Takes ownership of <paramref name="listener"/> (from <see cref="Interop.Libc.ReceiveFd"/>).</summary>
+    /// <exception cref="Cordon.Errors.SandboxSetupException">The descriptor cannot be made non-blocking (it is not open).</exception>
+    internal SeccompNotifier(SafeFileHandle listener, ViolationAction onViolation, ViolationLedger? ledger = null)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        if (listener.IsInvalid || Interop.Libc.SetNonBlockingFlag(listener) != 0)
+        {
+            throw Interop.Errno.Setup("seccomp-listener", "cannot use the seccomp listener received from the launcher");
+        }
+
+        Listener = listener;
+        _onViolation = onViolation;
+        Ledger = ledger ?? new ViolationLedger();
+    }
+
+    /// <summary>The listener, for a poll set shared with other descriptors (wait for POLLIN, then call <see cref="TryHandleNext"/>).</summary>
+    internal SafeFileHandle Listener { get; }
+
+    /// <summary>What was refused so far.</summary>
+    internal ViolationLedger Ledger { get; }
+
+    /// <summary>In kill mode: a refused call happened and the sandbox must be killed now.</summary>
+    internal bool KillRequested => Ledger.KillingSyscall is not null;
+
+    /// <summary>Waits up to <paramref name="timeout"/> for a refused call or for the last filtered process to go away.</summary>
+    /// <exception cref="InvalidOperationException">poll failed (the listener was closed underneath).</exception>
+    internal ListenerState WaitForNotification(TimeSpan timeout)
+    {
+        int milliseconds = timeout == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 0, int.MaxValue);
+        int events = Interop.Libc.PollSingle(Listener, Interop.Libc.PollIn, milliseconds);
+        if (events < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Eintr) return ListenerState.Idle;
+            throw new InvalidOperationException($"poll on the seccomp listener: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        }
+
+        if ((events & Interop.Libc.PollIn) != 0) return ListenerState.Pending;
+        if ((events & (Interop.Libc.PollHup | Interop.Libc.PollErr | Interop.Libc.PollNval)) != 0) return ListenerState.Closed;
+        return ListenerState.Idle;
+    }
+
+    /// <summary>Receives, answers and records one refused call, if one is pending.</summary>
+    /// <param name="syscallNumber">The refused call's number (x86-64), or -1 when nothing was handled.</param>
+    /// <returns>
+    /// True when a call was handled. False when none was pending, or the caller died between poll and receive (ENOENT: normal).
+    /// </returns>
+    /// <exception cref="InvalidOperationException">The kernel refused the receive or the answer for another reason (a bug).</exception>
+    internal unsafe bool TryHandleNext(out int syscallNumber)
+    {
+        syscallNumber = -1;
+        if ((Interop.Libc.PollSingle(Listener, Interop.Libc.PollIn, 0) & Interop.Libc.PollIn) == 0)
+        {
+            return false;
+        }
+
+        Interop.Libc.SeccompNotification notification = default; // the kernel requires it zeroed
+        if (Interop.Libc.SeccompNotifyReceive(Listener, &notification) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is Enoent or Eagain or Eintr) return false;
+            throw new InvalidOperationException($"SECCOMP_IOCTL_NOTIF_RECV: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        }
+
+        syscallNumber = notification.Data.Number;
+        if (_onViolation == ViolationAction.Kill && Ledger.RecordKill(syscallNumber))
+        {
+            return true; // unanswered: the caller stays blocked until the sandbox is killed
+        }
+
+        if (_onViolation != ViolationAction.Kill)
+        {
+            Ledger.RecordRefused(syscallNumber);
+        }
+
+        Interop.Libc.SeccompNotificationResponse response = new()
+        {
+            Id = notification.Id,
+            Value = 0,
+            Error = -ErrnoFor(syscallNumber),
+            Flags = 0,
+        };
+        if (Interop.Libc.SeccompNotifySend(Listener, &response) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            // ENOENT: the caller died or a signal interrupted the call meanwhile; the call is over either way.
+            if (errno is not (Enoent or Eintr))
+            {
+                throw new InvalidOperationException($"SECCOMP_IOCTL_NOTIF_SEND: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>EPERM for a call Cordon knows and refuses; ENOSYS for one it does not know, as an older kernel would say.</summary>
+    internal static int ErrnoFor(int syscallNumber)
+        => syscallNumber < 0 || syscallNumber > KnownSyscalls.HighestNumber || KnownSyscalls.NameOf(syscallNumber) is null ? Enosys : Eperm;
+
+    /// <summary>Closes the listener. Calls still waiting for an answer then fail with ENOSYS.</summary>
+    public void Dispose() => Listener.Dispose();
+}

@@ -1,0 +1,17 @@
+namespace Cordon.Backends.Process.Supervision;
+
+/// <summary>Host-side facts gathered about one run, the only input of <see cref="Verdict"/>.</summary>
+internal sealed record RunFacts
+{
+    public KillReason? SupervisorKill { get; init; }
+    public bool GuestStarted { get; init; }
+    public int? ExecErrno { get; init; }
+    public int? ExitCode { get; init; }
+    public int? Signal { get; init; }
+    public bool OomKilled { get; init; }
+    public bool ProcessLimitHit { get; init; }
+    public TimeSpan CpuTime { get; init; }
+    public TimeSpan? CpuLimit { get; init; }
+    public string? KillingSyscall { get; init; }
+    public int? BwrapExitStatus { get; init; }
+}

@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Cordon.Execution;
+using Cordon.Policy;
+using Microsoft.Win32.SafeHandles;
+
+namespace Cordon.Backends.Process.Supervision;
+
+/// <summary>
+/// The per-run supervision loop: one thread polls the guest's output pipes, the launcher's status pipe, the seccomp
+/// listener, the bwrap pidfd and a wake pipe, and enforces the wall-clock, CPU and output limits.
+/// Managed code runs only here, in the supervisor; the guest side is started by posix_spawn (STYLE C8).
+/// </summary>
+internal sealed class RunSupervisor
+{
+    private static readonly TimeSpan CpuPollInterval = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly ResourceLimits _limits;
+    private readonly SandboxCommand _command;
+    private readonly ICgroupControl? _cgroup;
+    private readonly ISeccompChannel? _seccomp;
+    private readonly ViolationAction _violationAction;
+    private readonly OutputBuffer _stdout;
+    private readonly OutputBuffer _stderr;
+    private readonly LauncherStatus _status = new();
+    private readonly Dictionary<int, long> _violations = [];
+    private readonly List<int> _refusedScratch = [];
+    private readonly byte[] _readBuffer = new byte[64 * 1024];
+    private KillReason? _killReason;
+    private int? _killingSyscall;
+    private int _bwrapPid;
+
+    public RunSupervisor(ResourceLimits limits, SandboxCommand command, ICgroupControl? cgroup, ISeccompChannel? seccomp, ViolationAction violationAction)
+    {
+        _limits = limits;
+        _command = command;
+        _cgroup = cgroup;
+        _seccomp = seccomp;
+        _violationAction = violationAction;
+        _stdout = new OutputBuffer(limits.MaxOutputBytes);
+        _stderr = new OutputBuffer(limits.MaxOutputBytes);
+    }
+
+    public LauncherStatus Status => _status;
+    public KillReason? KillReason => _killReason;
+    public int? KillingSyscall => _killingSyscall;
+    public IReadOnlyDictionary<int, long> Violations => _violations;
+    public OutputBuffer StandardOutput => _stdout;
+    public OutputBuffer StandardError => _stderr;
+    public int? BwrapExitStatus { get; private set; }
+    public TimeSpan WallTime { get; private set; }
+
+    /// <summary>Supervises the spawned chain until every guest process is gone.</summary>
+    public void Supervise(int bwrapPid, SafeFileHandle pidfd, SafeFileHandle stdoutRead, SafeFileHandle stderrRead,
+        SafeFileHandle statusRead, SafeFileHandle? stdinWrite, SafeFileHandle wakeRead, Func<bool> isCanceled, Stopwatch clock)
+    {
+        _bwrapPid = bwrapPid;
+        ReadOnlyMemory<byte> pendingInput = _command.StandardInput ?? ReadOnlyMemory<byte>.Empty;
+        SafeFileHandle? stdin = stdinWrite;
+        if (stdin is not null && pendingInput.IsEmpty)
+        {
+            stdin.Dispose();
+            stdin = null;
+        }
+
+        bool stdoutOpen = true, stderrOpen = true, statusOpen = true, exited = false;
+        TimeSpan nextCpuCheck = CpuPollInterval;
+        Span<Interop.Libc.PollFd> fds = stackalloc Interop.Libc.PollFd[8];
+        while (!exited)
+        {
+            int count = 0;
+            int iStdout = stdoutOpen ? Add(fds, ref count, stdoutRead, Interop.Libc.PollIn) : -1;
+            int iStderr = stderrOpen ? Add(fds, ref count, stderrRead, Interop.Libc.PollIn) : -1;
+            int iStatus = statusOpen ? Add(fds, ref count, statusRead, Interop.Libc.PollIn) : -1;
+            int iPid = Add(fds, ref count, pidfd, Interop.Libc.PollIn);
+            int iWake = Add(fds, ref count, wakeRead, Interop.Libc.PollIn);
+            int iSeccomp = _seccomp is { IsActive: true } ? Add(fds, ref count, _seccomp.PollHandle, Interop.Libc.PollIn) : -1;
+            int iStdin = stdin is not null ? Add(fds, ref count, stdin, Interop.Libc.PollOut) : -1;
+
+            int timeout = NextTimeout(clock.Elapsed, nextCpuCheck);
+            PollOnce(fds[..count], timeout);
+
+            if (iStdout >= 0 && Ready(fds[iStdout])) stdoutOpen = Drain(stdoutRead, _stdout, OutputStream.StandardOutput);
+            if (iStderr >= 0 && Ready(fds[iStderr])) stderrOpen = Drain(stderrRead, _stderr, OutputStream.StandardError);
+            if (iStatus >= 0 && Ready(fds[iStatus])) statusOpen = DrainStatus(statusRead);
+            if (iSeccomp >= 0 && Ready(fds[iSeccomp])) HandleSeccomp((fds[iSeccomp].REvents & (Interop.Libc.PollHup | Interop.Libc.PollErr | Interop.Libc.PollNval)) != 0);
+            if (iStdin >= 0 && Ready(fds[iStdin]))
+            {
+                int written = Interop.FileDescriptors.WriteAvailable(stdin!, pendingInput.Span[..Math.Min(pendingInput.Length, 64 * 1024)]);
+                pendingInput = written < 0 ? ReadOnlyMemory<byte>.Empty : pendingInput[written..];
+                if (pendingInput.IsEmpty)
+                {
+                    stdin!.Dispose();
+                    stdin = null;
+                }
+            }
+
+            if (iWake >= 0 && Ready(fds[iWake]) && isCanceled()) Kill(Supervision.KillReason.Canceled);
+            if (iPid >= 0 && Ready(fds[iPid])) exited = true;
+
+            TimeSpan elapsed = clock.Elapsed;
+            if (_limits.WallTime is { } wall && elapsed >= wall) Kill(Supervision.KillReason.WallTime);
+            if (_cgroup is not null && _limits.CpuTime is { } cpu && elapsed >= nextCpuCheck)
+            {
+                nextCpuCheck = elapsed + CpuPollInterval;
+                if (_cgroup.ReadCpuTime() >= cpu) Kill(Supervision.KillReason.CpuTime);
+            }
+        }
+
+        stdin?.Dispose();
+        BwrapExitStatus = Reap(bwrapPid);
+
+        // bwrap's pid 1 is gone, so the kernel has killed the pid namespace; the cgroup kill catches anything else.
+        _cgroup?.KillAll();
+        WallTime = clock.Elapsed;
+        DrainToEnd(stdoutRead, stderrRead, statusRead, stdoutOpen, stderrOpen, statusOpen);
+    }
+
+    private int NextTimeout(TimeSpan elapsed, TimeSpan nextCpuCheck)
+    {
+        TimeSpan wait = TimeSpan.FromSeconds(1);
+        if (_limits.WallTime is { } wall) wait = Min(wait, wall - elapsed);
+        if (_cgroup is not null && _limits.CpuTime is not null) wait = Min(wait, nextCpuCheck - elapsed);
+        return Math.Max(0, (int)Math.Ceiling(wait.TotalMilliseconds));
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private bool Drain(SafeFileHandle pipe, OutputBuffer buffer, OutputStream stream)
+    {
+        // Bounded per wake-up so one flooding stream cannot starve the deadline checks.
+        for (int round = 0; round < 16; round++)
+        {
+            int n = Interop.FileDescriptors.ReadAvailable(pipe, _readBuffer);
+            if (n == 0) return false;
+            if (n < 0) return true;
+            ReadOnlySpan<byte> kept = buffer.Append(_readBuffer.AsSpan(0, n));
+            if (!kept.IsEmpty) _command.OnOutput?.Invoke(stream, kept);
+            if (buffer.Truncated && _limits.OutputAction == OutputAction.Kill)
+            {
+                Kill(Supervision.KillReason.Output);
+            }
+        }
+
+        return true;
+    }
+
+    private bool DrainStatus(SafeFileHandle pipe)
+    {
+        while (true)
+        {
+            int n = Interop.FileDescriptors.ReadAvailable(pipe, _readBuffer);
+            if (n == 0) return false;
+            if (n < 0) return true;
+            _status.Feed(_readBuffer.AsSpan(0, n));
+        }
+    }
+
+    private void HandleSeccomp(bool hangUp)
+    {
+        _refusedScratch.Clear();
+        _seccomp!.OnReadable(hangUp, _refusedScratch);
+        foreach (int nr in _refusedScratch)
+        {
+            _violations[nr] = _violations.GetValueOrDefault(nr) + 1;
+            if (_violationAction == ViolationAction.Kill && _killReason is null)
+            {
+                _killingSyscall = nr;
+                Kill(Supervision.KillReason.Syscall);
+            }
+        }
+    }
+
+    private void Kill(KillReason reason)
+    {
+        if (_killReason is not null) return;
+        _killReason = reason;
+        _cgroup?.KillAll();
+
+        // Without a cgroup, killing bwrap's monitor makes the kernel kill its pid-1 child (--die-with-parent),
+        // and with it the whole pid namespace.
+        Interop.Libc.KillProcess(_bwrapPid, Interop.Libc.SigKill);
+    }
+
+    private void DrainToEnd(SafeFileHandle stdoutRead, SafeFileHandle stderrRead, SafeFileHandle statusRead, bool stdoutOpen, bool stderrOpen, bool statusOpen)
+    {
+        var deadline = Stopwatch.StartNew();
+        Span<Interop.Libc.PollFd> fds = stackalloc Interop.Libc.PollFd[3];
+        while ((stdoutOpen || stderrOpen || statusOpen) && deadline.Elapsed < DrainTimeout)
+        {
+            int count = 0;
+            int iOut = stdoutOpen ? Add(fds, ref count, stdoutRead, Interop.Libc.PollIn) : -1;
+            int iErr = stderrOpen ? Add(fds, ref count, stderrRead, Interop.Libc.PollIn) : -1;
+            int iStatus = statusOpen ? Add(fds, ref count, statusRead, Interop.Libc.PollIn) : -1;
+            PollOnce(fds[..count], 100);
+            if (iOut >= 0 && Ready(fds[iOut])) stdoutOpen = Drain(stdoutRead, _stdout, OutputStream.StandardOutput);
+            if (iErr >= 0 && Ready(fds[iErr])) stderrOpen = Drain(stderrRead, _stderr, OutputStream.StandardError);
+            if (iStatus >= 0 && Ready(fds[iStatus])) statusOpen = DrainStatus(statusRead);
+        }
+    }
+
+    private static int Reap(int pid)
+    {
+        while (true)
+        {
+            int result = Interop.Libc.WaitPid(pid, out int status, 0);
+            if (result == pid)
+            {
+                int signal = status & 0x7f;
+                return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+            }
+
+            if (Marshal.GetLastPInvokeError() != Interop.Errno.EINTR) return -1;
+        }
+    }
+
+    private static int Add(Span<Interop.Libc.PollFd> fds, ref int count, SafeHandle handle, short events)
+    {
+        fds[count] = new Interop.Libc.PollFd { Fd = Interop.FileDescriptors.Number(handle), Events = events };
+        return count++;
+    }
+
+    private static bool Ready(Interop.Libc.PollFd fd) => fd.REvents != 0;
+
+    private static unsafe void PollOnce(Span<Interop.Libc.PollFd> fds, int timeoutMilliseconds)
+    {
+        fixed (Interop.Libc.PollFd* p = fds)
+        {
+            // EINTR simply ends this round early; the loop re-checks every condition.
+            Interop.Libc.Poll(p, (nuint)fds.Length, timeoutMilliseconds);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+using Cordon.Backends.Process.Seccomp;
+using Microsoft.Win32.SafeHandles;
+
+namespace Cordon.Backends.Process.Supervision;
+
+/// <summary>
+/// The unix socket pair over which the launcher hands the seccomp listener to the supervisor, and then the listener.
+/// The launcher's end goes into the sandbox; the guest never holds either (the launcher closes both before exec).
+/// </summary>
+internal sealed class SeccompChannelPair : IDisposable
+{
+    private SafeFileHandle? _launcherEnd;
+
+    private SeccompChannelPair(SafeFileHandle supervisorEnd, SafeFileHandle launcherEnd)
+    {
+        _launcherEnd = launcherEnd;
+        Supervisor = new Channel(supervisorEnd);
+    }
+
+    public SafeFileHandle LauncherEnd => _launcherEnd ?? throw new ObjectDisposedException(nameof(LauncherEnd));
+
+    public Channel Supervisor { get; }
+
+    public static SeccompChannelPair Create()
+    {
+        var (first, second) = Interop.Libc.SocketPair(seqPacket: true);
+        return new SeccompChannelPair(first, second);
+    }
+
+    /// <summary>After spawn: only the launcher may hold its end, so a closed peer means no listener will come.</summary>
+    public void CloseLauncherEnd()
+    {
+        _launcherEnd?.Dispose();
+        _launcherEnd = null;
+    }
+
+    public void Dispose()
+    {
+        CloseLauncherEnd();
+        Supervisor.Dispose();
+    }
+
+    /// <summary>Polls the socket until the listener arrives, then the listener; answers every notification at once.</summary>
+    internal sealed class Channel : ISeccompChannel
+    {
+        private readonly SafeFileHandle _socket;
+        private SeccompNotifier? _notifier;
+        private bool _closed;
+
+        public Channel(SafeFileHandle socket) => _socket = socket;
+
+        public SafeHandle PollHandle => _notifier?.Listener ?? (SafeHandle)_socket;
+
+        public bool IsActive => !_closed;
+
+        public void OnReadable(bool hangUp, List<int> refusedSyscalls)
+        {
+            if (_notifier is null)
+            {
+                SafeFileHandle listener = Interop.Libc.ReceiveFd(_socket);
+                if (listener.IsInvalid)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    listener.Dispose();
+                    // EAGAIN: spurious wake-up. Anything else: the launcher went away or misbehaved; the launcher's
+                    // status pipe reports the failure, and without a listener refused calls would block the guest
+                    // until its wall-clock limit, never pass.
+                    if (errno != Interop.Errno.EAGAIN || hangUp) _closed = true;
+                    return;
+                }
+
+                _notifier = new SeccompNotifier(listener, Cordon.Policy.ViolationAction.Errno);
+                return;
+            }
+
+            // Bounded per wake-up, so a guest flooding refused calls cannot starve the deadline checks.
+            int handled = 0;
+            for (; handled < 256 && _notifier.TryHandleNext(out int syscall); handled++) refusedSyscalls.Add(syscall);
+
+            // The listener hangs up once no filtered task is left.
+            if (handled == 0 && hangUp) _closed = true;
+        }
+
+        public void Dispose()
+        {
+            _notifier?.Dispose();
+            _socket.Dispose();
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using Cordon.Errors;
+using Cordon.Execution;
+using Cordon.Policy;
+using Cordon.Units;
+using Wasmtime;
+
+namespace Cordon.Backends.Wasm;
+
+/// <summary>Maps the shared policy onto a WASI preview 1 configuration: what a module can reach, and nothing else.</summary>
+/// <remarks>
+/// Arguments as given (argv[0] is the module's file name, never its host path); environment only the policy's
+/// variables; stdin the caller's bytes or empty; stdout and stderr into <see cref="OutputCapture"/>; files only
+/// through directories preopened from the policy's mounts and work directory. No sockets: preview 1 cannot create
+/// one and none is preopened. Clocks and random are WASI defaults.
+/// </remarks>
+internal sealed class WasiSetup : IDisposable
+{
+    private DirectoryInfo? _temporary;
+
+    private WasiSetup(WasiConfiguration configuration, DirectoryInfo? temporary)
+        => (Configuration, _temporary) = (configuration, temporary);
+
+    /// <summary>The configuration to hand to the store.</summary>
+    internal WasiConfiguration Configuration { get; }
+
+    /// <summary>Refuses what the wasm tier cannot honour without weakening it. Runs before anything is queued.</summary>
+    /// <exception cref="SandboxSetupException">The policy or command asks for something this tier cannot enforce.</exception>
+    internal static void Validate(SandboxPolicy policy, SandboxCommand command)
+    {
+        if (!command.InheritedFiles.IsDefaultOrEmpty)
+        {
+            throw new SandboxSetupException("wasm-inherited-files", "the wasm tier cannot hand open host descriptors to a module",
+                "grant a directory through a mount instead (it becomes a WASI preopen)");
+        }
+
+        foreach (MountSpec mount in policy.Mounts.Where(m => m.Kind == MountKind.Tmpfs))
+        {
+            throw new SandboxSetupException("wasm-preopen", $"tmpfs at {mount.GuestPath}: the wasm tier cannot cap the size of a scratch directory",
+                "bind a host directory read-write instead, or run the wasm tier inside the process tier (--contain)");
+        }
+    }
+
+    /// <summary>Builds the configuration; <paramref name="warnings"/> receives every door that stays shut although the policy opened it.</summary>
+    internal static WasiSetup Create(SandboxPolicy policy, SandboxCommand command, bool invoking,
+        OutputCapture stdout, OutputCapture stderr, List<string> warnings)
+    {
+        var config = new WasiConfiguration()
+            .WithArgs(invoking ? [Path.GetFileName(command.Program)] : [Path.GetFileName(command.Program), .. command.Arguments])
+            .WithStandardOutputCallback(data => stdout.Write(data))
+            .WithStandardErrorCallback(data => stderr.Write(data));
+
+        foreach ((string name, string value) in policy.Environment)
+        {
+            config.WithEnvironmentVariable(name, value);
+        }
+
+        bool writable = false;
+        if (policy.WorkDirectoryHostPath is { } work)
+        {
+            config.WithPreopenedDirectory(work, SandboxPolicy.WorkDirectoryGuestPath, mutable: true);
+            writable = true;
+        }
+
+        for (int i = 0; i < policy.Mounts.Length; i++)
+        {
+            MountSpec mount = policy.Mounts[i];
+            bool isDirectory = mount.HostPath is not null && Directory.Exists(mount.HostPath);
+            if (mount.Kind is MountKind.ReadOnlyBind or MountKind.ReadWriteBind && isDirectory)
+            {
+                config.WithPreopenedDirectory(mount.HostPath!, mount.GuestPath, mutable: mount.Kind == MountKind.ReadWriteBind);
+                writable |= mount.Kind == MountKind.ReadWriteBind;
+            }
+            else
+            {
+                warnings.Add($"mounts[{i}] ({mount.GuestPath}) is a single file; WASI grants directories only, so the module cannot see it");
+            }
+        }
+
+        if (writable && policy.Limits.FileSizeBytes is { } fileSize)
+        {
+            warnings.Add($"limits.fsize ({ByteSize.Format(fileSize)}) is not enforced by the wasm tier: a module can write files of any size in its writable directories");
+        }
+
+        if (policy.Network != NetworkMode.None)
+        {
+            warnings.Add($"network mode {policy.Network} has no effect in the wasm tier: modules get no sockets");
+        }
+
+        DirectoryInfo? temporary = null;
+        if (command.StandardInput is { Length: > 0 } input)
+        {
+            // The 50.0.1 .NET API takes stdin only as a file path. A private (0700) directory, a 0600 file, deleted as
+            // soon as the store has opened it (DeleteTemporaryFiles), and again in Dispose should the run fail first.
+            temporary = Directory.CreateTempSubdirectory("cordon-wasm-");
+            string path = Path.Combine(temporary.FullName, "stdin");
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var file = new FileStream(path, options))
+            {
+                file.Write(input.Span);
+            }
+
+            config.WithStandardInput(path);
+        }
+
+        return new WasiSetup(config, temporary);
+    }
+
+    /// <summary>Removes the stdin file once the store holds it open.</summary>
+    internal void DeleteTemporaryFiles()
+    {
+        if (_temporary is { } directory)
+        {
+            _temporary = null;
+            directory.Delete(recursive: true);
+        }
+    }
+
+    public void Dispose() => DeleteTemporaryFiles();
+}

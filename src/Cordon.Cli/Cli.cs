@@ -1,0 +1,9 @@
+using Cordon.Output;
+
+namespace Cordon.Cli;
+
+/// <summary>Shared console helpers: every message Cordon prints is neutralised, since it may quote guest data.</summary>
+internal static class Cli
+{
+    public static void Error(string message) => Console.Error.WriteLine("cordon: " + UntrustedText.ForTerminal(message).Replace("\n", "\ncordon: ", StringComparison.Ordinal));
+}

@@ -1,0 +1,118 @@
+using Cordon.Backends.Process;
+using Cordon.Cli.Reporting;
+using Cordon.Errors;
+using Cordon.Execution;
+using Cordon.Output;
+using Microsoft.Win32.SafeHandles;
+
+namespace Cordon.Cli.Commands;
+
+/// <summary><c>cordon run</c>: one untrusted command, confined, with the exit-code contract of <see cref="ExitCodes"/>.</summary>
+internal static class RunCommand
+{
+    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        if (args.Count > 0 && args[0] is "--help" or "-h")
+        {
+            Console.Out.WriteLine(RunOptionsParser.Usage);
+            return 0;
+        }
+
+        var (options, errors) = RunOptionsParser.Parse(args);
+        bool json = args.TakeWhile(a => a != "--").Contains("--json");
+        if (options is null)
+        {
+            string message = string.Join("\n", errors.Select(e => e.ToString()));
+            Cli.Error(message);
+            if (json) JsonReport.WriteSetupError(Console.OpenStandardOutput(), message, "process");
+            return ExitCodes.CordonFailed;
+        }
+
+        try
+        {
+            ISandboxBackend backend = options.Tier switch
+            {
+                "process" => new ProcessSandbox(),
+                _ => throw new BackendUnavailableException($"tier '{options.Tier}'", "unknown tier", "use --tier process"),
+            };
+
+            SandboxCommand command = BuildCommand(options);
+            SandboxResult result = await backend.RunAsync(options.Policy, command, cancellationToken).ConfigureAwait(false);
+            if (options.Json)
+            {
+                JsonReport.Write(Console.OpenStandardOutput(), result, backend.Name);
+            }
+            else if (!options.Quiet)
+            {
+                Console.Error.Write(HumanSummary.Format(result));
+            }
+
+            return ExitCodes.For(result);
+        }
+        catch (CordonException e)
+        {
+            Cli.Error(e.Message);
+            if (options.Json) JsonReport.WriteSetupError(Console.OpenStandardOutput(), e.Message, options.Tier);
+            return ExitCodes.CordonFailed;
+        }
+    }
+
+    private static SandboxCommand BuildCommand(RunOptions options)
+    {
+        ReadOnlyMemory<byte>? stdin = options.StandardInputPath switch
+        {
+            null => null,
+            "-" => ReadAll(Console.OpenStandardInput()),
+            string path => File.Exists(path)
+                ? File.ReadAllBytes(path)
+                : throw new SandboxSetupException("stdin", $"'{path}' does not exist", "give an existing file or - for cordon's own stdin"),
+        };
+
+        OutputObserver? passThrough = null;
+        if (!options.Json)
+        {
+            Stream stdout = Console.OpenStandardOutput();
+            Stream stderr = Console.OpenStandardError();
+            bool neutraliseOut = !options.RawOutput && !Console.IsOutputRedirected;
+            bool neutraliseErr = !options.RawOutput && !Console.IsErrorRedirected;
+            passThrough = (stream, chunk) =>
+            {
+                bool isOut = stream == OutputStream.StandardOutput;
+                Stream target = isOut ? stdout : stderr;
+                if (isOut ? neutraliseOut : neutraliseErr) target.Write(System.Text.Encoding.UTF8.GetBytes(UntrustedText.ForTerminal(chunk)));
+                else target.Write(chunk);
+                target.Flush();
+            };
+        }
+
+        return new SandboxCommand(options.Program, options.Arguments)
+        {
+            StandardInput = stdin,
+            OnOutput = passThrough,
+            InheritedFiles = [.. options.Descriptors.Select(d => new InheritedFile(OpenInherited(d.HostFd), d.GuestFd))],
+        };
+    }
+
+    private static SafeFileHandle OpenInherited(int hostFd)
+    {
+        var handle = new SafeFileHandle(hostFd, ownsHandle: false);
+        try
+        {
+            // Fails on a descriptor that is not open, with a message naming it.
+            _ = File.GetUnixFileMode(handle);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new SandboxSetupException("fd", $"descriptor {hostFd} is not open in cordon's process", "open it in the shell, e.g. cordon run --fd 3 -- CMD 3<file");
+        }
+
+        return handle;
+    }
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return memory.ToArray();
+    }
+}

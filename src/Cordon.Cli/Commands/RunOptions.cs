@@ -1,0 +1,18 @@
+using System.Collections.Immutable;
+using Cordon.Policy;
+
+namespace Cordon.Cli.Commands;
+
+/// <summary>Everything <c>cordon run</c> was asked to do, after parsing.</summary>
+internal sealed record RunOptions
+{
+    public required SandboxPolicy Policy { get; init; }
+    public required string Program { get; init; }
+    public ImmutableArray<string> Arguments { get; init; } = [];
+    public bool Json { get; init; }
+    public bool Quiet { get; init; }
+    public bool RawOutput { get; init; }
+    public string? StandardInputPath { get; init; }
+    public ImmutableArray<(int GuestFd, int HostFd)> Descriptors { get; init; } = [];
+    public string Tier { get; init; } = "process";
+}

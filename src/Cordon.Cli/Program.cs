@@ -1,0 +1,50 @@
+using Cordon.Cli;
+using Cordon.Cli.Commands;
+
+const string Usage = """
+    cordon: deny-by-default sandboxing for code you do not trust
+
+    usage: cordon run [options] -- PROGRAM [ARGS...]   run one command confined (cordon run --help)
+           cordon version
+    """;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+{
+    Console.Out.WriteLine(Usage);
+    return args.Length == 0 ? ExitCodes.Usage : 0;
+}
+
+try
+{
+    return args[0] switch
+    {
+        "run" => await RunCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
+        "version" => Version(),
+        _ => Unknown(args[0]),
+    };
+}
+catch (Exception e) when (e is not OutOfMemoryException)
+{
+    // A bug in Cordon itself: say so plainly, with the type, and use the documented code.
+    Cli.Error($"internal error ({e.GetType().Name}): {e.Message}");
+    return ExitCodes.CordonFailed;
+}
+
+static int Version()
+{
+    Console.Out.WriteLine("cordon " + (typeof(ExitCodes).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
+    return 0;
+}
+
+static int Unknown(string command)
+{
+    Cli.Error($"unknown command '{command}'; run cordon --help");
+    return ExitCodes.CordonFailed;
+}
