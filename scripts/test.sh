@@ -7,5 +7,8 @@ scripts/install-deps.sh
 export CORDON_REQUIRE_ISOLATION=1
 dotnet build --nologo -v quiet Cordon.slnx
 native/launcher/test.sh
-dotnet test --no-build --nologo Cordon.slnx
+# One test assembly at a time: the machine has 2 cores and the sandbox tests are judged by host-wide facts.
+for project in tests/*/*.csproj; do
+  dotnet test --no-build --nologo "$project"
+done
 scripts/rootless-smoke.sh

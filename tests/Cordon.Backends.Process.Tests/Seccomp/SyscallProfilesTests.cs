@@ -62,7 +62,7 @@ public class SyscallProfilesTests
         else
         {
             var alternative = Assert.Single(sendmsg.WhenAny);
-            Assert.Equal([ArgumentCondition.Low32Equals(0, 255)], alternative);
+            Assert.Equal(new[] { ArgumentCondition.Low32Equals(0, 255) }, alternative.ToArray());
         }
 
         SyscallRule clone3 = rules.Find("clone3")!;
@@ -77,7 +77,7 @@ public class SyscallProfilesTests
 
         Assert.False(rules.Find("clone")!.IsUnconditional);
         Assert.False(rules.Find("ioctl")!.IsUnconditional);
-        Assert.Equal([[ArgumentCondition.Low32Equals(0, 1)]], rules.Find("socket")!.WhenAny);
+        Assert.Equal(new[] { ArgumentCondition.Low32Equals(0, 1) }, Assert.Single(rules.Find("socket")!.WhenAny).ToArray());
         Assert.Equal(5, rules.Find("personality")!.WhenAny.Length);
         Assert.False(rules.Find("seccomp")!.IsUnconditional);
         Assert.True(rules.Find("mmap")!.IsUnconditional); // PROT_EXEC is only the strict profile's business
@@ -102,9 +102,10 @@ public class SyscallProfilesTests
     {
         SeccompRuleSet rules = SyscallProfiles.Build(SyscallProfile.Strict, [], NetworkMode.Host);
 
-        Assert.Equal([ArgumentCondition.BitsClear(2, 0x4)], Assert.Single(rules.Find("mmap")!.WhenAny));
-        Assert.Equal([ArgumentCondition.BitsClear(2, 0x4)], Assert.Single(rules.Find("mprotect")!.WhenAny));
-        Assert.Equal([ArgumentCondition.Low32Equals(0, 0), ArgumentCondition.Equals64(2, 0)], Assert.Single(rules.Find("prlimit64")!.WhenAny));
+        Assert.Equal(new[] { ArgumentCondition.BitsClear(2, 0x4) }, Assert.Single(rules.Find("mmap")!.WhenAny).ToArray());
+        Assert.Equal(new[] { ArgumentCondition.BitsClear(2, 0x4) }, Assert.Single(rules.Find("mprotect")!.WhenAny).ToArray());
+        Assert.Equal(new[] { ArgumentCondition.Low32Equals(0, 0), ArgumentCondition.Equals64(2, 0) },
+            Assert.Single(rules.Find("prlimit64")!.WhenAny).ToArray());
         Assert.Null(rules.Find("socket"));
         Assert.Null(rules.Find("openat"));
     }

@@ -3,6 +3,17 @@ namespace Cordon.IntegrationTests.Support;
 /// <summary>Host-side facts about sandbox leftovers: processes of the launch chain and per-run cgroups.</summary>
 public static class HostState
 {
+    private static readonly string OurLauncher = Path.Combine(AppContext.BaseDirectory, "cordon-launch");
+
+    /// <summary>Per-run cgroups are named cordon-PID-N-RANDOM after the supervising process.</summary>
+    private static readonly string OurCgroupPrefix = $"cordon-{Environment.ProcessId}-";
+
+    private static bool IsOurDescendantCgroup(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cgroup").Contains(OurCgroupPrefix, StringComparison.Ordinal); }
+        catch (IOException) { return false; }
+    }
+
     public static IReadOnlyList<string> SandboxProcesses()
     {
         List<string> found = [];
@@ -12,8 +23,9 @@ public static class HostState
             try
             {
                 string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (cmdline.Contains("/.cordon/launch", StringComparison.Ordinal) || cmdline.StartsWith("/usr/bin/bwrap", StringComparison.Ordinal)
-                    || cmdline.Contains("cordon-launch enter", StringComparison.Ordinal))
+                // Only chains started from this test assembly's launcher: other test assemblies may run sandboxes concurrently.
+                if (cmdline.Contains(OurLauncher, StringComparison.Ordinal) || cmdline.StartsWith(OurLauncher, StringComparison.Ordinal)
+                    || (cmdline.Contains("/.cordon/launch init", StringComparison.Ordinal) && IsOurDescendantCgroup(pid)))
                 {
                     found.Add($"{pid}: {cmdline}");
                 }
@@ -34,7 +46,7 @@ public static class HostState
             {
                 try
                 {
-                    found.AddRange(Directory.EnumerateDirectories(controller, "cordon*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4, IgnoreInaccessible = true }));
+                    found.AddRange(Directory.EnumerateDirectories(controller, OurCgroupPrefix + "*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4, IgnoreInaccessible = true }));
                 }
                 catch (IOException) { }
             }
