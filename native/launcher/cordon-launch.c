@@ -26,7 +26,7 @@ int main(int argc, char **argv)
         "usage: cordon-launch enter --status-fd N [--parent-pid P] [--cgroup DIR]... "
         "[--user UID:GID] -- PROGRAM ARGS...\n"
         "       cordon-launch init --status-fd N --notify-fd M [--bpf-fd B] "
-        "[--landlock-ro PATH]... [--landlock-rw PATH]... [--landlock-deny-net] "
+        "[--landlock-ro PATH]... [--landlock-rw PATH]... [--landlock-list DIR]... [--landlock-deny-net] "
         "[--require-landlock] [--rlimit NAME=SOFT:HARD]... [--fd FROM:TO]... -- GUEST ARGS...\n";
     ssize_t ignored = write(STDERR_FILENO, usage, sizeof usage - 1);
     (void)ignored; /* nothing better to do if stderr is gone */

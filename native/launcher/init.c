@@ -166,6 +166,12 @@ static const char *parse_init(int argc, char **argv, struct init_options *o)
                 ll->rw[ll->n_rw++] = path;
             else
                 ll->ro[ll->n_ro++] = path;
+        } else if (strcmp(a, "--landlock-list") == 0) {
+            /* Directory listing only, e.g. for "/" so `ls /` works without granting file reads beneath it. */
+            const char *path = option_value(argc, argv, &i);
+            if (path == NULL || path[0] != '/' || ll->n_list == LAUNCH_MAX_PATHS)
+                return "arg-landlock";
+            ll->list[ll->n_list++] = path;
         } else if (strcmp(a, "--landlock-deny-net") == 0) {
             ll->deny_net = true;
         } else if (strcmp(a, "--require-landlock") == 0) {

@@ -94,7 +94,7 @@ static void add_path_rule(int ruleset, const char *path, uint64_t wanted, int re
 
 void landlock_apply(const struct landlock_policy *p, int report_fd)
 {
-    bool restrict_fs = p->n_ro + p->n_rw > 0;
+    bool restrict_fs = p->n_ro + p->n_rw + p->n_list > 0;
     /* Landlock is opt-in per option: handling the filesystem with no rules at all would deny
      * even the guest's own execve. */
     if (!restrict_fs && !p->deny_net && !p->require)
@@ -143,6 +143,8 @@ void landlock_apply(const struct landlock_policy *p, int report_fd)
         add_path_rule((int)ruleset, p->ro[i], LL_FS_READ_ONLY & fs_rights, report_fd);
     for (size_t i = 0; i < p->n_rw; i++)
         add_path_rule((int)ruleset, p->rw[i], fs_rights, report_fd);
+    for (size_t i = 0; i < p->n_list; i++)
+        add_path_rule((int)ruleset, p->list[i], LL_FS_READ_DIR & fs_rights, report_fd);
 
     /* Requires no_new_privs, which pid 1 set before fork. */
     if (syscall(__NR_landlock_restrict_self, ruleset, 0) < 0)

@@ -84,6 +84,8 @@ struct landlock_policy {
     size_t n_ro;
     const char *rw[LAUNCH_MAX_PATHS];
     size_t n_rw;
+    const char *list[LAUNCH_MAX_PATHS]; /* READ_DIR only: names visible, contents not */
+    size_t n_list;
     bool deny_net;
     bool require;
 };

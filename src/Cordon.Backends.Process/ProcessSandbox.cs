@@ -126,7 +126,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             stdinChild = resources.Add(Interop.FileDescriptors.OpenDevNull());
         }
 
-        using SeccompChannelPair? notify = seccompProgram is null ? null : SeccompChannelPair.Create();
+        using SeccompChannelPair? notify = seccompProgram is null ? null : SeccompChannelPair.Create(policy.Syscalls.OnViolation);
         List<(System.Runtime.InteropServices.SafeHandle, int)> fds =
         [
             (stdinChild, 0), (stdout.Write, 1), (stderr.Write, 2), (status.Write, LaunchFds.Status),

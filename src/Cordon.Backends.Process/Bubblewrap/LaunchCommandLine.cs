@@ -101,6 +101,9 @@ internal static class LaunchCommandLine
         if (spec.HasSeccompProgram) a.AddRange(["--bpf-fd", Fd(LaunchFds.Bpf)]);
 
         foreach ((string path, bool writable) in LandlockPaths(spec)) a.AddRange([writable ? "--landlock-rw" : "--landlock-ro", path]);
+
+        // Listing "/" shows only the mount points bwrap made; reading anything beneath still needs a rule above.
+        a.AddRange(["--landlock-list", "/"]);
         if (policy.Network == NetworkMode.None) a.Add("--landlock-deny-net");
         if (policy.RequireLandlock) a.Add("--require-landlock");
 

@@ -12,20 +12,20 @@ internal sealed class SeccompChannelPair : IDisposable
 {
     private SafeFileHandle? _launcherEnd;
 
-    private SeccompChannelPair(SafeFileHandle supervisorEnd, SafeFileHandle launcherEnd)
+    private SeccompChannelPair(SafeFileHandle supervisorEnd, SafeFileHandle launcherEnd, Cordon.Policy.ViolationAction onViolation)
     {
         _launcherEnd = launcherEnd;
-        Supervisor = new Channel(supervisorEnd);
+        Supervisor = new Channel(supervisorEnd, onViolation);
     }
 
     public SafeFileHandle LauncherEnd => _launcherEnd ?? throw new ObjectDisposedException(nameof(LauncherEnd));
 
     public Channel Supervisor { get; }
 
-    public static SeccompChannelPair Create()
+    public static SeccompChannelPair Create(Cordon.Policy.ViolationAction onViolation)
     {
         var (first, second) = Interop.Libc.SocketPair(seqPacket: true);
-        return new SeccompChannelPair(first, second);
+        return new SeccompChannelPair(first, second, onViolation);
     }
 
     /// <summary>After spawn: only the launcher may hold its end, so a closed peer means no listener will come.</summary>
@@ -45,10 +45,12 @@ internal sealed class SeccompChannelPair : IDisposable
     internal sealed class Channel : ISeccompChannel
     {
         private readonly SafeFileHandle _socket;
+        private readonly Cordon.Policy.ViolationAction _onViolation;
         private SeccompNotifier? _notifier;
         private bool _closed;
 
-        public Channel(SafeFileHandle socket) => _socket = socket;
+        // In kill mode a refused call is left unanswered, so the guest stays blocked in it until the sandbox dies.
+        public Channel(SafeFileHandle socket, Cordon.Policy.ViolationAction onViolation) => (_socket, _onViolation) = (socket, onViolation);
 
         public SafeHandle PollHandle => _notifier?.Listener ?? (SafeHandle)_socket;
 
@@ -70,7 +72,7 @@ internal sealed class SeccompChannelPair : IDisposable
                     return;
                 }
 
-                _notifier = new SeccompNotifier(listener, Cordon.Policy.ViolationAction.Errno);
+                _notifier = new SeccompNotifier(listener, _onViolation);
                 return;
             }
 
