@@ -14,6 +14,12 @@ public sealed record ProcessBackendOptions
     /// </remarks>
     public (uint Uid, uint Gid)? HostUserWhenRoot { get; init; } = (65534, 65534);
 
+    /// <summary>
+    /// Test seam: read-only binds bwrap makes that Landlock is NOT told about, to prove that Landlock alone stops a
+    /// mistake in the mount layer. Never set outside tests.
+    /// </summary>
+    internal System.Collections.Immutable.ImmutableArray<(string Host, string Guest)> MountMistakesForTesting { get; init; } = [];
+
     /// <summary>The defaults.</summary>
     public static ProcessBackendOptions Default { get; } = new();
 }

@@ -104,6 +104,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             SupervisorPid = Environment.ProcessId,
             CpuRlimitSeconds = policy.Limits.CpuTime is { } cpu ? (long)Math.Ceiling(cpu.TotalSeconds) + (cgroup is null ? 0 : 1) : null,
             AddressSpaceRlimitBytes = cgroup is null ? policy.Limits.MemoryBytes : null,
+            MountMistakesForTesting = _options.MountMistakesForTesting,
         };
         if (cgroup is null && policy.Limits.MaxProcesses is not null)
             warnings.Add("process limit not enforced: without a pids cgroup only RLIMIT_NPROC exists, and it counts every process of the host user");

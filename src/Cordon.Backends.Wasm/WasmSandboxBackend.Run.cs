@@ -13,6 +13,20 @@ public sealed partial class WasmSandboxBackend
     private const string InitializeExport = "_initialize";
     private const long WasmPageBytes = 64 * ByteSize.KiB;
 
+    /// <summary>
+    /// How close to the memory limit a failed run's linear memory must end for the verdict to be MemoryExceeded:
+    /// the larger of 1 MiB and an eighth of the limit.
+    /// </summary>
+    /// <remarks>
+    /// A refused <c>memory.grow</c> returns -1 instead of trapping, and Wasmtime 50.0.1's .NET API has no
+    /// resource-limiter callback that would report the refusal. What a module asks for in one grow is its allocator's
+    /// business: one page for a naive loop, the request size rounded to pages for dlmalloc (wasi-libc, Rust), a
+    /// geometric step for some runtimes. Ending within this window of the limit covers page-wise and chunked growth;
+    /// a single huge or geometric request refused far below the limit is not recognised, and the run keeps its own
+    /// verdict (the trap or exit code).
+    /// </remarks>
+    private static long MemoryVerdictWindow(long limit) => Math.Max(ByteSize.MiB, limit / 8);
+
     /// <summary>One run, on a worker thread: load, link, instantiate, run, classify.</summary>
     private WasmRunResult Execute(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
     {
@@ -213,14 +227,14 @@ public sealed partial class WasmSandboxBackend
                 break;
         }
 
-        // 3. A failure with linear memory at the limit: the store limiter refused memory.grow (which returns -1, not a
-        // trap) and the module then gave up. See README "Memory verdict".
+        // 3. A failure with linear memory at (or near) the limit: the store limiter most likely refused memory.grow
+        // (which returns -1, not a trap) and the module then gave up. See MemoryVerdictWindow and the README.
         bool failed = outcome == SandboxOutcome.Trapped || (outcome == SandboxOutcome.Exited && exitCode != 0);
         if (failed && atMemoryLimit)
         {
             string then = trapCode is not null ? $"trapped ({trapCode})" : $"exited with {exitCode}";
             return (SandboxOutcome.MemoryExceeded, exitCode, trapCode,
-                $"linear memory reached the {ByteSize.Format(memoryLimit!.Value)} limit ({ByteSize.Format(peakMemory ?? 0)} in use), memory.grow was refused, and the module then {then}");
+                $"linear memory ended at {ByteSize.Format(peakMemory ?? 0)} of the {ByteSize.Format(memoryLimit!.Value)} limit (a memory.grow past the limit is refused) and the module then {then}");
         }
 
         return (outcome, exitCode, trapCode, detail);
@@ -267,7 +281,7 @@ public sealed partial class WasmSandboxBackend
 
     /// <summary>
     /// Linear memory in use at the end, which is also the peak (WebAssembly memories never shrink), and whether any
-    /// memory is within one 64 KiB page of the limit, where every further memory.grow is refused.
+    /// memory ended within <see cref="MemoryVerdictWindow"/> of the limit.
     /// </summary>
     private static (long? PeakBytes, bool AtLimit) MeasureMemory(Instance? instance, long? limit)
     {
@@ -282,7 +296,7 @@ public sealed partial class WasmSandboxBackend
         {
             long length = memory.GetLength();
             total = (total ?? 0) + length;
-            atLimit |= limit is { } l && length + WasmPageBytes > l;
+            atLimit |= limit is { } l && length + MemoryVerdictWindow(l) > l;
         }
 
         return (total, atLimit);

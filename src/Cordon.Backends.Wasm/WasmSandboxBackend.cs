@@ -166,16 +166,32 @@ public sealed partial class WasmSandboxBackend : ISandboxBackend, IDisposable
     }
 
     /// <summary>Wraps a host function so that its failure is attributed to it in the result.</summary>
+    /// <remarks>
+    /// The wrapper must not throw from inside its catch block: when the host function fails with a hardware-raised
+    /// exception (DivideByZeroException from SIGFPE, NullReferenceException from SIGSEGV) under Wasmtime's signal
+    /// handlers, rethrowing from the catch block aborts the process (observed with Wasmtime 50.0.1 on .NET 10).
+    /// Throwing a new exception after the catch block has completed is safe.
+    /// </remarks>
     private static Function.UntypedCallbackDelegate Guard(WasmHostFunction function) => (caller, arguments, results) =>
     {
+        Exception? failure = null;
         try
         {
             function.Callback(caller, arguments, results);
         }
-        catch (Exception e) when (caller.GetData() is RunState run)
+        catch (Exception e)
         {
-            run.HostFunctionFailure ??= (function, e);
-            throw;
+            failure = e;
+        }
+
+        if (failure is not null)
+        {
+            if (caller.GetData() is RunState run)
+            {
+                run.HostFunctionFailure ??= (function, failure);
+            }
+
+            throw new HostFunctionFailedException(function, failure);
         }
     };
 }

@@ -14,8 +14,7 @@ public sealed class MemoryLimitTests(DefaultBackendFixture fixture) : IClassFixt
         run.Result.AssertOutcome(SandboxOutcome.MemoryExceeded);
         Assert.Equal(16 * ByteSize.MiB, run.Result.Usage.PeakMemoryBytes);
         Assert.Equal("unreachable", run.TrapCode);
-        Assert.Contains("memory.grow was refused", run.Result.Detail);
-        Assert.Contains("trapped (unreachable)", run.Result.Detail);
+        Assert.Equal("linear memory ended at 16M of the 16M limit (a memory.grow past the limit is refused) and the module then trapped (unreachable)", run.Result.Detail);
     }
 
     [Fact]
@@ -38,6 +37,17 @@ public sealed class MemoryLimitTests(DefaultBackendFixture fixture) : IClassFixt
 
         result.AssertOutcome(SandboxOutcome.MemoryExceeded);
         Assert.Contains("initial linear memory (2M) exceeds the 1M memory limit", result.Detail);
+    }
+
+    [Fact]
+    public async Task A_failing_module_far_below_the_limit_keeps_its_own_verdict()
+    {
+        using var backend = new WasmSandboxBackend(WasmBackendOptions.Default.WithInvoke("unreachable"));
+
+        SandboxResult result = await backend.RunAsync(TestSupport.Policy(p => p.WithMemory(16 * ByteSize.MiB)), TestSupport.Command("numbers.wat"));
+
+        result.AssertOutcome(SandboxOutcome.Trapped);
+        Assert.Equal(64 * ByteSize.KiB, result.Usage.PeakMemoryBytes);
     }
 
     [Fact]

@@ -57,4 +57,19 @@ public sealed class TrapTests(DefaultBackendFixture fixture) : IClassFixture<Def
         Assert.Equal("host_function_error", run.TrapCode);
         Assert.Contains("env::divide threw DivideByZeroException", run.Result.Detail);
     }
+
+    [Fact]
+    public async Task A_host_function_dereferencing_null_traps_the_guest_and_the_host_survives()
+    {
+        string? nothing = null;
+        using var backend = new WasmSandboxBackend(WasmBackendOptions.Default.WithWasi(false).WithInvoke("run")
+            .Grant(WasmHostFunction.Create<int, int, int>("env", "divide", (a, b) => nothing!.Length + a + b)));
+
+        WasmRunResult run = await backend.RunWasmAsync(TestSupport.Policy(), TestSupport.Command("host_boom.wat"));
+        WasmRunResult again = await backend.RunWasmAsync(TestSupport.Policy(), TestSupport.Command("host_boom.wat"));
+
+        Assert.Equal("host_function_error", run.TrapCode);
+        Assert.Contains("env::divide threw NullReferenceException", run.Result.Detail);
+        Assert.Equal("host_function_error", again.TrapCode);
+    }
 }

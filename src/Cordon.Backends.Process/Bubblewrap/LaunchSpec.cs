@@ -37,6 +37,9 @@ internal sealed record LaunchSpec
     /// <summary>CPU-time rlimit in seconds (soft), as the second layer behind cgroup accounting; null for none.</summary>
     public long? CpuRlimitSeconds { get; init; }
 
+    /// <summary>See <see cref="ProcessBackendOptions.MountMistakesForTesting"/>.</summary>
+    public ImmutableArray<(string Host, string Guest)> MountMistakesForTesting { get; init; } = [];
+
     /// <summary>Per-process address-space rlimit, used only when no memory cgroup is available.</summary>
     public long? AddressSpaceRlimitBytes { get; init; }
 }

@@ -196,20 +196,16 @@ internal sealed class CgroupProvider
         // Our cgroup must hand the controllers to its children (cgroup/cordon), which hands them to each run.
         string? problem = EnableControllers(hierarchy.Directory, isOwnCgroup: true);
         if (problem is not null) return $"cgroup v2 ({hierarchy.Directory}): {problem}";
-        problem = TryMakeRunDirectory(hierarchy, name, out string directory);
+        problem = TryMakeRunDirectory(hierarchy, name, out string directory,
+            prepareParent: parent => EnableControllers(parent, isOwnCgroup: false));
         if (problem is not null) return $"cgroup v2: {problem}";
 
-        // Enabling after the run exists also repairs a parent that a concurrent run removed and another recreated
-        // between our two mkdirs. The parent never holds processes, so the no-internal-process rule cannot bite.
-        problem = EnableControllers(hierarchy.RunsParent, isOwnCgroup: false);
-        if (problem is null)
-        {
-            int errno = CgroupFiles.TryRead(directory + "/cgroup.controllers", out string text);
-            HashSet<string> controllers = CgroupStatParser.ParseControllers(text);
-            if (errno != 0) problem = $"read {directory}/cgroup.controllers: {CgroupErrno.Name(errno)}";
-            else if (Array.Find(V2Controllers, c => !controllers.Contains(c)) is { } lacking)
-                problem = $"{directory}/cgroup.controllers lacks {lacking} after enabling it in {hierarchy.RunsParent}/cgroup.subtree_control";
-        }
+        // If the last run removed cordon/ and another recreated it between our enabling and our mkdir, the new
+        // parent may not have enabled the controllers yet: enabling again fixes that (the kernel adds the files to
+        // existing children). The parent never holds processes, so the no-internal-process rule cannot bite.
+        problem = MissingControllers(directory);
+        if (problem is not null)
+            problem = EnableControllers(hierarchy.RunsParent, isOwnCgroup: false) ?? MissingControllers(directory);
         if (problem is not null)
         {
             Discard(hierarchy, directory);
@@ -219,11 +215,22 @@ internal sealed class CgroupProvider
         return null;
     }
 
+    private static string? MissingControllers(string directory)
+    {
+        int errno = CgroupFiles.TryRead(directory + "/cgroup.controllers", out string text);
+        if (errno != 0) return $"read {directory}/cgroup.controllers: {CgroupErrno.Name(errno)}";
+        HashSet<string> controllers = CgroupStatParser.ParseControllers(text);
+        string[] lacking = Array.FindAll(V2Controllers, c => !controllers.Contains(c));
+        return lacking.Length == 0 ? null
+            : $"{directory}/cgroup.controllers lacks {string.Join(", ", lacking)} although its parent enabled them in cgroup.subtree_control";
+    }
+
     /// <summary>
-    /// mkdir <c>cordon</c> (EEXIST is fine) then the run directory. ENOENT on the second means the last run removed
-    /// the parent in between: recreate it and retry.
+    /// mkdir <c>cordon</c> (EEXIST is fine), <paramref name="prepareParent"/> on it, then the run directory. ENOENT on
+    /// the second mkdir means the last run removed the parent in between: recreate it and retry.
     /// </summary>
-    private string? TryMakeRunDirectory(CgroupHierarchy hierarchy, string name, out string directory)
+    private string? TryMakeRunDirectory(CgroupHierarchy hierarchy, string name, out string directory,
+        Func<string, string?>? prepareParent = null)
     {
         string parent = hierarchy.RunsParent;
         directory = parent + "/" + name;
@@ -232,6 +239,12 @@ internal sealed class CgroupProvider
             int errno = CgroupFiles.MakeDirectory(parent);
             if (errno == 0) Host.AfterMakeDirectory?.Invoke(parent);
             else if (errno != CgroupErrno.EEXIST) return Describe("mkdir", parent, errno);
+            if (prepareParent?.Invoke(parent) is { } problem)
+            {
+                // ENOENT: the parent vanished under us (its last run removed it); anything else is real.
+                if (Directory.Exists(parent)) return problem;
+                continue;
+            }
 
             errno = CgroupFiles.MakeDirectory(directory);
             if (errno == 0)
