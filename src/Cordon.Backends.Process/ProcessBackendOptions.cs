@@ -20,6 +20,9 @@ public sealed record ProcessBackendOptions
     /// </summary>
     internal System.Collections.Immutable.ImmutableArray<(string Host, string Guest)> MountMistakesForTesting { get; init; } = [];
 
+    /// <summary>Receives each run's phase timings (benchmark harness and profiling); called on the supervisor thread.</summary>
+    internal Action<Supervision.RunTimings>? TimingsObserver { get; init; }
+
     /// <summary>The defaults.</summary>
     public static ProcessBackendOptions Default { get; } = new();
 }

@@ -77,6 +77,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
 
     private SandboxResult Run(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
     {
+        long runStart = Stopwatch.GetTimestamp();
         string bwrap = HostTools.FindBwrap();
         string launcher = HostTools.FindLauncher();
         List<string> warnings = [];
@@ -142,8 +143,10 @@ public sealed partial class ProcessSandbox : ISandboxBackend
 
         ImmutableArray<string> argv = LaunchCommandLine.Build(spec);
         var supervisor = new RunSupervisor(policy.Limits, command, cgroup, notify?.Supervisor, policy.Syscalls.OnViolation);
+        TimeSpan setup = Stopwatch.GetElapsedTime(runStart);
         Stopwatch clock = Stopwatch.StartNew();
         int pid = ChainSpawner.Spawn(argv, fds);
+        TimeSpan spawn = clock.Elapsed;
         using SafeFileHandle pidfd = Interop.FileDescriptors.OpenPidfd(pid);
         resources.CloseChildEnds(stdout.Write, stderr.Write, status.Write, stdinChild);
         notify?.CloseLauncherEnd();
@@ -154,7 +157,14 @@ public sealed partial class ProcessSandbox : ISandboxBackend
                 () => cancellationToken.IsCancellationRequested, clock);
         }
 
-        return BuildResult(policy, supervisor, cgroup, warnings);
+        SandboxResult result = BuildResult(policy, supervisor, cgroup, warnings);
+        if (_options.TimingsObserver is { } observe)
+        {
+            TimeSpan execAt = supervisor.GuestExecAt == TimeSpan.Zero ? supervisor.ExitedAt : supervisor.GuestExecAt;
+            observe(new RunTimings(setup, spawn, execAt - spawn, supervisor.ExitedAt - execAt, clock.Elapsed - supervisor.ExitedAt));
+        }
+
+        return result;
     }
 
     private static SandboxResult BuildResult(SandboxPolicy policy, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings)
@@ -175,6 +185,9 @@ public sealed partial class ProcessSandbox : ISandboxBackend
 
         foreach (string w in status.Warnings) warnings.Add(LauncherHints.Warning(w));
         CgroupReading usage = cgroup?.Read() ?? CgroupReading.None;
+
+        // Removed before the result exists, so a result always means nothing of the run is left.
+        cgroup?.Dispose();
         if (cgroup?.CleanupProblem is { } problem) warnings.Add(problem);
 
         var facts = new RunFacts

@@ -50,9 +50,14 @@ internal sealed class SeccompNotifier : IDisposable
     internal SeccompNotifier(SafeFileHandle listener, ViolationAction onViolation, ViolationLedger? ledger = null)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        if (listener.IsInvalid || Interop.Libc.SetNonBlockingFlag(listener) != 0)
+        if (listener.IsInvalid)
         {
-            throw Interop.Errno.Setup("seccomp-listener", "cannot use the seccomp listener received from the launcher");
+            throw new ArgumentException("the seccomp listener handle is invalid", nameof(listener));
+        }
+
+        if (Interop.Libc.SetNonBlockingFlag(listener) != 0)
+        {
+            throw Interop.Errno.Setup("seccomp-listener", "cannot make the seccomp listener non-blocking");
         }
 
         Listener = listener;

@@ -49,6 +49,8 @@ internal sealed class RunSupervisor
     public OutputBuffer StandardOutput => _stdout;
     public OutputBuffer StandardError => _stderr;
     public int? BwrapExitStatus { get; private set; }
+    public TimeSpan GuestExecAt { get; private set; }
+    public TimeSpan ExitedAt { get; private set; }
     public TimeSpan WallTime { get; private set; }
 
     /// <summary>Supervises the spawned chain until every guest process is gone.</summary>
@@ -83,7 +85,12 @@ internal sealed class RunSupervisor
 
             if (iStdout >= 0 && Ready(fds[iStdout])) stdoutOpen = Drain(stdoutRead, _stdout, OutputStream.StandardOutput);
             if (iStderr >= 0 && Ready(fds[iStderr])) stderrOpen = Drain(stderrRead, _stderr, OutputStream.StandardError);
-            if (iStatus >= 0 && Ready(fds[iStatus])) statusOpen = DrainStatus(statusRead);
+            if (iStatus >= 0 && Ready(fds[iStatus]))
+            {
+                statusOpen = DrainStatus(statusRead);
+                if (GuestExecAt == TimeSpan.Zero && (_status.GuestStarted || _status.ExecErrno is not null)) GuestExecAt = clock.Elapsed;
+            }
+
             if (iSeccomp >= 0 && Ready(fds[iSeccomp])) HandleSeccomp((fds[iSeccomp].REvents & (Interop.Libc.PollHup | Interop.Libc.PollErr | Interop.Libc.PollNval)) != 0);
             if (iStdin >= 0 && Ready(fds[iStdin]))
             {
@@ -109,6 +116,7 @@ internal sealed class RunSupervisor
         }
 
         stdin?.Dispose();
+        ExitedAt = clock.Elapsed;
         BwrapExitStatus = Reap(bwrapPid);
 
         // bwrap's pid 1 is gone, so the kernel has killed the pid namespace; the cgroup kill catches anything else.

@@ -101,8 +101,9 @@ internal sealed class FakeCgroup2Tree : IDisposable
     private static void RemoveFilesLikeTheKernel(string directory)
     {
         if (!Directory.Exists(directory)) return;
-        // A real cgroup with child cgroups refuses rmdir with EBUSY; leave the files so rmdir fails (ENOTEMPTY).
+        // A real cgroup with child cgroups or live tasks refuses rmdir with EBUSY; leave the files so rmdir fails (ENOTEMPTY).
         if (Directory.GetDirectories(directory).Length > 0) return;
+        if (File.Exists(directory + "/cgroup.events") && Read(directory + "/cgroup.events").Contains("populated 1", StringComparison.Ordinal)) return;
         foreach (string file in Directory.GetFiles(directory)) File.Delete(file);
     }
 }

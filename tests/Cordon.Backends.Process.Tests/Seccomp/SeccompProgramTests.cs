@@ -31,25 +31,6 @@ public class SeccompProgramTests
     }
 
     [Fact]
-    public void ReceiveFd_does_not_block_and_tells_nothing_yet_from_a_closed_peer()
-    {
-        (SafeFileHandle mine, SafeFileHandle theirs) = Interop.Libc.SocketPair(seqPacket: true);
-        using (mine)
-        {
-            using (SafeFileHandle nothing = Interop.Libc.ReceiveFd(mine))
-            {
-                Assert.True(nothing.IsInvalid);
-                Assert.Equal(11 /* EAGAIN */, Marshal.GetLastPInvokeError());
-            }
-
-            theirs.Dispose();
-            using SafeFileHandle closed = Interop.Libc.ReceiveFd(mine);
-            Assert.True(closed.IsInvalid);
-            Assert.Equal(0, Marshal.GetLastPInvokeError());
-        }
-    }
-
-    [Fact]
     public void A_program_must_be_whole_instructions_within_the_kernel_limit()
     {
         Assert.Throws<ArgumentException>(() => new SeccompProgram([1, 2, 3], "bad"));

@@ -58,8 +58,10 @@ internal static partial class Interop
         /// </returns>
         internal static unsafe SafeFileHandle ReceiveFd(SafeHandle unixSocket)
         {
-            const int controlSize = 24; // CMSG_SPACE(sizeof(int))
-            const int dataOffset = 16;  // CMSG_DATA: after the 16-byte header
+            const int headerSize = 16; // sizeof(struct cmsghdr); CMSG_DATA follows
+            // Room for two descriptors: a second one (a misbehaving sender) then arrives intact and is closed here, where
+            // a one-descriptor buffer would only set MSG_CTRUNC.
+            const int controlSize = headerSize + 2 * sizeof(int);
             byte payload;
             byte* control = stackalloc byte[controlSize];
             new Span<byte>(control, controlSize).Clear();
@@ -72,23 +74,27 @@ internal static partial class Interop
                 return new SafeFileHandle();
             }
 
-            SafeFileHandle? fd = null;
             var header = (ControlMessageHeader*)control;
-            if (message.ControlLength >= (nuint)sizeof(ControlMessageHeader) && header->Level == SolSocket && header->Type == ScmRights)
+            int descriptors = 0;
+            if (message.ControlLength >= headerSize && header->Level == SolSocket && header->Type == ScmRights)
             {
-                // Take ownership of whatever arrived first, so it is closed on every failure path below.
-                if (header->Length >= (nuint)(dataOffset + sizeof(int)))
-                {
-                    fd = new SafeFileHandle(*(int*)(control + dataOffset), ownsHandle: true);
-                }
-
-                if (header->Length == (nuint)(dataOffset + sizeof(int)) && (message.Flags & MsgCtrunc) == 0)
-                {
-                    return fd!;
-                }
+                nuint length = Math.Min(header->Length, (nuint)controlSize);
+                descriptors = length > headerSize ? (int)((length - headerSize) / sizeof(int)) : 0;
             }
 
-            fd?.Dispose();
+            // Own everything that arrived, so nothing leaks on the failure paths.
+            var handles = new SafeFileHandle[descriptors];
+            for (int i = 0; i < descriptors; i++)
+            {
+                handles[i] = new SafeFileHandle(((int*)(control + headerSize))[i], ownsHandle: true);
+            }
+
+            if (descriptors == 1 && (message.Flags & MsgCtrunc) == 0)
+            {
+                return handles[0];
+            }
+
+            foreach (SafeFileHandle handle in handles) handle.Dispose();
             Marshal.SetLastPInvokeError(received == 0 && message.ControlLength == 0 ? 0 : EbadMsg);
             return new SafeFileHandle();
         }

@@ -1,0 +1,81 @@
+/* Shared helpers of Cordon's C probes: the line protocol the selftest harness reads.
+ *
+ *   @cordon-probe begin NONCE          first line: the probe started
+ *   @cordon-probe step NAME TOKEN ...  one attempted action; TOKEN is OK (it worked), an errno name
+ *                                      (EPERM) or a probe-specific word (NONE, FOUND, ZERO...)
+ *   @cordon-probe end NONCE            last line: the probe reached the end of its checks
+ *
+ * The harness never takes a probe's word for containment: steps only say what the guest saw, and the
+ * verdict also needs the host-side facts (wait status, cgroup counters, violations, canaries).
+ * The canary coordinates come in the environment (CORDON_CANARY_*); the nonce is argv[1]. */
+#ifndef CORDON_PROBE_H
+#define CORDON_PROBE_H
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *probe_nonce = "";
+
+static void probe_begin(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    probe_nonce = argc > 1 ? argv[1] : "";
+    printf("@cordon-probe begin %s\n", probe_nonce);
+}
+
+static int probe_end(void)
+{
+    printf("@cordon-probe end %s\n", probe_nonce);
+    fflush(stdout);
+    return 0;
+}
+
+static const char *errname(int e)
+{
+    const char *n = strerrorname_np(e);
+    return n ? n : "EUNKNOWN";
+}
+
+/* A token with optional detail text (printf format). */
+__attribute__((format(printf, 3, 4)))
+static void token(const char *name, const char *tok, const char *fmt, ...)
+{
+    printf("@cordon-probe step %s %s", name, tok);
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        putchar(' ');
+        vprintf(fmt, ap);
+        va_end(ap);
+    }
+    putchar('\n');
+    fflush(stdout);
+}
+
+/* Reports a call that returns a negative value with errno set on failure; passes the value through. */
+static long step(const char *name, long rc)
+{
+    int e = errno;
+    token(name, rc < 0 ? errname(e) : "OK", NULL);
+    errno = e;
+    return rc;
+}
+
+/* Like step, but closes a descriptor the call returned. */
+static void step_fd(const char *name, long fd)
+{
+    step(name, fd);
+    if (fd >= 0) close((int)fd);
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : fallback;
+}
+
+#endif

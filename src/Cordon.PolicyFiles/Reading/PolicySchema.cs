@@ -1,0 +1,49 @@
+namespace Cordon.PolicyFiles.Reading;
+
+/// <summary>Every key a policy file may contain, per table; anything else is an error, so a typo never opens or closes a door silently.</summary>
+internal static class PolicySchema
+{
+    public static readonly string[] Root =
+        ["description", "extends", "system_dirs", "workdir", "network", "guest_root", "env", "limits", "syscalls", "require", "dangerous", "mounts"];
+
+    public static readonly string[] Limits =
+        ["time", "cpu", "memory", "pids", "output", "output_action", "fsize", "tmp_size", "nofile", "stack"];
+
+    public static readonly string[] Syscalls = ["profile", "allow", "deny", "on_violation"];
+
+    public static readonly string[] Require = ["cgroups", "landlock"];
+
+    public static readonly string[] Dangerous = ["host_network"];
+
+    public static readonly string[] Mount = ["type", "host", "guest", "size"];
+
+    /// <summary>"unknown key ..." with the allowed keys and, for a likely typo, the key that was probably meant.</summary>
+    public static string UnknownKey(string key, string table, string[] allowed)
+    {
+        string where = table.Length == 0 ? "at the top level" : $"in [{table}]";
+        string? guess = allowed.Where(a => Distance(a, key) <= Math.Max(1, a.Length / 3)).OrderBy(a => Distance(a, key)).FirstOrDefault();
+        string hint = guess is null ? "" : $" (did you mean '{guess}'?)";
+        return $"unknown key '{key}' {where}{hint}; allowed: {string.Join(", ", allowed)}";
+    }
+
+    /// <summary>Levenshtein distance, for typo suggestions (keys are short).</summary>
+    internal static int Distance(string a, string b)
+    {
+        int[] previous = new int[b.Length + 1];
+        int[] current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) previous[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}
