@@ -12,3 +12,5 @@ for project in tests/*/*.csproj; do
   dotnet test --no-build --nologo "$project"
 done
 scripts/rootless-smoke.sh
+# The benchmark harness in smoke mode (a few interleaved rounds, no targets asserted), so it cannot rot.
+dotnet benchmarks/Cordon.Benchmarks/bin/Debug/net10.0/Cordon.Benchmarks.dll --smoke --json "${TMPDIR:-/tmp}/cordon-bench-smoke.json"

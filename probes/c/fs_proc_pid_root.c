@@ -16,7 +16,7 @@ int main(int argc, char **argv)
     while ((e = readdir(proc))) {
         if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
         pids++;
-        char link[256], target[4096], path[4400];
+        char link[300], target[4096], path[4400];
         for (int k = 0; k < 2; k++) {
             snprintf(link, sizeof link, "/proc/%s/%s", e->d_name, k ? "cwd" : "root");
             ssize_t n = readlink(link, target, sizeof target - 1);
@@ -25,7 +25,7 @@ int main(int argc, char **argv)
             if (target[0] != '/' || strstr(target, "(unreachable)")) { outside++; printf("%s -> %s\n", link, target); }
         }
         snprintf(path, sizeof path, "/proc/%s/root%s", e->d_name, secret);
-        char name[64];
+        char name[300];
         snprintf(name, sizeof name, "open-canary-pid%s", e->d_name);
         int fd = open(path, O_RDONLY);
         step(name, fd);

@@ -10,7 +10,9 @@
  * The canary coordinates come in the environment (CORDON_CANARY_*); the nonce is argv[1]. */
 #ifndef CORDON_PROBE_H
 #define CORDON_PROBE_H
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,21 +22,21 @@
 
 static const char *probe_nonce = "";
 
-static void probe_begin(int argc, char **argv)
+static __attribute__((unused)) void probe_begin(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     probe_nonce = argc > 1 ? argv[1] : "";
     printf("@cordon-probe begin %s\n", probe_nonce);
 }
 
-static int probe_end(void)
+static __attribute__((unused)) int probe_end(void)
 {
     printf("@cordon-probe end %s\n", probe_nonce);
     fflush(stdout);
     return 0;
 }
 
-static const char *errname(int e)
+static __attribute__((unused)) const char *errname(int e)
 {
     const char *n = strerrorname_np(e);
     return n ? n : "EUNKNOWN";
@@ -42,7 +44,7 @@ static const char *errname(int e)
 
 /* A token with optional detail text (printf format). */
 __attribute__((format(printf, 3, 4)))
-static void token(const char *name, const char *tok, const char *fmt, ...)
+static __attribute__((unused)) void token(const char *name, const char *tok, const char *fmt, ...)
 {
     printf("@cordon-probe step %s %s", name, tok);
     if (fmt) {
@@ -57,7 +59,7 @@ static void token(const char *name, const char *tok, const char *fmt, ...)
 }
 
 /* Reports a call that returns a negative value with errno set on failure; passes the value through. */
-static long step(const char *name, long rc)
+static __attribute__((unused)) long step(const char *name, long rc)
 {
     int e = errno;
     token(name, rc < 0 ? errname(e) : "OK", NULL);
@@ -66,13 +68,13 @@ static long step(const char *name, long rc)
 }
 
 /* Like step, but closes a descriptor the call returned. */
-static void step_fd(const char *name, long fd)
+static __attribute__((unused)) void step_fd(const char *name, long fd)
 {
     step(name, fd);
     if (fd >= 0) close((int)fd);
 }
 
-static const char *env_or(const char *name, const char *fallback)
+static __attribute__((unused)) const char *env_or(const char *name, const char *fallback)
 {
     const char *v = getenv(name);
     return v && *v ? v : fallback;

@@ -5,6 +5,10 @@ const string Usage = """
     cordon: deny-by-default sandboxing for code you do not trust
 
     usage: cordon run [options] -- PROGRAM [ARGS...]   run one command confined (cordon run --help)
+           cordon policy check FILE... | show FILE      validate a policy file, or print it fully resolved
+           cordon profiles                              list the built-in runtime profiles
+           cordon audit POLICY [--json] [--threshold X] least-privilege checklist and exposure score
+           cordon doctor [--json]                       which protection layers this host can enforce
            cordon version
     """;
 
@@ -26,6 +30,10 @@ try
     return args[0] switch
     {
         "run" => await RunCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
+        "policy" => PolicyCommand.Execute(args[1..]),
+        "profiles" => ProfilesCommand.Execute(args[1..]),
+        "audit" => await AuditCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
+        "doctor" => await DoctorCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
         "version" => Version(),
         _ => Unknown(args[0]),
     };

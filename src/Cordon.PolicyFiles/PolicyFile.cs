@@ -99,7 +99,22 @@ public static class PolicyFile
         policy = read(new PolicyResolver(baseDirectory), baseDirectory, list);
         if (list.Count > 0) policy = null;
         else if (policy is null) list.Add(new PolicyError("policy", "the policy could not be read"));
-        errors = [.. list];
+        errors = [.. list.OrderBy(e => e.Source is null ? 1 : 0).ThenBy(e => SourceOrder(e.Source))];
         return policy is not null;
+    }
+
+    /// <summary>Orders "file:line:column" sources by file, then line and column numerically; others keep their order.</summary>
+    private static (string File, int Line, int Column) SourceOrder(string? source)
+    {
+        if (source is null) return ("", 0, 0);
+        string[] parts = source.Split(':');
+        if (parts.Length >= 3
+            && int.TryParse(parts[^2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int line)
+            && int.TryParse(parts[^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int column))
+        {
+            return (string.Join(':', parts[..^2]), line, column);
+        }
+
+        return (source, 0, 0);
     }
 }

@@ -105,6 +105,14 @@ internal sealed class CgroupV1Run : RunCgroup
             system = TimeSpan.FromSeconds((CgroupStatParser.FindKeyed(stat, "system") ?? 0) / UserHz);
         }
         TimeSpan total = FromNanoseconds(ReadSingle(_cpuacct + "/cpuacct.usage"));
+        // cpuacct.usage is exact (scheduler runtime); the user/system split is tick-sampled and its sum can be off by
+        // 10-20 % (measured here: 1.18 s against 1.05 s). Scale the split to the exact total, as the kernel's own
+        // cputime_adjust() does for per-task times and for cgroup v2 cpu.stat.
+        if (user + system > TimeSpan.Zero)
+        {
+            TimeSpan scaledUser = total * (user / (user + system));
+            (user, system) = (scaledUser, total - scaledUser);
+        }
 
         long? peakMemory = Max(
             CgroupFiles.ReadOptional(_memory + "/memory.max_usage_in_bytes") is { } ram ? CgroupStatParser.ParseSingle(ram) : null,

@@ -18,7 +18,9 @@ internal static class RunCommand
             return 0;
         }
 
-        var (options, errors) = RunOptionsParser.Parse(args);
+        // --policy FILE / --profile NAME load a basis policy first; the other flags then override it.
+        var (basis, basisErrors) = PolicyCommand.LoadRunBasis(args);
+        var (options, errors) = basisErrors.IsEmpty ? RunOptionsParser.Parse(args, basis) : (null, basisErrors);
         bool json = args.TakeWhile(a => a != "--").Contains("--json");
         if (options is null)
         {
@@ -32,7 +34,13 @@ internal static class RunCommand
         {
             ISandboxBackend backend = options.Tier switch
             {
-                "process" => new ProcessSandbox(),
+                "process" => new ProcessSandbox(new ProcessBackendOptions
+                {
+                    // CORDON_TIMINGS=1 prints where the run's time went (setup, spawn, sandbox start, guest, teardown).
+                    TimingsObserver = Environment.GetEnvironmentVariable("CORDON_TIMINGS") == "1"
+                        ? t => Console.Error.WriteLine($"cordon: timings setup {t.Setup.TotalMilliseconds:0.0} ms · spawn {t.Spawn.TotalMilliseconds:0.0} ms · to guest exec {t.UntilGuestExec.TotalMilliseconds:0.0} ms · guest {t.GuestRun.TotalMilliseconds:0.0} ms · teardown {t.Teardown.TotalMilliseconds:0.0} ms")
+                        : null,
+                }),
                 _ => throw new BackendUnavailableException($"tier '{options.Tier}'", "unknown tier", "use --tier process"),
             };
 

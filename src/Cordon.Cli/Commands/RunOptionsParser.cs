@@ -13,6 +13,9 @@ internal static class RunOptionsParser
     public const string Usage = """
         usage: cordon run [options] -- PROGRAM [ARGS...]
 
+        Policy (loaded first; the options below override it):
+          --policy FILE            a policy file (TOML; see docs/policy-reference.md)
+          --profile NAME           a built-in profile: minimal, shell, python, node, gcc (cordon profiles)
         Doors (all closed by default):
           --ro HOST[:GUEST]        bind a host path read-only
           --rw HOST[:GUEST]        bind a host path read-write
@@ -68,6 +71,7 @@ internal static class RunOptionsParser
             switch (name)
             {
                 case "--json": json = true; break;
+                case "--policy" or "--profile": Value(); break; // the basis, loaded by PolicyCommand.LoadRunBasis
                 case "--quiet": quiet = true; break;
                 case "--raw-output": raw = true; break;
                 case "--guest-root": builder.WithGuestRoot(); break;

@@ -218,12 +218,17 @@ public sealed class CgroupV2FileLogicTests : IDisposable
     public void FileLogic_concurrent_creation_gives_distinct_directories()
     {
         var provider = new CgroupProvider(_tree.Host);
+        // The fake populates a new directory after mkdir returns, which cgroupfs does atomically; a first run makes
+        // sure no concurrent creator sees a half-populated cordon/ (the real races are covered in RealCgroupTests).
+        RunCgroup keeper = Create(provider);
         var runs = new RunCgroup[20];
         Parallel.For(0, runs.Length, i => runs[i] = Create(provider));
 
         Assert.Equal(runs.Length, runs.Select(r => r.JoinDirectories[0]).Distinct().Count());
         Parallel.ForEach(runs, r => r.Dispose());
         Assert.All(runs, r => Assert.Null(r.CleanupProblem));
+        Assert.True(Directory.Exists(_tree.RunsParent));
+        keeper.Dispose();
         Assert.False(Directory.Exists(_tree.RunsParent));
     }
 

@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Cordon.Backends.Process;
+using Cordon.Backends.Process.Supervision;
+using Cordon.Benchmarks;
+using Cordon.Execution;
+using Cordon.Policy;
+
+// Cordon's benchmark harness: every scenario is measured interleaved with its baselines in the same run, and the
+// published figures are ratios against those baselines (these machines are noisy; absolute times are not comparable).
+int runs = 60;
+bool smoke = false;
+string? cli = null;
+string jsonPath = "bench/results.json";
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--smoke": smoke = true; runs = 3; break;
+        case "--cli": cli = args[++i]; break;
+        case "--json": jsonPath = args[++i]; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE]"); return 2;
+    }
+}
+
+const string Python = "/usr/bin/python3";
+string[] bareBwrap =
+[
+    "/usr/bin/bwrap", "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup", "--unshare-net",
+    "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL", "--clearenv",
+    "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+    "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--",
+];
+
+ConcurrentBag<RunTimings> timings = [];
+var sandbox = new ProcessSandbox(new ProcessBackendOptions { TimingsObserver = timings.Add });
+SandboxPolicy policy = SandboxPolicy.Default;
+
+double Library(string program, params string[] arguments)
+{
+    long start = Stopwatch.GetTimestamp();
+    SandboxResult r = sandbox.RunAsync(policy, new SandboxCommand(program, arguments)).GetAwaiter().GetResult();
+    double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    if (!r.IsSuccess) throw new InvalidOperationException($"benchmark guest failed: {r.Outcome} {r.ExitCode} {r.Detail}");
+    return ms;
+}
+
+double Whole(params string[] argv)
+{
+    var (ms, _, status) = ChildProcess.Run(argv);
+    if (status != 0) throw new InvalidOperationException($"{string.Join(' ', argv)} exited with status {status}");
+    return ms;
+}
+
+var scenarios = new List<(string Name, Func<double> Measure)>
+{
+    ("exec /bin/true", () => Whole("/bin/true")),
+    ("bwrap /bin/true", () => Whole([.. bareBwrap, "/bin/true"])),
+    ("library /bin/true", () => Library("/bin/true")),
+    ("python3 -c pass", () => Whole(Python, "-c", "pass")),
+    ("bwrap python3 -c pass", () => Whole([.. bareBwrap, Python, "-c", "pass"])),
+    ("library python3 -c pass", () => Library(Python, "-c", "pass")),
+};
+if (cli is not null)
+{
+    scenarios.Add(("cli /bin/true", () => Whole(cli, "run", "--quiet", "--", "/bin/true")));
+    scenarios.Add(("cli python3 -c pass", () => Whole(cli, "run", "--quiet", "--", Python, "-c", "pass")));
+}
+
+// Warm-up: JIT, seccomp filter cache, page cache.
+foreach (var (_, measure) in scenarios) measure();
+timings.Clear();
+
+var samples = scenarios.ToDictionary(s => s.Name, _ => new List<double>());
+var shuffle = new Random(42);
+for (int round = 0; round < runs; round++)
+{
+    foreach (var (name, measure) in scenarios.OrderBy(_ => shuffle.Next())) samples[name].Add(measure());
+}
+
+List<Stats> latency = [.. scenarios.Select(s => Stats.Of(s.Name, samples[s.Name]))];
+double Median(string name) => latency.First(s => s.Name == name).Median;
+
+// Throughput: completed runs per second at 1, 2 and 8 concurrent runs, library against bare bwrap.
+TimeSpan window = smoke ? TimeSpan.FromMilliseconds(400) : TimeSpan.FromSeconds(3);
+var throughput = new List<(int Concurrency, double Library, double Bwrap)>();
+foreach (int concurrency in new[] { 1, 2, 8 })
+{
+    double lib = Throughput(concurrency, () => Library("/bin/true"));
+    double bw = Throughput(concurrency, () => Whole([.. bareBwrap, "/bin/true"]));
+    throughput.Add((concurrency, lib, bw));
+}
+
+int leftoverCgroups = Directory.EnumerateDirectories("/sys/fs/cgroup", $"cordon-{Environment.ProcessId}-*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 5, IgnoreInaccessible = true }).Count();
+
+// Memory: supervisor overhead per concurrent sandbox, and the output cap bounding capture memory.
+double perSandboxKiB = SupervisorOverheadKiB(8);
+long floodAllocated = FloodAllocation();
+long? cliPeakRssKiB = cli is null ? null : ChildProcess.Run([cli, "run", "--quiet", "--", "/bin/true"]).MaxRssKiB;
+Stats teardown = Stats.Of("teardown (guest exit → result)", [.. timings.Select(t => t.Teardown.TotalMilliseconds)]);
+Stats toGuest = Stats.Of("spawn → guest exec", [.. timings.Select(t => t.UntilGuestExec.TotalMilliseconds)]);
+Stats setup = Stats.Of("setup (cgroup, seccomp, pipes)", [.. timings.Select(t => t.Setup.TotalMilliseconds)]);
+
+Console.WriteLine($"Cordon benchmark: {runs} interleaved rounds, {Environment.ProcessorCount} CPUs, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Console.WriteLine();
+Console.WriteLine("| scenario | min ms | median ms | p99 ms |");
+Console.WriteLine("|---|---:|---:|---:|");
+foreach (Stats s in latency.Concat([setup, toGuest, teardown])) Console.WriteLine(FormattableString.Invariant($"| {s.Name} | {s.Min:0.00} | {s.Median:0.00} | {s.P99:0.00} |"));
+Console.WriteLine();
+var ratios = new List<(string Name, double Value, double? Target)>
+{
+    ("library /bin/true ÷ bwrap /bin/true", Median("library /bin/true") / Median("bwrap /bin/true"), 1.25),
+    ("library python3 ÷ plain python3", Median("library python3 -c pass") / Median("python3 -c pass"), 1.6),
+};
+if (cli is not null)
+{
+    ratios.Add(("cli /bin/true ÷ bwrap /bin/true", Median("cli /bin/true") / Median("bwrap /bin/true"), 1.5));
+    ratios.Add(("cli python3 ÷ plain python3", Median("cli python3 -c pass") / Median("python3 -c pass"), 1.6));
+}
+
+foreach (var (c, lib, bw) in throughput) ratios.Add(($"throughput ×{c}: library ÷ bwrap", lib / bw, c == 2 ? 0.7 : null));
+Console.WriteLine("| ratio (medians, same run) | value | target |");
+Console.WriteLine("|---|---:|---:|");
+foreach (var (name, value, target) in ratios)
+{
+    string verdict = target is null ? "—" : (name.StartsWith("throughput", StringComparison.Ordinal) ? value >= target : value <= target) ? $"{target} met" : $"{target} MISSED";
+    Console.WriteLine(FormattableString.Invariant($"| {name} | {value:0.00} | {verdict} |"));
+}
+
+Console.WriteLine();
+Console.WriteLine("| throughput (runs/s) | library | bare bwrap |");
+Console.WriteLine("|---|---:|---:|");
+foreach (var (c, lib, bw) in throughput) Console.WriteLine(FormattableString.Invariant($"| {c} concurrent | {lib:0.0} | {bw:0.0} |"));
+Console.WriteLine();
+Console.WriteLine(FormattableString.Invariant($"supervisor memory per concurrent sandbox: {perSandboxKiB:0} KiB (target ≤ 2048 KiB)"));
+Console.WriteLine(FormattableString.Invariant($"managed allocation while capturing a 1 GiB flood with a 1 MiB cap: {floodAllocated / 1024.0 / 1024.0:0.0} MiB"));
+if (cliPeakRssKiB is { } rss) Console.WriteLine(FormattableString.Invariant($"CLI peak RSS (whole process, cordon run -- /bin/true): {rss / 1024.0:0.0} MiB"));
+Console.WriteLine($"leftover cgroups after the run: {leftoverCgroups}");
+
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
+File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
+{
+    runs,
+    cpus = Environment.ProcessorCount,
+    latency = latency.Concat([setup, toGuest, teardown]).Select(s => new { s.Name, s.Count, s.Min, s.Median, s.P99 }),
+    ratios = ratios.Select(r => new { r.Name, r.Value, r.Target }),
+    throughput = throughput.Select(t => new { t.Concurrency, libraryPerSecond = t.Library, bwrapPerSecond = t.Bwrap }),
+    supervisorKiBPerSandbox = perSandboxKiB,
+    floodManagedAllocationBytes = floodAllocated,
+    cliPeakRssKiB,
+    leftoverCgroups,
+}, new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"figures written to {jsonPath}");
+return leftoverCgroups == 0 ? 0 : 1;
+
+double Throughput(int concurrency, Func<double> one)
+{
+    int completed = 0;
+    var clock = Stopwatch.StartNew();
+    Thread[] workers = [.. Enumerable.Range(0, concurrency).Select(_ => new Thread(() =>
+    {
+        while (clock.Elapsed < window)
+        {
+            one();
+            Interlocked.Increment(ref completed);
+        }
+    }))];
+    foreach (Thread t in workers) t.Start();
+    foreach (Thread t in workers) t.Join();
+    return completed / clock.Elapsed.TotalSeconds;
+}
+
+double SupervisorOverheadKiB(int concurrent)
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    long idle = RssKiB();
+    Task<SandboxResult>[] running = [.. Enumerable.Range(0, concurrent).Select(_ => sandbox.RunAsync(policy, new SandboxCommand("sleep", ["1"])))];
+    Thread.Sleep(600);
+    long busy = RssKiB();
+    Task.WaitAll(running);
+    return (busy - idle) / (double)concurrent;
+}
+
+long FloodAllocation()
+{
+    long before = GC.GetTotalAllocatedBytes(precise: true);
+    sandbox.RunAsync(policy, new SandboxCommand("head", ["-c", smoke ? "67108864" : "1073741824", "/dev/zero"])).GetAwaiter().GetResult();
+    return GC.GetTotalAllocatedBytes(precise: true) - before;
+}
+
+static long RssKiB()
+{
+    string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+}

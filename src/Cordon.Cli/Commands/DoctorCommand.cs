@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Cordon.Backends.Process.Diagnostics;
+
+namespace Cordon.Cli.Commands;
+
+/// <summary><c>cordon doctor</c>: which layers this host can enforce, with the fix for each that it cannot.</summary>
+internal static class DoctorCommand
+{
+    public const int NotFullyEnforced = 1;
+
+    public const string Usage = """
+        usage: cordon doctor [--json]
+
+        Checks this host: bubblewrap and its version, user namespaces (including Ubuntu's AppArmor restriction), cgroups
+        and which controllers this user can write, seccomp with user notification, the Landlock ABI, privileges, a real
+        run of the default policy, whether Cordon runs in a container, and the runtimes of later tiers (runsc, wasmtime).
+        Exit codes: 0 the default policy is fully enforced, 1 it is not (a required layer is degraded or missing), 2 usage error.
+        """;
+
+    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        bool json = false;
+        foreach (string arg in args)
+        {
+            switch (arg)
+            {
+                case "--json": json = true; break;
+                case "--help" or "-h":
+                    Console.Out.WriteLine(Usage);
+                    return 0;
+                default:
+                    Cli.Error($"unexpected argument '{arg}'\n{Usage}");
+                    return ExitCodes.Usage;
+            }
+        }
+
+        HostReport report = await HostDiagnostics.RunAsync(endToEnd: true, cancellationToken).ConfigureAwait(false);
+        if (json) WriteJson(report);
+        else WriteText(report);
+        return report.DefaultPolicyEnforced ? 0 : NotFullyEnforced;
+    }
+
+    private static void WriteText(HostReport report)
+    {
+        TextWriter o = Console.Out;
+        int width = Math.Max(16, report.Checks.Max(c => c.Layer.Length) + 2);
+        o.WriteLine($"{"LAYER".PadRight(width)}{"STATUS",-11}DETAIL");
+        foreach (HostCheck check in report.Checks)
+        {
+            o.WriteLine($"{check.Layer.PadRight(width)}{Name(check.Status),-11}{check.Detail}");
+            if (check.Fix is { } fix && check.Status is LayerStatus.Degraded or LayerStatus.Missing)
+                o.WriteLine($"{new string(' ', width)}{(check.Required ? "fix: " : "optional: ")}{fix}");
+        }
+
+        o.WriteLine();
+        var short_ = report.Checks.Where(c => c.Required && c.Status != LayerStatus.Available).Select(c => $"{c.Layer} {Name(c.Status)}").ToList();
+        o.WriteLine(short_.Count == 0
+            ? "The default policy is fully enforced on this host."
+            : $"The default policy is NOT fully enforced on this host: {string.Join(", ", short_)}.");
+    }
+
+    private static void WriteJson(HostReport report)
+    {
+        using var json = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteBoolean("defaultPolicyEnforced", report.DefaultPolicyEnforced);
+        json.WriteNumber("uid", report.Uid);
+        json.WriteBoolean("root", report.Uid == 0);
+        json.WriteNumber("landlockAbi", report.LandlockAbi);
+        json.WriteStartArray("checks");
+        foreach (HostCheck check in report.Checks)
+        {
+            json.WriteStartObject();
+            json.WriteString("layer", check.Layer);
+            json.WriteString("status", Name(check.Status));
+            json.WriteBoolean("required", check.Required);
+            json.WriteString("detail", check.Detail);
+            if (check.Fix is null) json.WriteNull("fix");
+            else json.WriteString("fix", check.Fix);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
+        Console.Out.WriteLine();
+    }
+
+    private static string Name(LayerStatus status) => status.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,113 @@
+using System.Collections.Immutable;
+using Cordon.Errors;
+using Cordon.Policy;
+using Cordon.PolicyFiles;
+
+namespace Cordon.Cli.Commands;
+
+/// <summary><c>cordon policy check FILE...</c> and <c>cordon policy show FILE|PROFILE</c>.</summary>
+internal static class PolicyCommand
+{
+    public const int Valid = 0;
+    public const int Invalid = 1;
+
+    public const string Usage = """
+        usage: cordon policy check FILE...          validate policy files; every error with file:line:column
+               cordon policy show FILE|PROFILE      print the fully resolved effective policy (extends and defaults applied)
+
+        A name without '/' or a .toml suffix is a built-in profile (cordon profiles lists them).
+        Exit codes: 0 valid, 1 invalid (errors on stderr), 2 usage error.
+        """;
+
+    public static int Execute(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            Console.Out.WriteLine(Usage);
+            return args.Count == 0 ? ExitCodes.Usage : 0;
+        }
+
+        switch (args[0])
+        {
+            case "check" when args.Count >= 2 && !args.Skip(1).Any(IsOption):
+                return Check(args.Skip(1));
+            case "show" when args.Count == 2 && !IsOption(args[1]):
+                if (!TryResolve(args[1], out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors))
+                {
+                    ReportErrors(errors);
+                    return Invalid;
+                }
+
+                Console.Out.Write(PolicyFile.Format(policy));
+                return Valid;
+            default:
+                Cli.Error($"'{string.Join(' ', args)}' is not a policy command\n{Usage}");
+                return ExitCodes.Usage;
+        }
+    }
+
+    private static int Check(IEnumerable<string> files)
+    {
+        int result = Valid;
+        foreach (string file in files)
+        {
+            if (PolicyFile.TryLoad(file, out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors))
+            {
+                Console.Out.WriteLine($"{file}: ok ({Describe(policy)})");
+                continue;
+            }
+
+            ReportErrors(errors);
+            Console.Out.WriteLine($"{file}: {errors.Length} error(s)");
+            result = Invalid;
+        }
+
+        return result;
+    }
+
+    /// <summary>A file when it exists or looks like a path, otherwise a built-in profile name.</summary>
+    public static bool TryResolve(string reference, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors)
+        => File.Exists(reference) || !PolicyFile.IsProfileReference(reference)
+            ? PolicyFile.TryLoad(reference, out policy, out errors)
+            : PolicyFile.TryLoadReference(reference, out policy, out errors);
+
+    /// <summary>
+    /// The basis policy of <c>cordon run</c>: <c>--policy FILE</c> or <c>--profile NAME</c> among the options before
+    /// <c>--</c> (null when neither is given). Every problem of the file comes back at once.
+    /// </summary>
+    public static (SandboxPolicy? Basis, ImmutableArray<PolicyError> Errors) LoadRunBasis(IReadOnlyList<string> args)
+    {
+        List<(string Option, string Value)> sources = [];
+        for (int i = 0; i < args.Count && args[i] != "--" && args[i].StartsWith("--", StringComparison.Ordinal); i++)
+        {
+            string arg = args[i];
+            foreach (string option in new[] { "--policy", "--profile" })
+            {
+                if (arg == option && i + 1 < args.Count) sources.Add((option, args[++i]));
+                else if (arg.StartsWith(option + "=", StringComparison.Ordinal)) sources.Add((option, arg[(option.Length + 1)..]));
+            }
+        }
+
+        if (sources.Count == 0) return (null, []);
+        if (sources.Count > 1)
+            return (null, [new PolicyError(sources[1].Option, "give one --policy or --profile; to combine them, write a file that extends the profile", sources[1].Option)]);
+
+        (string which, string value) = sources[0];
+        bool ok = which == "--policy"
+            ? PolicyFile.TryLoad(value, out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors)
+            : PolicyFile.TryLoadReference(value, out policy, out errors);
+        if (which == "--profile" && !PolicyFile.IsProfileReference(value))
+            return (null, [new PolicyError("--profile", $"'{value}' is a path; use --policy for files", "--profile")]);
+        return ok ? (policy, []) : (null, errors);
+    }
+
+    public static void ReportErrors(IEnumerable<PolicyError> errors)
+    {
+        foreach (PolicyError error in errors) Cli.Error(error.ToString());
+    }
+
+    private static string Describe(SandboxPolicy policy)
+        => $"{policy.Mounts.Length} mount(s), network {policy.Network.ToString().ToLowerInvariant()}, syscalls {policy.Syscalls.Profile.ToString().ToLowerInvariant()}";
+
+    private static bool IsOption(string arg) => arg.StartsWith('-');
+}
