@@ -93,11 +93,11 @@ internal static class PolicyCommand
             return (null, [new PolicyError(sources[1].Option, "give one --policy or --profile; to combine them, write a file that extends the profile", sources[1].Option)]);
 
         (string which, string value) = sources[0];
+        if (which == "--profile" && !PolicyFile.IsProfileReference(value))
+            return (null, [new PolicyError("--profile", $"'{value}' is a path; use --policy for files", "--profile")]);
         bool ok = which == "--policy"
             ? PolicyFile.TryLoad(value, out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors)
             : PolicyFile.TryLoadReference(value, out policy, out errors);
-        if (which == "--profile" && !PolicyFile.IsProfileReference(value))
-            return (null, [new PolicyError("--profile", $"'{value}' is a path; use --policy for files", "--profile")]);
         return ok ? (policy, []) : (null, errors);
     }
 
