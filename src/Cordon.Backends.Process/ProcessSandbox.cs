@@ -151,10 +151,22 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         resources.CloseChildEnds(stdout.Write, stderr.Write, status.Write, stdinChild);
         notify?.CloseLauncherEnd();
 
-        using (cancellationToken.Register(() => Interop.FileDescriptors.WriteAvailable(wake.Write, "c"u8)))
+        try
         {
-            supervisor.Supervise(pid, pidfd, stdout.Read, stderr.Read, status.Read, stdinWrite, wake.Read,
-                () => cancellationToken.IsCancellationRequested, clock);
+            using (cancellationToken.Register(() => Interop.FileDescriptors.WriteAvailable(wake.Write, "c"u8)))
+            {
+                supervisor.Supervise(pid, pidfd, stdout.Read, stderr.Read, status.Read, stdinWrite, wake.Read,
+                    () => cancellationToken.IsCancellationRequested, clock);
+            }
+        }
+        catch
+        {
+            // A failure in the supervisor itself (or in the caller's output observer) must not leave the guest
+            // running: kill the cgroup and bwrap's monitor, reap it, then let the cgroup's disposal remove the rest.
+            cgroup?.KillAll();
+            Interop.Libc.KillProcess(pid, Interop.Libc.SigKill);
+            Interop.Libc.WaitPid(pid, out _, 0);
+            throw;
         }
 
         SandboxResult result = BuildResult(policy, supervisor, cgroup, warnings);

@@ -150,3 +150,18 @@ internal static class Leak
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int fcntl(int fd, int cmd, int arg);
 }
+
+public class SupervisorFailureTests : SandboxTest
+{
+    [Fact]
+    public async Task An_exception_in_the_output_observer_still_kills_and_removes_everything()
+    {
+        var command = new SandboxCommand("/bin/sh", ["-c", "sleep 30 & echo boom; sleep 30"])
+        {
+            OnOutput = (_, _) => throw new InvalidOperationException("observer failed"),
+        };
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Sandbox.RunAsync(SandboxPolicy.Default, command));
+        Assert.Equal("observer failed", error.Message);
+        // SandboxTest.Dispose asserts that no process of the run and no cgroup is left.
+    }
+}

@@ -1,0 +1,95 @@
+using Cordon.Backends.Process.Bubblewrap;
+using Cordon.Execution;
+using Cordon.Policy;
+
+namespace Cordon.Backends.Process.Tests.Bubblewrap;
+
+public class LaunchCommandLineTests
+{
+    private static LaunchSpec Spec(SandboxPolicy policy, SandboxCommand? command = null) => new()
+    {
+        Policy = policy,
+        Command = command ?? new SandboxCommand("python3", ["-c", "print(1)"]),
+        LauncherPath = "/opt/cordon/cordon-launch",
+        BwrapPath = "/usr/bin/bwrap",
+        CgroupJoinDirectories = ["/sys/fs/cgroup/pids/cordon/run-1"],
+        DropToHostUser = (65534, 65534),
+        HostEtcFilesPresent = ["/etc/ld.so.cache"],
+        GeneratedEtcFiles = ["/etc/passwd", "/etc/group"],
+        SupervisorPid = 4242,
+        CpuRlimitSeconds = 6,
+    };
+
+    [Fact]
+    public void Default_policy_builds_the_whole_chain_golden()
+    {
+        string golden = string.Join(' ', LaunchCommandLine.Build(Spec(SandboxPolicy.Default)));
+        Assert.Equal(
+            "/opt/cordon/cordon-launch enter --status-fd 3 --parent-pid 4242 --cgroup /sys/fs/cgroup/pids/cordon/run-1 --user 65534:65534 -- " +
+            "/usr/bin/bwrap --unshare-user --unshare-ipc --unshare-pid --unshare-uts --unshare-cgroup --unshare-net --disable-userns " +
+            "--uid 1000 --gid 1000 --hostname cordon --die-with-parent --new-session --as-pid-1 --cap-drop ALL --clearenv " +
+            "--setenv PATH /usr/local/bin:/usr/bin:/bin --setenv HOME /work --setenv LANG C.UTF-8 --setenv LC_ALL C.UTF-8 " +
+            "--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/sbin /sbin --symlink usr/lib /lib --symlink usr/lib64 /lib64 " +
+            "--ro-bind /etc/ld.so.cache /etc/ld.so.cache --ro-bind-data 6 /etc/passwd --ro-bind-data 7 /etc/group " +
+            "--proc /proc --dev /dev --size 67108864 --tmpfs /tmp --size 67108864 --tmpfs /dev/shm --size 67108864 --tmpfs /work " +
+            "--ro-bind /opt/cordon/cordon-launch /.cordon/launch --chdir /work --remount-ro / -- " +
+            "/.cordon/launch init --status-fd 3 --notify-fd 4 --bpf-fd 5 --landlock-ro /usr --landlock-ro /etc --landlock-ro /proc " +
+            "--landlock-ro /.cordon/launch --landlock-rw /dev/null --landlock-rw /dev/zero --landlock-rw /dev/full --landlock-rw /dev/random " +
+            "--landlock-rw /dev/urandom --landlock-rw /dev/tty --landlock-rw /dev/pts --landlock-rw /dev/shm --landlock-rw /tmp --landlock-rw /work " +
+            "--landlock-list / --landlock-deny-net --rlimit CORE=0:0 --rlimit NOFILE=256:256 --rlimit FSIZE=16777216:16777216 " +
+            "--rlimit STACK=8388608:8388608 --rlimit CPU=6:7 -- python3 -c print(1)",
+            golden);
+    }
+
+    [Fact]
+    public void Arguments_are_list_elements_never_reparsed()
+    {
+        var hostile = new SandboxCommand("sh", ["-c", "echo $HOME; rm -rf / --no-preserve-root", "--", "--ro-bind / /"]);
+        var argv = LaunchCommandLine.Build(Spec(SandboxPolicy.Default, hostile));
+        Assert.Equal(["sh", "-c", "echo $HOME; rm -rf / --no-preserve-root", "--", "--ro-bind / /"], argv.TakeLast(5));
+    }
+
+    [Fact]
+    public void Host_network_does_not_unshare_the_network_and_loopback_keeps_tcp_open_in_landlock()
+    {
+        var host = LaunchCommandLine.Build(Spec(new SandboxPolicyBuilder().WithNetwork(NetworkMode.Host).Allow(Cordon.Policy.Dangerous.HostNetworkAccess.Instance).Build()));
+        Assert.DoesNotContain("--unshare-net", host);
+        var loopback = LaunchCommandLine.Build(Spec(new SandboxPolicyBuilder().WithNetwork(NetworkMode.Loopback).Build()));
+        Assert.Contains("--unshare-net", loopback);
+        Assert.DoesNotContain("--landlock-deny-net", loopback);
+    }
+
+    [Fact]
+    public void Mounts_copied_files_and_inherited_fds_get_the_right_flags_and_descriptors()
+    {
+        string existing = Path.GetTempPath().TrimEnd('/');
+        string file = Path.GetTempFileName();
+        try
+        {
+            SandboxPolicy policy = new SandboxPolicyBuilder()
+                .MountReadOnly(existing, "/in").MountReadWrite(existing, "/out").MountTmpfs("/scratch", 1 << 20).CopyFile("/data.csv", file)
+                .WithMemory(null).WithOpenFiles(null).Build();
+            using var handle = File.OpenHandle(file);
+            var argv = LaunchCommandLine.Build(Spec(policy, new SandboxCommand("true") { InheritedFiles = [new InheritedFile(handle, 9)] }));
+            string line = string.Join(' ', argv);
+            Assert.Contains($"--ro-bind {existing} /in --bind {existing} /out --size 1048576 --tmpfs /scratch --ro-bind-data 8 /data.csv", line);
+            Assert.Contains("--landlock-ro /in --landlock-rw /out --landlock-rw /scratch --landlock-ro /data.csv", line);
+            Assert.Contains("--fd 9:9", line); // data fds 6, 7 (etc), 8 (copied file), then the inherited file at 9
+            Assert.DoesNotContain("NOFILE", line);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Guest_root_maps_uid_0_and_no_system_dirs_mounts_nothing_of_the_host()
+    {
+        var argv = LaunchCommandLine.Build(Spec(new SandboxPolicyBuilder().WithGuestRoot().WithSystemDirectories(false).Build()) with { HostEtcFilesPresent = [], GeneratedEtcFiles = [] });
+        string line = string.Join(' ', argv);
+        Assert.Contains("--uid 0 --gid 0", line);
+        Assert.DoesNotContain("--ro-bind /usr", line);
+        Assert.DoesNotContain("--landlock-ro /usr", line);
+    }
+}

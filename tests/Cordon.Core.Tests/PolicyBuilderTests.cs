@@ -1,0 +1,88 @@
+using Cordon.Errors;
+using Cordon.Output;
+using Cordon.Policy;
+using Cordon.Units;
+
+namespace Cordon.Core.Tests;
+
+public class PolicyBuilderTests
+{
+    [Fact]
+    public void The_default_policy_is_fully_closed_and_bounded()
+    {
+        SandboxPolicy p = SandboxPolicy.Default;
+        Assert.Equal(NetworkMode.None, p.Network);
+        Assert.Empty(p.Mounts);
+        Assert.Empty(p.Environment);
+        Assert.Null(p.WorkDirectoryHostPath);
+        Assert.Equal(SyscallProfile.Default, p.Syscalls.Profile);
+        Assert.Equal(TimeSpan.FromSeconds(10), p.Limits.WallTime);
+        Assert.Equal(TimeSpan.FromSeconds(5), p.Limits.CpuTime);
+        Assert.Equal(256 * ByteSize.MiB, p.Limits.MemoryBytes);
+        Assert.Equal(64, p.Limits.MaxProcesses);
+        Assert.Equal(ByteSize.MiB, p.Limits.MaxOutputBytes);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        var builder = new SandboxPolicyBuilder()
+            .MountReadOnly("/no/such/host/path", "/data")
+            .MountReadOnly("/usr", "relative")
+            .MountTmpfs("/proc/x")
+            .MountReadOnly("/usr", "/a").MountReadOnly("/usr", "/a")
+            .WithMemory(10)
+            .WithMaxProcesses(0)
+            .WithNetwork(NetworkMode.Host)
+            .WithCustomSyscalls(["read", "not_a_syscall"])
+            .SetEnvironment("BAD=NAME", "x");
+        var error = Assert.Throws<PolicyValidationException>(() => builder.Build());
+        string[] keys = [.. error.Errors.Select(e => e.Key)];
+        Assert.Contains("mounts[0].host", keys);
+        Assert.Contains("mounts[1].guest", keys);
+        Assert.Contains("mounts[2].guest", keys);
+        Assert.Contains("mounts[4].guest", keys);
+        Assert.Contains("limits.memory", keys);
+        Assert.Contains("limits.pids", keys);
+        Assert.Contains("network", keys);
+        Assert.Contains("syscalls.allow", keys);
+        Assert.Contains("env.BAD=NAME", keys);
+        Assert.Contains(error.Errors, e => e.Message.Contains("'not_a_syscall'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/a/../b")]
+    [InlineData("/a//b")]
+    [InlineData("/a/")]
+    [InlineData("a")]
+    [InlineData("/./a")]
+    public void Guest_paths_must_be_clean_and_absolute(string path)
+        => Assert.False(SandboxPolicyBuilder.IsCleanAbsolute(path));
+
+    [Fact]
+    public void Policies_are_values_and_a_builder_from_a_policy_reproduces_it()
+    {
+        SandboxPolicy a = new SandboxPolicyBuilder().MountReadOnly("/usr", "/u").SetEnvironment("K", "V").WithWallTime(TimeSpan.FromSeconds(3)).Build();
+        SandboxPolicy b = new SandboxPolicyBuilder(a).Build();
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, new SandboxPolicyBuilder(a).WithWallTime(null).Build());
+    }
+
+    [Fact]
+    public void None_means_unlimited_only_when_asked()
+    {
+        SandboxPolicy p = new SandboxPolicyBuilder().WithMemory(null).WithWallTime(null).Build();
+        Assert.Null(p.Limits.MemoryBytes);
+        Assert.Null(p.Limits.WallTime);
+        Assert.NotNull(p.Limits.CpuTime);
+    }
+
+    [Fact]
+    public void Terminal_text_neutralises_escapes_controls_c1_and_invalid_utf8()
+    {
+        byte[] hostile = [0x1b, (byte)']', (byte)'5', (byte)'2', 0x07, (byte)'\r', 0xc2, 0x9b, 0xff, (byte)'o', (byte)'k', (byte)'\n', 0x7f];
+        string shown = UntrustedText.ForTerminal(hostile);
+        Assert.Equal("\\x1b]52\\x07\\x0d\\u009b\\xffok\n\\x7f", shown);
+        Assert.DoesNotContain('\u001b', shown);
+    }
+}
