@@ -31,6 +31,17 @@ internal static class NativeTestPrograms
     {
         string dir = Path.Combine(Path.GetTempPath(), $"cordon-seccomp-tests-{Environment.ProcessId}");
         System.IO.Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                System.IO.Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // best effort: a leftover directory in /tmp is harmless
+            }
+        };
         Compile(dir, "probe.c", ProbeSource, Probe, []);
         Compile(dir, "probe.c", ProbeSource, ProbeStatic, ["-static"]);
         Compile(dir, "upcase.c", UpcaseSource, UpcaseStatic, ["-static"]);
