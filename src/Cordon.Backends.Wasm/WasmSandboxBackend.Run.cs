@@ -96,7 +96,7 @@ public sealed partial class WasmSandboxBackend
         if (Options.IsWasiEnabled)
         {
             using WasiSetup wasi = WasiSetup.Create(policy, command, invoke is not null, stdout, stderr, warnings);
-            store.SetWasiConfiguration(wasi.Configuration);
+            wasi.Apply(store);
         }
 
         ImportCheckResult imports = loaded.ImportCheck ??= ImportCheck.Check(loaded.Module, _linker, store, Options);

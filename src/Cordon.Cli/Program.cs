@@ -5,6 +5,7 @@ const string Usage = """
     cordon: deny-by-default sandboxing for code you do not trust
 
     usage: cordon run [options] -- PROGRAM [ARGS...]   run one command confined (cordon run --help)
+           cordon selftest [--json] [--only PATTERN]    run the escape and resource-bomb suite on this host
            cordon policy check FILE... | show FILE      validate a policy file, or print it fully resolved
            cordon profiles                              list the built-in runtime profiles
            cordon audit POLICY [--json] [--threshold X] least-privilege checklist and exposure score
@@ -30,6 +31,7 @@ try
     return args[0] switch
     {
         "run" => await RunCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
+        "selftest" => await SelftestCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
         "policy" => PolicyCommand.Execute(args[1..]),
         "profiles" => ProfilesCommand.Execute(args[1..]),
         "audit" => await AuditCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),

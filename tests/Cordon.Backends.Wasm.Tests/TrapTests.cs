@@ -49,7 +49,7 @@ public sealed class TrapTests(DefaultBackendFixture fixture) : IClassFixture<Def
     public async Task A_throwing_host_function_traps_the_guest_with_host_function_error()
     {
         using var backend = new WasmSandboxBackend(WasmBackendOptions.Default.WithWasi(false).WithInvoke("run")
-            .Grant(WasmHostFunction.Create<int, int, int>("env", "divide", (a, b) => a / b)));
+            .Grant(WasmHostFunction.Create<int, int, int>("env", "divide", (a, b) => b == 0 ? throw new DivideByZeroException() : a / b)));
 
         WasmRunResult run = await backend.RunWasmAsync(TestSupport.Policy(), TestSupport.Command("host_boom.wat"));
 

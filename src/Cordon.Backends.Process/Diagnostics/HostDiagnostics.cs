@@ -25,7 +25,8 @@ internal static class HostDiagnostics
             ? new HostCheck("privileges", LayerStatus.Available, "running as root: every run drops to uid 65534 before bwrap; no capabilities, no_new_privs", null, Required: true)
             : new HostCheck("privileges", LayerStatus.Available, $"rootless (uid {uid}): no capabilities, no_new_privs", null, Required: true));
         if (endToEnd) checks.Add(await EndToEndCheck.RunAsync(cancellationToken).ConfigureAwait(false));
-        checks.Add(new HostCheck("kernel", LayerStatus.Info, $"{RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture})", null, Required: false));
+        string release = HostCommands.ReadKernelFile("/proc/sys/kernel/osrelease") ?? "unknown";
+        checks.Add(new HostCheck("kernel", LayerStatus.Info, $"Linux {release} ({RuntimeInformation.OSArchitecture}; {RuntimeInformation.OSDescription})", null, Required: false));
         checks.Add(ContainerCheck.Run());
         checks.Add(TierToolsCheck.Runsc());
         checks.Add(TierToolsCheck.Wasmtime());

@@ -33,9 +33,9 @@ internal sealed class WasiSetup : IDisposable
                 "grant a directory through a mount instead (it becomes a WASI preopen)");
         }
 
-        foreach (MountSpec mount in policy.Mounts.Where(m => m.Kind == MountKind.Tmpfs))
+        if (policy.Mounts.FirstOrDefault(m => m.Kind == MountKind.Tmpfs) is { } tmpfs)
         {
-            throw new SandboxSetupException("wasm-preopen", $"tmpfs at {mount.GuestPath}: the wasm tier cannot cap the size of a scratch directory",
+            throw new SandboxSetupException("wasm-preopen", $"tmpfs at {tmpfs.GuestPath}: the wasm tier cannot cap the size of a scratch directory",
                 "bind a host directory read-write instead, or run the wasm tier inside the process tier (--contain)");
         }
     }
@@ -89,25 +89,62 @@ internal sealed class WasiSetup : IDisposable
         DirectoryInfo? temporary = null;
         if (command.StandardInput is { Length: > 0 } input)
         {
-            // The 50.0.1 .NET API takes stdin only as a file path. A private (0700) directory, a 0600 file, deleted as
-            // soon as the store has opened it (DeleteTemporaryFiles), and again in Dispose should the run fail first.
-            temporary = Directory.CreateTempSubdirectory("cordon-wasm-");
-            string path = Path.Combine(temporary.FullName, "stdin");
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
+            try
             {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                temporary = WriteStandardInput(input.Span);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new SandboxSetupException("wasm-stdin", $"cannot write the stdin file under {Path.GetTempPath()}: {e.Message}",
+                    "make TMPDIR a writable directory", e);
             }
 
-            using (var file = new FileStream(path, options))
-            {
-                file.Write(input.Span);
-            }
-
-            config.WithStandardInput(path);
+            config.WithStandardInput(Path.Combine(temporary.FullName, "stdin"));
         }
 
         return new WasiSetup(config, temporary);
+    }
+
+    /// <summary>Hands the configuration to the store, which opens the preopened directories and the stdin file.</summary>
+    /// <exception cref="SandboxSetupException">A directory or the stdin file could not be opened.</exception>
+    internal void Apply(Store store)
+    {
+        try
+        {
+            store.SetWasiConfiguration(Configuration);
+        }
+        catch (WasmtimeException e)
+        {
+            throw new SandboxSetupException("wasm-preopen", $"WASI could not open a preopened directory or stdin: {e.Message}",
+                "check that every mounted directory still exists and is readable", e);
+        }
+
+        DeleteTemporaryFiles();
+    }
+
+    private static DirectoryInfo WriteStandardInput(ReadOnlySpan<byte> input)
+    {
+            // The 50.0.1 .NET API takes stdin only as a file path: a private (0700) directory holding a 0600 file,
+            // deleted as soon as the store has opened it (Apply), and in Dispose should the run fail first.
+        DirectoryInfo temporary = Directory.CreateTempSubdirectory("cordon-wasm-");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using var file = new FileStream(Path.Combine(temporary.FullName, "stdin"), options);
+            file.Write(input);
+        }
+        catch
+        {
+            temporary.Delete(recursive: true);
+            throw;
+        }
+
+        return temporary;
     }
 
     /// <summary>Removes the stdin file once the store holds it open.</summary>

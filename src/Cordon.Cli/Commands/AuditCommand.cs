@@ -113,7 +113,7 @@ internal static class AuditCommand
 
         o.WriteLine();
         o.WriteLine($"Overall exposure: {Number(report.Score)} / 10 ({report.Rating})");
-        var open = report.FindingsAtLeast(FindingSeverity.Medium).ToList();
+        var open = report.FindingsAtLeast(FindingSeverity.Low).ToList();
         if (open.Count > 0) o.WriteLine($"Open doors: {string.Join("; ", open.Select(f => Safe(f.Key)).Distinct())}");
         if (threshold is { } t) o.WriteLine(exceeded ? $"Above the threshold {Number(t)}: failing (exit {AboveThreshold})." : $"Within the threshold {Number(t)}.");
     }
@@ -134,7 +134,7 @@ internal static class AuditCommand
             json.WriteStartObject();
             json.WriteString("name", d.Name);
             json.WriteString("description", d.Description);
-            json.WriteNumber("exposure", d.Exposure);
+            json.WriteNumber("exposure", Math.Round(d.Exposure, 1, MidpointRounding.AwayFromZero));
             json.WriteNumber("weight", d.Weight);
             json.WriteStartArray("findings");
             foreach (AuditFinding f in d.Findings)
@@ -169,7 +169,7 @@ internal static class AuditCommand
         _ => "[ok]      ",
     };
 
-    private static string Number(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+    private static string Number(double value) => Math.Round(value, 1, MidpointRounding.AwayFromZero).ToString("0.0", CultureInfo.InvariantCulture);
 
     /// <summary>Policy files may carry control characters in paths and names; never let them reach a terminal raw.</summary>
     private static string Safe(string text) => UntrustedText.ForTerminal(text);

@@ -40,6 +40,9 @@ internal static class PolicyCommand
 
                 Console.Out.Write(PolicyFile.Format(policy));
                 return Valid;
+            case "check" or "show":
+                Cli.Error($"policy {args[0]} needs {(args[0] == "check" ? "one or more policy files" : "exactly one policy file or profile name")}\n{Usage}");
+                return ExitCodes.Usage;
             default:
                 Cli.Error($"'{string.Join(' ', args)}' is not a policy command\n{Usage}");
                 return ExitCodes.Usage;

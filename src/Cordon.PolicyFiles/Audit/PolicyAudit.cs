@@ -34,7 +34,7 @@ public static partial class PolicyAudit
 
         double closed = 1;
         foreach (AuditDimension dimension in dimensions) closed *= 1 - (dimension.Weight * dimension.Exposure / 10);
-        return new AuditReport(Round(10 * (1 - closed)), dimensions);
+        return new AuditReport(Math.Clamp(10 * (1 - closed), 0, 10), dimensions);
     }
 
     /// <summary>Independent doors: 10 × (1 − Π(1 − s/10)).</summary>
@@ -45,8 +45,6 @@ public static partial class PolicyAudit
         return 10 * (1 - closed);
     }
 
-    private static double Round(double value) => Math.Round(Math.Clamp(value, 0, 10), 1, MidpointRounding.AwayFromZero);
-
     private static AuditDimension Dimension(string name, string description, double weight, double exposure, List<AuditFinding> findings)
-        => new(name, description, Round(exposure), weight, [.. findings.OrderByDescending(f => f.Severity)]);
+        => new(name, description, Math.Clamp(exposure, 0, 10), weight, [.. findings.OrderByDescending(f => f.Severity)]);
 }

@@ -3,23 +3,32 @@ namespace Cordon.PolicyFiles.Audit;
 /// <summary>Host paths whose contents hand hostile code credentials, other users' data or control of the host.</summary>
 internal static class SensitivePaths
 {
-    /// <summary>Absolute host paths, with a score (0-10) and what they hold.</summary>
-    private static readonly (string Path, double Score, string Holds)[] Absolute =
+    /// <summary>
+    /// Absolute host paths, with a score (0-10), what they hold, and whether binding something inside them is as bad as
+    /// binding them (true for /root or /proc; false for /etc, where only the listed secret files are).
+    /// </summary>
+    private static readonly (string Path, double Score, string Holds, bool Inside)[] Absolute =
     [
-        ("/var/run/docker.sock", 10, "the Docker socket (root on the host)"),
-        ("/run/docker.sock", 10, "the Docker socket (root on the host)"),
-        ("/run/containerd", 10, "containerd's socket (root on the host)"),
-        ("/run/podman", 9.5, "podman's socket"),
-        ("/root", 9, "root's home: SSH keys, shell history, tokens"),
-        ("/home", 9, "every user's home: SSH keys, shell history, browser profiles, tokens"),
-        ("/etc", 7, "/etc/shadow, SSH host keys and service credentials"),
-        ("/proc", 8, "host processes' memory maps, environments and kernel tunables (/proc/sys)"),
-        ("/sys", 8, "kernel and device interfaces"),
-        ("/dev", 8, "host devices (disks, memory)"),
-        ("/boot", 8, "the kernel and boot loader"),
-        ("/run", 7, "sockets of host services (D-Bus, systemd, container runtimes)"),
-        ("/var", 6, "databases, logs, mail and container storage"),
-        ("/srv", 4, "served data"),
+        ("/var/run/docker.sock", 10, "the Docker socket (root on the host)", true),
+        ("/run/docker.sock", 10, "the Docker socket (root on the host)", true),
+        ("/run/containerd", 10, "containerd's socket (root on the host)", true),
+        ("/run/podman", 9.5, "podman's socket", true),
+        ("/var/lib/docker", 9, "every container's filesystem", true),
+        ("/root", 9, "root's home: SSH keys, shell history, tokens", true),
+        ("/home", 9, "every user's home: SSH keys, shell history, browser profiles, tokens", false),
+        ("/etc/shadow", 9, "password hashes", true),
+        ("/etc/gshadow", 9, "group password hashes", true),
+        ("/etc/ssl/private", 9, "TLS private keys", true),
+        ("/etc/ssh", 8, "SSH host keys", true),
+        ("/etc/sudoers", 6, "who may become root", true),
+        ("/etc", 7, "/etc/shadow, SSH host keys and service credentials", false),
+        ("/proc", 8, "host processes' memory maps, environments and kernel tunables (/proc/sys)", true),
+        ("/sys", 8, "kernel and device interfaces", true),
+        ("/dev", 8, "host devices (disks, memory)", true),
+        ("/boot", 8, "the kernel and boot loader", true),
+        ("/run", 7, "sockets of host services (D-Bus, systemd, container runtimes)", true),
+        ("/var", 6, "databases, logs, mail and container storage", false),
+        ("/srv", 4, "served data", false),
     ];
 
     /// <summary>Path components that mark credentials wherever they appear.</summary>
@@ -51,14 +60,13 @@ internal static class SensitivePaths
             if (worst is null || score > worst.Value.Score) worst = (score, holds);
         }
 
-        foreach ((string sensitive, double score, string holds) in Absolute)
+        foreach ((string sensitive, double score, string holds, bool inside) in Absolute)
         {
-            // Binding an ancestor exposes the sensitive path; binding inside /etc, /proc, /root... exposes part of it.
-            bool ancestor = sensitive.StartsWith(path + "/", StringComparison.Ordinal);
-            bool inside = path == sensitive || path.StartsWith(sensitive + "/", StringComparison.Ordinal);
-            if (ancestor) Consider(score, holds);
-            else if (inside && sensitive is not ("/home" or "/srv" or "/var")) Consider(score, holds);
-            else if (inside && path.Split('/').Length <= sensitive.Split('/').Length + 1 && sensitive == "/home") Consider(score, "a user's whole home directory");
+            // Binding an ancestor exposes the sensitive path; binding inside /root or /proc exposes part of it.
+            if (sensitive.StartsWith(path + "/", StringComparison.Ordinal)) Consider(score, holds);
+            else if (path == sensitive || (inside && path.StartsWith(sensitive + "/", StringComparison.Ordinal))) Consider(score, holds);
+            else if (sensitive == "/home" && path.StartsWith("/home/", StringComparison.Ordinal) && !path["/home/".Length..].Contains('/'))
+                Consider(score, "a user's whole home directory");
         }
 
         foreach (string component in path.Split('/', StringSplitOptions.RemoveEmptyEntries))

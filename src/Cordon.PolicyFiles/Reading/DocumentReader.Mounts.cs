@@ -22,11 +22,11 @@ internal sealed partial class DocumentReader
                 continue;
             }
 
-            ReadMount(mount, key);
+            ReadMount(mount, key, i);
         }
     }
 
-    private void ReadMount(TomlTableNode mount, string key)
+    private void ReadMount(TomlTableNode mount, string key, int index)
     {
         _locations[key] = mount.At;
         string? type = null, host = null, guest = null;
@@ -93,6 +93,7 @@ internal sealed partial class DocumentReader
                 }
 
                 _builder.MountTmpfs(guest, size, source);
+                _addedMounts.Add(index);
                 break;
             case "file":
                 if (host is null || guest is null)
@@ -102,6 +103,7 @@ internal sealed partial class DocumentReader
                 }
 
                 _builder.CopyFile(guest, HostPath(host), source);
+                _addedMounts.Add(index);
                 break;
             default:
                 if (host is null)
@@ -113,6 +115,7 @@ internal sealed partial class DocumentReader
                 string hostPath = HostPath(host);
                 if (type == "ro") _builder.MountReadOnly(hostPath, guest ?? hostPath, source);
                 else _builder.MountReadWrite(hostPath, guest ?? hostPath, source);
+                _addedMounts.Add(index);
                 break;
         }
     }

@@ -18,6 +18,9 @@ internal sealed partial class DocumentReader
     private readonly string _baseDirectory;
     private readonly int _baseMountCount;
 
+    /// <summary>For each mount this document handed to the builder, in order: its index in the document's mounts array.</summary>
+    private readonly List<int> _addedMounts = [];
+
     /// <summary>Where each key this document sets was written, by the builder's key names (<c>limits.memory</c>, <c>mounts[0].guest</c>).</summary>
     private readonly Dictionary<string, SourceLocation> _locations = new(StringComparer.Ordinal);
 
@@ -115,7 +118,7 @@ internal sealed partial class DocumentReader
             case TomlScalar { Value: false }: _builder.WithWorkDirectory(null); break;
             case TomlScalar { Value: string path } when path.Length > 0: _builder.WithWorkDirectory(HostPath(path)); break;
             default:
-                Error("workdir", $"expected a host directory path (relative paths start at {_baseDirectory}) or false for a private tmpfs; got {entry.Value.Describe()}", entry.Value.At);
+                Error("workdir", $"expected a host directory path (absolute, or relative to the current directory) or false for a private tmpfs; got {entry.Value.Describe()}", entry.Value.At);
                 break;
         }
     }
@@ -193,9 +196,10 @@ internal sealed partial class DocumentReader
         if (key.StartsWith("mounts[", StringComparison.Ordinal))
         {
             int close = key.IndexOf(']', StringComparison.Ordinal);
-            if (close > 7 && int.TryParse(key.AsSpan(7, close - 7), NumberStyles.None, CultureInfo.InvariantCulture, out int index) && index >= _baseMountCount)
+            if (close > 7 && int.TryParse(key.AsSpan(7, close - 7), NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+                && index >= _baseMountCount && index - _baseMountCount < _addedMounts.Count)
             {
-                key = string.Create(CultureInfo.InvariantCulture, $"mounts[{index - _baseMountCount}]{key[(close + 1)..]}");
+                key = string.Create(CultureInfo.InvariantCulture, $"mounts[{_addedMounts[index - _baseMountCount]}]{key[(close + 1)..]}");
             }
         }
 

@@ -83,24 +83,19 @@ internal static class PolicyFileWriter
 
     private static void WriteNames(StringBuilder w, IReadOnlyList<string> names)
     {
-        w.Append("allow = [");
-        int column = 80;
-        for (int i = 0; i < names.Count; i++)
+        w.Append("allow = [\n");
+        int column = 0;
+        foreach (string name in names)
         {
-            string item = TomlText.String(names[i]) + (i + 1 < names.Count ? "," : "");
-            if (column + item.Length > 100)
+            string item = TomlText.String(name) + ",";
+            if (column > 0 && column + 1 + item.Length > 100)
             {
-                w.Append("\n    ");
-                column = 4;
-            }
-            else if (i > 0)
-            {
-                w.Append(' ');
-                column++;
+                w.Append('\n');
+                column = 0;
             }
 
-            w.Append(item);
-            column += item.Length;
+            w.Append(column == 0 ? "    " : " ").Append(item);
+            column += (column == 0 ? 4 : 1) + item.Length;
         }
 
         w.Append("\n]\n");
