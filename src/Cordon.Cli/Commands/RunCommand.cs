@@ -1,4 +1,5 @@
 using Cordon.Backends.Process;
+using Cordon.Backends.Wasm;
 using Cordon.Cli.Reporting;
 using Cordon.Errors;
 using Cordon.Execution;
@@ -32,23 +33,24 @@ internal static class RunCommand
 
         try
         {
-            ISandboxBackend backend = options.Tier switch
-            {
-                "process" => new ProcessSandbox(new ProcessBackendOptions
-                {
-                    // CORDON_TIMINGS=1 prints where the run's time went (setup, spawn, sandbox start, guest, teardown).
-                    TimingsObserver = Environment.GetEnvironmentVariable("CORDON_TIMINGS") == "1"
-                        ? t => Console.Error.WriteLine($"cordon: timings setup {t.Setup.TotalMilliseconds:0.0} ms · spawn {t.Spawn.TotalMilliseconds:0.0} ms · to guest exec {t.UntilGuestExec.TotalMilliseconds:0.0} ms · guest {t.GuestRun.TotalMilliseconds:0.0} ms · teardown {t.Teardown.TotalMilliseconds:0.0} ms")
-                        : null,
-                }),
-                _ => throw new BackendUnavailableException($"tier '{options.Tier}'", "unknown tier", "use --tier process"),
-            };
-
             SandboxCommand command = BuildCommand(options);
-            SandboxResult result = await backend.RunAsync(options.Policy, command, cancellationToken).ConfigureAwait(false);
+            TierOutcome run = options.Tier switch
+            {
+                "wasm" when options.Contain => await ContainedWasm.RunAsync(options, command, cancellationToken).ConfigureAwait(false),
+                "wasm" => await RunWasmAsync(options, command, cancellationToken).ConfigureAwait(false),
+                _ => new TierOutcome(await ProcessBackend().RunAsync(options.Policy, command, cancellationToken).ConfigureAwait(false), "process"),
+            };
+            SandboxResult result = run.Result;
+            if (options.Contain && command.OnOutput is { } show)
+            {
+                // A contained runner's output arrives inside its report, after the run: pass it through now.
+                show(OutputStream.StandardOutput, result.StandardOutput.Bytes.Span);
+                show(OutputStream.StandardError, result.StandardError.Bytes.Span);
+            }
+
             if (options.Json)
             {
-                JsonReport.Write(Console.OpenStandardOutput(), result, backend.Name);
+                JsonReport.Write(Console.OpenStandardOutput(), result, run.Tier, run.FuelConsumed, run.TrapCode);
             }
             else if (!options.Quiet)
             {
@@ -63,6 +65,39 @@ internal static class RunCommand
             if (options.Json) JsonReport.WriteSetupError(Console.OpenStandardOutput(), e.Message, options.Tier);
             return ExitCodes.CordonFailed;
         }
+    }
+
+    internal static ProcessSandbox ProcessBackend() => new(new ProcessBackendOptions
+    {
+        // CORDON_TIMINGS=1 prints where the run's time went (setup, spawn, sandbox start, guest, teardown).
+        TimingsObserver = Environment.GetEnvironmentVariable("CORDON_TIMINGS") == "1"
+            ? t => Console.Error.WriteLine($"cordon: timings setup {t.Setup.TotalMilliseconds:0.0} ms · spawn {t.Spawn.TotalMilliseconds:0.0} ms · to guest exec {t.UntilGuestExec.TotalMilliseconds:0.0} ms · guest {t.GuestRun.TotalMilliseconds:0.0} ms · teardown {t.Teardown.TotalMilliseconds:0.0} ms")
+            : null,
+    });
+
+    private static async Task<TierOutcome> RunWasmAsync(RunOptions options, SandboxCommand command, CancellationToken cancellationToken)
+    {
+        WasmBackendOptions wasm = WasmBackendOptions.Default.WithModuleCache(ModuleCacheDirectory());
+        if (options.Fuel is { } fuel) wasm = wasm.WithFuel(fuel);
+        else if (options.FuelUnlimited) wasm = wasm.WithoutFuelLimit();
+        if (options.Invoke is { } export) wasm = wasm.WithInvoke(export);
+        using var backend = new WasmSandboxBackend(wasm);
+        WasmRunResult run = await backend.RunWasmAsync(options.Policy, command, cancellationToken).ConfigureAwait(false);
+        return new TierOutcome(run.Result, backend.Name, run.FuelConsumed, run.TrapCode);
+    }
+
+    /// <summary>Compiled modules are cached per user, keyed by content hash (the tier validates entries before use).</summary>
+    private static string? ModuleCacheDirectory()
+    {
+        string? root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (string.IsNullOrEmpty(root))
+        {
+            string home = Environment.GetEnvironmentVariable("HOME") ?? "";
+            if (home.Length == 0 || !Directory.Exists(home)) return null;
+            root = Path.Combine(home, ".cache");
+        }
+
+        return Path.Combine(root, "cordon", "wasm");
     }
 
     private static SandboxCommand BuildCommand(RunOptions options)

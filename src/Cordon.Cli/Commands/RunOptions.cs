@@ -15,4 +15,16 @@ internal sealed record RunOptions
     public string? StandardInputPath { get; init; }
     public ImmutableArray<(int GuestFd, int HostFd)> Descriptors { get; init; } = [];
     public string Tier { get; init; } = "process";
+
+    /// <summary>Wasm tier: the export to call instead of WASI's <c>_start</c>.</summary>
+    public string? Invoke { get; init; }
+
+    /// <summary>Wasm tier: fuel budget; null with <see cref="FuelUnlimited"/> false means the tier's default.</summary>
+    public long? Fuel { get; init; }
+
+    /// <summary>Wasm tier: the explicit "no fuel limit".</summary>
+    public bool FuelUnlimited { get; init; }
+
+    /// <summary>Wasm tier: run the Wasm runner itself as a process-tier guest.</summary>
+    public bool Contain { get; init; }
 }

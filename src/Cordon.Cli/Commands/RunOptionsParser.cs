@@ -36,6 +36,12 @@ internal static class RunOptionsParser
           --syscalls default|strict   --allow-syscalls a,b,c (custom allowlist)   --on-violation errno|kill
         Strictness:
           --require-cgroups  --require-landlock
+        Tiers:
+          --tier process|wasm      process (default): namespaces, seccomp, Landlock, cgroups
+                                   wasm: PROGRAM is a .wasm/.wat module run by Wasmtime (WASI preview 1)
+          --invoke NAME            wasm: call export NAME with ARGS as typed arguments instead of _start
+          --fuel N|none            wasm: deterministic instruction budget (cpu_time_exceeded when spent)
+          --contain                wasm: run the Wasm runner itself inside the process tier
         Output:
           --json  --quiet  --raw-output (do not neutralise terminal escapes on a tty)
         """;
@@ -48,6 +54,9 @@ internal static class RunOptionsParser
         bool json = false, quiet = false, raw = false;
         string? stdin = null;
         string tier = "process";
+        string? invoke = null;
+        long? fuel = null;
+        bool fuelUnlimited = false, contain = false;
         int i = 0;
         for (; i < args.Count; i++)
         {
@@ -78,7 +87,20 @@ internal static class RunOptionsParser
                 case "--no-system-dirs": builder.WithSystemDirectories(false); break;
                 case "--require-cgroups": builder.RequireCgroups(); break;
                 case "--require-landlock": builder.RequireLandlock(); break;
-                case "--tier": tier = Value() ?? tier; break;
+                case "--tier":
+                    tier = Value() ?? tier;
+                    if (tier is not ("process" or "wasm")) errors.Add(new(name, $"'{tier}' is not a tier; use process or wasm", name));
+                    break;
+                case "--invoke": invoke = Value(); break;
+                case "--contain": contain = true; break;
+                case "--fuel":
+                    if (Value() is { } fuelText)
+                    {
+                        if (fuelText == "none") fuelUnlimited = true;
+                        else if (long.TryParse(fuelText, NumberStyles.None, CultureInfo.InvariantCulture, out long units) && units > 0) fuel = units;
+                        else errors.Add(new(name, $"'{fuelText}' is not a positive whole number of fuel units (or none)", name));
+                    }
+                    break;
                 case "--stdin": stdin = Value(); break;
                 case "--ro": Bind("--ro", Value(), builder.MountReadOnly); break;
                 case "--rw": Bind("--rw", Value(), builder.MountReadWrite); break;
@@ -164,6 +186,8 @@ internal static class RunOptionsParser
         }
 
         if (i >= args.Count) errors.Add(new("PROGRAM", "no program given; write cordon run [options] -- PROGRAM [ARGS...]"));
+        if (tier != "wasm" && (invoke is not null || fuel is not null || fuelUnlimited || contain))
+            errors.Add(new("--tier", "--invoke, --fuel and --contain belong to the wasm tier; add --tier wasm"));
         if (!builder.TryBuild(out SandboxPolicy? policy, out ImmutableArray<PolicyError> policyErrors)) errors.AddRange(policyErrors);
         if (errors.Count > 0 || policy is null) return (null, [.. errors]);
 
@@ -178,6 +202,10 @@ internal static class RunOptionsParser
             StandardInputPath = stdin,
             Descriptors = [.. fds],
             Tier = tier,
+            Invoke = invoke,
+            Fuel = fuel,
+            FuelUnlimited = fuelUnlimited,
+            Contain = contain,
         }, []);
 
         void Bind(string option, string? value, Func<string, string?, string?, SandboxPolicyBuilder> add)

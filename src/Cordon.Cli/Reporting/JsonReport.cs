@@ -10,7 +10,7 @@ namespace Cordon.Cli.Reporting;
 /// <summary>Writes one run as one JSON document (schema in docs/json-schema.md). Valid JSON for any guest bytes.</summary>
 internal static class JsonReport
 {
-    public static void Write(Stream output, SandboxResult result, string tier)
+    public static void Write(Stream output, SandboxResult result, string tier, long? fuelConsumed = null, string? trapCode = null)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
@@ -46,6 +46,13 @@ internal static class JsonReport
         if (result.Detail is null) json.WriteNull("detail");
         else json.WriteString("detail", result.Detail);
         WriteLimits(json, result.Limits);
+        if (tier == "wasm")
+        {
+            WriteNullable(json, "fuelConsumed", fuelConsumed);
+            if (trapCode is null) json.WriteNull("trapCode");
+            else json.WriteString("trapCode", trapCode);
+        }
+
         json.WriteEndObject();
         json.Flush();
         output.Write("\n"u8);
