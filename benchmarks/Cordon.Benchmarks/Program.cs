@@ -64,6 +64,10 @@ var scenarios = new List<(string Name, Func<double> Measure)>
     ("bwrap python3 -c pass", () => Whole([.. bareBwrap, Python, "-c", "pass"])),
     ("library python3 -c pass", () => Library(Python, "-c", "pass")),
 };
+// As root, Cordon drops the sandbox to uid 65534 before bwrap (see ProcessBackendOptions.HostUserWhenRoot); bwrap run
+// unprivileged pays for an unprivileged user namespace, so that is measured too, as the like-for-like baseline.
+bool isRoot = Environment.UserName == "root";
+if (isRoot) scenarios.Add(("bwrap /bin/true as uid 65534", () => Whole(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. bareBwrap, "/bin/true"])));
 if (cli is not null)
 {
     scenarios.Add(("cli /bin/true", () => Whole(cli, "run", "--quiet", "--", "/bin/true")));
@@ -119,6 +123,12 @@ if (cli is not null)
 {
     ratios.Add(("cli /bin/true ÷ bwrap /bin/true", Median("cli /bin/true") / Median("bwrap /bin/true"), 1.5));
     ratios.Add(("cli python3 ÷ plain python3", Median("cli python3 -c pass") / Median("python3 -c pass"), 1.6));
+}
+
+if (isRoot)
+{
+    ratios.Add(("library /bin/true ÷ bwrap as uid 65534", Median("library /bin/true") / Median("bwrap /bin/true as uid 65534"), null));
+    if (cli is not null) ratios.Add(("cli /bin/true ÷ bwrap as uid 65534", Median("cli /bin/true") / Median("bwrap /bin/true as uid 65534"), null));
 }
 
 foreach (var (c, lib, bw) in throughput) ratios.Add(($"throughput ×{c}: library ÷ bwrap", lib / bw, c == 2 ? 0.7 : null));
