@@ -164,10 +164,14 @@ internal sealed class CgroupV1Run : RunCgroup
             bool frozen = CgroupFiles.Write(state, "FROZEN") == 0 && WaitForState(state, "FROZEN", elapsed, timeout / 2);
             try
             {
-                // Frozen tasks neither fork nor exit, so the list is complete and no pid in it can be reused.
-                // A task stuck in FREEZING (uninterruptible sleep) is still killed, through the membership check.
+                // Frozen tasks neither fork nor exit, so the freezer's list is complete and no pid in it can be reused.
+                // Anything else (a task stuck in FREEZING, or one that joined other hierarchies but not the freezer)
+                // goes through the membership check.
+                HashSet<int> frozenPids = [];
+                if (frozen && CgroupFiles.TryRead(_freezer + "/cgroup.procs", out string procs) == 0)
+                    frozenPids.UnionWith(CgroupStatParser.ParsePids(procs));
                 foreach (int pid in Members())
-                    if (frozen || IsMember(pid)) SendKill(pid);
+                    if (frozenPids.Contains(pid) || IsMember(pid)) SendKill(pid);
             }
             finally
             {

@@ -1,12 +1,13 @@
 using System.Runtime.Versioning;
 using Cordon.Backends.Process.Cgroups;
+using Xunit.Abstractions;
 
 namespace Cordon.Backends.Process.Tests.Cgroups;
 
 /// <summary>The reasons detection gives when no cgroup interface is usable (fake trees, FILE-LOGIC only, plus the real v1 tree under an unprivileged fsuid).</summary>
 [Collection(RealCgroupCollection.Name)]
 [SupportedOSPlatform("linux")]
-public sealed class CgroupDetectionReasonTests
+public sealed class CgroupDetectionReasonTests(ITestOutputHelper output)
 {
     private const string PermissionHint = "run as root or delegate a cgroup v2 subtree; see cordon doctor";
 
@@ -31,9 +32,12 @@ public sealed class CgroupDetectionReasonTests
     [Fact]
     public void FileLogic_hybrid_host_says_the_controllers_are_bound_to_v1_and_names_the_missing_v1_controller()
     {
-        using var tree = new FakeCgroup2Tree(controllers: "", extraMountInfo:
-            "34 30 0:31 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
-            + "31 30 0:28 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n");
+        using var tree = new FakeCgroup2Tree(controllers: "",
+            extraMountInfo: "34 30 0:31 / ROOT/v1/memory rw,relatime - cgroup cgroup rw,memory\n"
+                + "31 30 0:28 / ROOT/v1/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n",
+            extraProcCgroup: "4:memory:/\n2:cpu,cpuacct:/\n");
+        Directory.CreateDirectory(tree.Root + "/v1/memory");
+        Directory.CreateDirectory(tree.Root + "/v1/cpu,cpuacct");
 
         CgroupAvailability availability = new CgroupProvider(tree.Host).Availability;
 
@@ -109,6 +113,7 @@ public sealed class CgroupDetectionReasonTests
         Assert.True(FilesystemIdentity.IsRoot, "this test switches fsuid and needs root");
 
         CgroupAvailability availability = FilesystemIdentity.RunAs(FilesystemIdentity.Nobody, () => new CgroupProvider().Availability);
+        output.WriteLine(availability.Reason);
 
         Assert.Equal(CgroupVersion.None, availability.Version);
         Assert.NotNull(availability.Reason);

@@ -13,7 +13,11 @@ internal sealed class FakeCgroup2Tree : IDisposable
 {
     public const string OurCgroup = "/user.slice/user-1000.slice/user@1000.service/app.slice/cordon.scope";
 
-    public FakeCgroup2Tree(string controllers = "cpuset cpu io memory hugetlb pids rdma misc", string extraMountInfo = "")
+    /// <param name="controllers">Our cgroup's cgroup.controllers.</param>
+    /// <param name="extraMountInfo">More mountinfo lines; "ROOT" in them is replaced by <see cref="Root"/>.</param>
+    /// <param name="extraProcCgroup">More /proc/self/cgroup lines (v1 memberships).</param>
+    public FakeCgroup2Tree(string controllers = "cpuset cpu io memory hugetlb pids rdma misc", string extraMountInfo = "",
+        string extraProcCgroup = "")
     {
         Root = Directory.CreateTempSubdirectory("cordon-fake-cgroup2-").FullName;
         // 0755 like /sys/fs/cgroup, so an unprivileged fsuid can traverse it (temp directories start as 0700).
@@ -29,8 +33,8 @@ internal sealed class FakeCgroup2Tree : IDisposable
         File.WriteAllText(Root + "/mountinfo",
             "24 1 0:22 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n" +
             $"30 22 0:26 / {MountPoint} rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 rw,nsdelegate,memory_recursiveprot\n" +
-            extraMountInfo);
-        File.WriteAllText(Root + "/cgroup", $"0::{OurCgroup}\n");
+            extraMountInfo.Replace("ROOT", Root, StringComparison.Ordinal));
+        File.WriteAllText(Root + "/cgroup", extraProcCgroup + $"0::{OurCgroup}\n");
 
         Host = new CgroupHostView(Root + "/cgroup", Root + "/mountinfo")
         {
@@ -67,6 +71,7 @@ internal sealed class FakeCgroup2Tree : IDisposable
     private void PopulateLikeTheKernel(string directory)
     {
         lock (Created) Created.Add(directory);
+        if (!directory.StartsWith(MountPoint + "/", StringComparison.Ordinal)) return; // a fake v1 hierarchy: plain directories suffice
         string parentEnabled = Read(Path.GetDirectoryName(directory) + "/cgroup.subtree_control").Replace("+", "", StringComparison.Ordinal).Trim();
         HashSet<string> controllers = [.. parentEnabled.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
         var files = new Dictionary<string, string>

@@ -1,5 +1,5 @@
-using System.Runtime.Versioning;
 using System.Diagnostics;
+using System.Runtime.Versioning;
 using Cordon.Backends.Process.Cgroups;
 
 namespace Cordon.Backends.Process.Tests.Cgroups;
@@ -43,11 +43,15 @@ internal sealed class JoinedProcess : IDisposable
         return new JoinedProcess(System.Diagnostics.Process.Start(startInfo)!);
     }
 
-    /// <summary>Waits for exit. .NET reports death by signal N as exit code 128+N (SIGKILL: 137).</summary>
+    /// <summary>
+    /// Waits for exit and for the output pipes to close, both bounded by <paramref name="timeout"/> (a descendant
+    /// that keeps the pipes open must not hang the test). .NET reports death by signal N as exit code 128+N.
+    /// </summary>
     public async Task<(int ExitCode, string Stdout, string Stderr)> WaitAsync(TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cancellation.Token);
+        await Task.WhenAll(_stdout, _stderr).WaitAsync(cancellation.Token);
         return (_process.ExitCode, await _stdout, await _stderr);
     }
 

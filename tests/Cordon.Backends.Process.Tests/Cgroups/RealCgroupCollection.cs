@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+
 namespace Cordon.Backends.Process.Tests.Cgroups;
 
 /// <summary>Tests that create cgroups on this host run one at a time, so "the cordon parent is removed" is observable.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Cordon.Backends.Process.Cgroups;
+using Xunit.Abstractions;
 
 namespace Cordon.Backends.Process.Tests.Cgroups;
 
@@ -9,7 +10,7 @@ namespace Cordon.Backends.Process.Tests.Cgroups;
 /// </summary>
 [Collection(RealCgroupCollection.Name)]
 [SupportedOSPlatform("linux")]
-public sealed class RealCgroupTests
+public sealed class RealCgroupTests(ITestOutputHelper output)
 {
     private const long MiB = 1024 * 1024;
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(30);
@@ -25,6 +26,7 @@ public sealed class RealCgroupTests
     public void Detection_finds_a_usable_cgroup_interface_here()
     {
         CgroupAvailability availability = CgroupProvider.Shared.Availability;
+        output.WriteLine($"{availability.Version}: {string.Join("; ", availability.Hierarchies)}; v2 problem: {availability.V2Problem}");
         Assert.True(availability.IsUsable, availability.Reason);
         if (availability.Version == CgroupVersion.V1)
         {
@@ -45,6 +47,7 @@ public sealed class RealCgroupTests
         (int exitCode, string stdout, _) = await process.WaitAsync(ProcessTimeout);
 
         CgroupUsage usage = run.ReadUsage();
+        output.WriteLine($"64 MiB limit, 100 MiB allocation: exit {exitCode}, {usage}");
         Assert.Equal(128 + 9, exitCode);
         Assert.Equal("", stdout);
         Assert.True(usage.OomKillCount >= 1, $"oom kills: {usage.OomKillCount}");
@@ -62,6 +65,7 @@ public sealed class RealCgroupTests
         (int exitCode, string stdout, string stderr) = await process.WaitAsync(ProcessTimeout);
 
         CgroupUsage usage = run.ReadUsage();
+        output.WriteLine($"256 MiB limit, 100 MiB allocation: exit {exitCode}, {usage}");
         Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
         Assert.Equal((100 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), stdout.Trim());
         Assert.Equal(0, usage.OomKillCount);
@@ -84,6 +88,9 @@ public sealed class RealCgroupTests
                     print(children, errno.errorcode[e.errno])
                     break
                 if pid == 0:
+                    null = os.open("/dev/null", os.O_RDWR)
+                    os.dup2(null, 1)  # do not hold the test's stdout pipe open
+                    os.dup2(null, 2)
                     time.sleep(60)
                     os._exit(0)
                 children += 1
@@ -92,6 +99,7 @@ public sealed class RealCgroupTests
         (int exitCode, string stdout, string stderr) = await process.WaitAsync(ProcessTimeout);
 
         CgroupUsage usage = run.ReadUsage();
+        output.WriteLine($"pids.max 16 fork loop: '{stdout.Trim()}', {usage}");
         Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
         string[] words = stdout.Trim().Split(' ');
         Assert.Equal("EAGAIN", words[1]);
@@ -102,7 +110,8 @@ public sealed class RealCgroupTests
         if (usage.PeakTasks is { } peak) Assert.Equal(16, peak);
 
         Assert.True(run.KillAll());
-        Assert.Equal(0, run.ReadUsage().CurrentTasks);
+        // pids.current drops when init has reaped the orphaned children, a moment after they left cgroup.procs.
+        await WaitUntilAsync(() => run.ReadUsage().CurrentTasks == 0);
     }
 
     [Fact]
@@ -121,11 +130,41 @@ public sealed class RealCgroupTests
 
         CgroupUsage usage = run.ReadUsage();
         TimeSpan fast = run.ReadCpuUsage();
+        output.WriteLine($"1 s busy loop: {usage}; ReadCpuUsage {fast}");
         Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
         Assert.InRange(usage.TotalCpuTime.TotalSeconds, 0.8, 1.5);
         Assert.InRange((usage.UserCpuTime + usage.SystemCpuTime - usage.TotalCpuTime).Duration().TotalMilliseconds, 0, 50);
         Assert.True(usage.UserCpuTime > usage.SystemCpuTime, $"user {usage.UserCpuTime}, system {usage.SystemCpuTime}");
         Assert.Equal(usage.TotalCpuTime, fast);
+    }
+
+    [Fact]
+    public void ReadCpuUsage_is_cheap_enough_for_a_20_ms_poll_and_create_dispose_is_fast()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        RunCgroup run = CreateRun();
+        TimeSpan create = clock.Elapsed;
+        try
+        {
+            run.ApplyLimits(memoryBytes: 64 * MiB, maxTasks: 8);
+            run.ReadCpuUsage();
+            clock.Restart();
+            const int Calls = 10_000;
+            for (int i = 0; i < Calls; i++) run.ReadCpuUsage();
+            TimeSpan perCall = clock.Elapsed / Calls;
+            clock.Restart();
+            run.ReadUsage();
+            TimeSpan fullRead = clock.Elapsed;
+            output.WriteLine($"TryCreate {create.TotalMilliseconds:0.00} ms, ReadCpuUsage {perCall.TotalMicroseconds:0.0} µs/call, ReadUsage {fullRead.TotalMicroseconds:0} µs");
+            Assert.True(perCall < TimeSpan.FromMilliseconds(1), $"ReadCpuUsage took {perCall} per call");
+        }
+        finally
+        {
+            clock.Restart();
+            run.Dispose();
+            output.WriteLine($"Dispose (empty run) {clock.Elapsed.TotalMilliseconds:0.00} ms");
+        }
+        Assert.Null(run.CleanupProblem);
     }
 
     [Fact]
@@ -150,31 +189,43 @@ public sealed class RealCgroupTests
     {
         RunCgroup run = CreateRun();
         string[] directories = [.. run.JoinDirectories];
-        run.ApplyLimits(memoryBytes: 256 * MiB, maxTasks: 32);
-        using var process = JoinedProcess.Start(run, """
-            import os, sys, time
-            r, w = os.pipe()
-            if os.fork() == 0:
-                os.setsid()
+        try
+        {
+            run.ApplyLimits(memoryBytes: 256 * MiB, maxTasks: 32);
+            // A classic daemon: fork, setsid, fork again, detach stdio; it reports its pid through a pipe.
+            using var process = JoinedProcess.Start(run, """
+                import os, time
+                r, w = os.pipe()
                 if os.fork() == 0:
-                    os.write(w, str(os.getpid()).encode())
-                    os.close(w)
-                    time.sleep(1000)
-                os._exit(0)
-            os.close(w)
-            print(os.read(r, 32).decode())
-            """);
-        (int exitCode, string stdout, string stderr) = await process.WaitAsync(ProcessTimeout);
-        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
-        int daemon = int.Parse(stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(Directory.Exists($"/proc/{daemon}"), "the daemon should have survived its parents");
-        Assert.False(run.IsEmpty());
+                    os.setsid()
+                    if os.fork() == 0:
+                        null = os.open("/dev/null", os.O_RDWR)
+                        for fd in (0, 1, 2):
+                            os.dup2(null, fd)
+                        os.write(w, str(os.getpid()).encode())
+                        os.close(w)
+                        time.sleep(1000)
+                    os._exit(0)
+                os.close(w)
+                print(os.read(r, 32).decode())
+                """);
+            (int exitCode, string stdout, string stderr) = await process.WaitAsync(ProcessTimeout);
+            Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+            int daemon = int.Parse(stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.False(await GoneAsync(daemon, attempts: 1), "the daemon should have survived its parents");
+            Assert.False(run.IsEmpty());
 
-        Assert.True(run.KillAll());
-        Assert.True(run.IsEmpty());
-        Assert.True(await GoneAsync(daemon), $"pid {daemon} still exists");
+            var killTime = System.Diagnostics.Stopwatch.StartNew();
+            Assert.True(run.KillAll());
+            output.WriteLine($"KillAll of the setsid daemon: {killTime.Elapsed.TotalMilliseconds:0.0} ms");
+            Assert.True(run.IsEmpty());
+            Assert.True(await GoneAsync(daemon), $"pid {daemon} still exists");
+        }
+        finally
+        {
+            run.Dispose();
+        }
 
-        run.Dispose();
         Assert.Null(run.CleanupProblem);
         foreach (string directory in directories)
         {
@@ -191,11 +242,16 @@ public sealed class RealCgroupTests
     {
         RunCgroup run = CreateRun();
         string[] directories = [.. run.JoinDirectories];
-        run.ApplyLimits(memoryBytes: 256 * MiB, maxTasks: 32);
         using var process = JoinedProcess.Start(run, "import time; print('up', flush=True); time.sleep(1000)");
-        await WaitUntilAsync(() => !run.IsEmpty());
-
-        run.Dispose();
+        try
+        {
+            run.ApplyLimits(memoryBytes: 256 * MiB, maxTasks: 32);
+            await WaitUntilAsync(() => !run.IsEmpty());
+        }
+        finally
+        {
+            run.Dispose();
+        }
         (int exitCode, _, _) = await process.WaitAsync(ProcessTimeout);
         Assert.Equal(128 + 9, exitCode);
         Assert.Null(run.CleanupProblem);
@@ -209,17 +265,23 @@ public sealed class RealCgroupTests
     {
         var runs = new RunCgroup[20];
         var created = new List<string>[20];
-        await Parallel.ForAsync(0, runs.Length, async (i, _) =>
+        await Parallel.ForAsync(0, runs.Length, async (i, cancellation) =>
         {
             RunCgroup run = CreateRun();
             runs[i] = run;
             created[i] = [.. run.JoinDirectories];
-            run.ApplyLimits(memoryBytes: 64 * MiB, maxTasks: 8);
-            using var process = JoinedProcess.Start(run, "import os; print(os.getpid())");
-            (int exitCode, string stdout, string stderr) = await process.WaitAsync(ProcessTimeout);
-            Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
-            Assert.True(run.ReadUsage().TotalCpuTime > TimeSpan.Zero);
-            run.Dispose();
+            try
+            {
+                run.ApplyLimits(memoryBytes: 64 * MiB, maxTasks: 8);
+                using var process = JoinedProcess.Start(run, "import os; print(os.getpid())");
+                (int exitCode, _, string stderr) = await process.WaitAsync(ProcessTimeout);
+                Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+                Assert.True(run.ReadUsage().TotalCpuTime > TimeSpan.Zero);
+            }
+            finally
+            {
+                run.Dispose();
+            }
         });
 
         Assert.Equal(runs.Length, runs.Select(r => r.Name).Distinct().Count());
@@ -258,9 +320,9 @@ public sealed class RealCgroupTests
             ? Directory.GetDirectories(parent, $"cordon-{Environment.ProcessId}-*")
             : [];
 
-    private static async Task<bool> GoneAsync(int pid)
+    private static async Task<bool> GoneAsync(int pid, int attempts = 200)
     {
-        for (int i = 0; i < 200; i++)
+        for (int i = 0; i < attempts; i++)
         {
             // The daemon was reparented to init, which reaps it; until then it is a zombie (state Z).
             string? stat = File.Exists($"/proc/{pid}/stat") ? TryRead($"/proc/{pid}/stat") : null;
