@@ -104,6 +104,19 @@ int leftoverCgroups = Directory.EnumerateDirectories("/sys/fs/cgroup", $"cordon-
 double perSandboxKiB = SupervisorOverheadKiB(8);
 long floodAllocated = FloodAllocation();
 long? cliPeakRssKiB = cli is null ? null : ChildProcess.Run([cli, "run", "--quiet", "--", "/bin/true"]).MaxRssKiB;
+// The Wasm tier, warm and in process: instantiate + run of a trivial WASI module (published Wasmtime figures: single-digit µs with pooling).
+string helloWasm = Path.Combine(FindRepository(), "examples", "hello.wasm");
+Cordon.Backends.Wasm.WasmWarmRunMeasurement wasmOnDemand, wasmPooled;
+using (var wasm = new Cordon.Backends.Wasm.WasmSandboxBackend())
+{
+    wasmOnDemand = Cordon.Backends.Wasm.WasmWarmRunMeasurement.MeasureAsync(wasm, policy, new SandboxCommand(helloWasm), smoke ? 20 : 1000).GetAwaiter().GetResult();
+}
+
+using (var wasm = new Cordon.Backends.Wasm.WasmSandboxBackend(Cordon.Backends.Wasm.WasmBackendOptions.Default.WithPoolingAllocator(64 * 1024 * 1024)))
+{
+    wasmPooled = Cordon.Backends.Wasm.WasmWarmRunMeasurement.MeasureAsync(wasm, policy, new SandboxCommand(helloWasm), smoke ? 20 : 1000).GetAwaiter().GetResult();
+}
+
 Stats teardown = Stats.Of("teardown (guest exit → result)", [.. timings.Select(t => t.Teardown.TotalMilliseconds)]);
 Stats toGuest = Stats.Of("spawn → guest exec", [.. timings.Select(t => t.UntilGuestExec.TotalMilliseconds)]);
 Stats setup = Stats.Of("setup (cgroup, seccomp, pipes)", [.. timings.Select(t => t.Setup.TotalMilliseconds)]);
@@ -148,6 +161,7 @@ Console.WriteLine();
 Console.WriteLine(FormattableString.Invariant($"supervisor memory per concurrent sandbox: {perSandboxKiB:0} KiB (target ≤ 2048 KiB)"));
 Console.WriteLine(FormattableString.Invariant($"managed allocation while capturing a 1 GiB flood with a 1 MiB cap: {floodAllocated / 1024.0 / 1024.0:0.0} MiB"));
 if (cliPeakRssKiB is { } rss) Console.WriteLine(FormattableString.Invariant($"CLI peak RSS (whole process, cordon run -- /bin/true): {rss / 1024.0:0.0} MiB"));
+Console.WriteLine(FormattableString.Invariant($"wasm tier, warm, trivial WASI module: instantiate+run {wasmOnDemand.MedianInstantiateAndRunMicroseconds:0.0} µs median ({wasmPooled.MedianInstantiateAndRunMicroseconds:0.0} µs with the pooling allocator); whole RunAsync {wasmOnDemand.MedianRunMicroseconds:0.0} µs"));
 Console.WriteLine($"leftover cgroups after the run: {leftoverCgroups}");
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
@@ -162,6 +176,9 @@ File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
     floodManagedAllocationBytes = floodAllocated,
     cliPeakRssKiB,
     leftoverCgroups,
+    wasmWarmInstantiateAndRunMicroseconds = wasmOnDemand.MedianInstantiateAndRunMicroseconds,
+    wasmWarmPooledInstantiateAndRunMicroseconds = wasmPooled.MedianInstantiateAndRunMicroseconds,
+    wasmWarmRunAsyncMicroseconds = wasmOnDemand.MedianRunMicroseconds,
 }, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"figures written to {jsonPath}");
 return leftoverCgroups == 0 ? 0 : 1;
@@ -200,6 +217,13 @@ long FloodAllocation()
     long before = GC.GetTotalAllocatedBytes(precise: true);
     sandbox.RunAsync(policy, new SandboxCommand("head", ["-c", smoke ? "67108864" : "1073741824", "/dev/zero"])).GetAwaiter().GetResult();
     return GC.GetTotalAllocatedBytes(precise: true) - before;
+}
+
+static string FindRepository()
+{
+    string? dir = AppContext.BaseDirectory;
+    while (dir is not null && !File.Exists(Path.Combine(dir, "Cordon.slnx"))) dir = Path.GetDirectoryName(dir);
+    return dir ?? Environment.CurrentDirectory;
 }
 
 static long RssKiB()
