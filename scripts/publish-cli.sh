@@ -10,5 +10,9 @@ if [ -z "$cc" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq clang >/dev/null
   cc=$(command -v clang || command -v clang-14)
 fi
-dotnet publish src/Cordon.Cli -c Release -r linux-x64 --nologo -v quiet -p:PublishAot=true -p:CppCompilerAndLinker="$cc" -o artifacts/cordon >/dev/null
+log=$(mktemp)
+if ! dotnet publish src/Cordon.Cli -c Release -r linux-x64 --nologo -v quiet -p:PublishAot=true -p:CppCompilerAndLinker="$cc" -o artifacts/cordon >"$log" 2>&1; then
+  cat "$log" >&2; rm -f "$log"; exit 1
+fi
+rm -f "$log"
 echo "$PWD/artifacts/cordon/cordon"
