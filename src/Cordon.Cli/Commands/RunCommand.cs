@@ -54,7 +54,8 @@ internal static class RunCommand
             }
             else if (!options.Quiet)
             {
-                Console.Error.Write(HumanSummary.Format(result));
+                // Start the summary on its own line even when the guest's last output did not end one.
+                Console.Error.Write((s_guestLineOpen ? "\n" : "") + HumanSummary.Format(result));
             }
 
             return ExitCodes.For(result);
@@ -66,6 +67,9 @@ internal static class RunCommand
             return ExitCodes.CordonFailed;
         }
     }
+
+    /// <summary>Whether the guest's passed-through output ended mid-line (the CLI runs one sandbox per process).</summary>
+    private static bool s_guestLineOpen;
 
     internal static ProcessSandbox ProcessBackend() => new(new ProcessBackendOptions
     {
@@ -125,6 +129,7 @@ internal static class RunCommand
                 if (isOut ? neutraliseOut : neutraliseErr) target.Write(System.Text.Encoding.UTF8.GetBytes(UntrustedText.ForTerminal(chunk)));
                 else target.Write(chunk);
                 target.Flush();
+                if (!chunk.IsEmpty) s_guestLineOpen = chunk[^1] != (byte)'\n';
             };
         }
 

@@ -21,7 +21,7 @@ internal static class SelftestCommand
         user (no cgroup) report DEGRADED with the reason.
 
           --json           one JSON document on stdout instead of the table
-          --only PATTERN   probe ids, comma-separated; * and ? are globs, otherwise a substring (e.g. net-*,fork)
+          --only PATTERN   probes, comma-separated: an id, a glob (* ?) or a substring (e.g. net-*,fork)
           --category C     one of: {string.Join(", ", ProbeCategories.All.Skip(1))}
           --parallel N     probes at once (default 4; CPU hogs always run alone)
           --list           list the selected probes and exit
