@@ -20,7 +20,7 @@ int main(int argc, char **argv)
     step("unlink-usr", unlink("/usr/bin/true"));
     snprintf(path, sizeof path, "%s/README", probes);
     step("unlink-probes-bind", unlink(path));
-    step("chmod-usr", chmod("/usr/bin/true", 04755));
+    step("chmod-usr", chmod("/usr/bin/true", 0700));
     step("utimensat-usr", utimensat(AT_FDCWD, "/usr/bin/true", NULL, 0));
     step("setxattr-usr", setxattr("/usr/bin/true", "user.cordon", "x", 1, 0));
     step("truncate-launcher", truncate("/.cordon/launch", 0));

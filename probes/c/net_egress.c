@@ -12,7 +12,7 @@ static void tcp4(const char *name, const char *ip, int port)
     if (s < 0) { step(name, s); return; }
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port) };
     inet_pton(AF_INET, ip, &a.sin_addr);
-    step(name, connect(s, (struct sockaddr *)&a, sizeof a));
+    step(name, connect_within(s, &a, sizeof a));
     close(s);
 }
 
@@ -26,7 +26,7 @@ int main(int argc, char **argv)
     else {
         struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(443) };
         inet_pton(AF_INET6, "2606:4700::1111", &a.sin6_addr);
-        step("tcp6-2606-4700--1111-443", connect(s6, (struct sockaddr *)&a, sizeof a));
+        step("tcp6-2606-4700--1111-443", connect_within(s6, &a, sizeof a));
         close(s6);
     }
     int u = socket(AF_INET, SOCK_DGRAM, 0);

@@ -15,11 +15,11 @@ static void try_connect(int family, const char *ip, int port)
     if (family == AF_INET) {
         struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port) };
         inet_pton(AF_INET, ip, &a.sin_addr);
-        rc = connect(s, (struct sockaddr *)&a, sizeof a);
+        rc = connect_within(s, &a, sizeof a);
     } else {
         struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons((unsigned short)port) };
         inet_pton(AF_INET6, ip, &a.sin6_addr);
-        rc = connect(s, (struct sockaddr *)&a, sizeof a);
+        rc = connect_within(s, &a, sizeof a);
     }
     step(name, rc);
     if (rc == 0) (void)!write(s, "cordon-probe\n", 13);

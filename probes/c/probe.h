@@ -14,6 +14,9 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +75,23 @@ static __attribute__((unused)) void step_fd(const char *name, long fd)
 {
     step(name, fd);
     if (fd >= 0) close((int)fd);
+}
+
+/* connect(2) with a 2 s limit, so a host that silently drops packets cannot stall the suite: 0, or -1 with
+ * errno (ETIMEDOUT when nothing answered). */
+static __attribute__((unused)) int connect_within(int fd, const void *address, unsigned int length)
+{
+    int flags = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    if (connect(fd, (const struct sockaddr *)address, length) == 0) return 0;
+    if (errno != EINPROGRESS) return -1;
+    struct pollfd p = { .fd = fd, .events = POLLOUT };
+    if (poll(&p, 1, 2000) != 1) { errno = ETIMEDOUT; return -1; }
+    int error = 0;
+    socklen_t size = sizeof error;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size);
+    if (error) { errno = error; return -1; }
+    return 0;
 }
 
 static __attribute__((unused)) const char *env_or(const char *name, const char *fallback)

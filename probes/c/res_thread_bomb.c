@@ -1,5 +1,5 @@
-/* res-thread-bomb: threads are tasks too; create them with 16 KiB stacks until refused. Bounded like the
- * fork bomb. */
+/* res-thread-bomb: threads are tasks too; create them with 16 KiB stacks until refused, then give up (exit 3).
+ * Bounded like the fork bomb. */
 #include "probe.h"
 #include <pthread.h>
 
@@ -20,5 +20,6 @@ int main(int argc, char **argv)
     }
     if (made < SAFETY_BOUND) token("pthread-create", errname(rc), "after %d threads", made);
     else token("pthread-create", "UNBOUNDED", "%d threads", made);
-    for (;;) pause();
+    usleep(100 * 1000);
+    return 3;
 }

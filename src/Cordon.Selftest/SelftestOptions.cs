@@ -10,8 +10,8 @@ namespace Cordon.Selftest;
 public sealed record SelftestOptions
 {
     /// <summary>
-    /// Probe ids to run: comma-separated patterns, each a glob (<c>net-*</c>) or, without wildcards, a substring
-    /// (<c>fork</c>). Null runs every probe. The positive controls always run first.
+    /// Probe ids to run: comma-separated patterns, each an exact id (<c>res-fork-bomb</c>), a glob (<c>net-*</c>) or
+    /// otherwise a substring (<c>fork</c>). Null runs every probe. The positive controls always run first.
     /// </summary>
     public string? Only { get; init; }
 

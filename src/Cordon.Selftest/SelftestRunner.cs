@@ -114,7 +114,7 @@ public sealed class SelftestRunner
         {
             degraded = suite.CgroupReason ?? "no cgroup for this user on this host";
             if (probe.Cgroups == CgroupNeed.SkippedWithout)
-                return NotRun(probe, ProbeVerdict.Degraded, "not run: without a cgroup nothing would bound it on this host", degraded);
+                return NotRun(probe, ProbeVerdict.Degraded, "not run: only a cgroup enforces this limit", degraded);
         }
 
         CanarySet canaries;
@@ -134,7 +134,8 @@ public sealed class SelftestRunner
             string marker = "200000." + RandomNumberGenerator.GetInt32(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
             suite.Nonces.Add(nonce);
             suite.Nonces.Add(marker);
-            SandboxPolicy policy = BuildPolicy(probe, canaries.Coordinates, suite.ProbeDirectory, marker);
+            SandboxPolicy intended = BuildPolicy(probe, canaries.Coordinates, suite.ProbeDirectory, marker);
+            SandboxPolicy policy = _options.PolicyOverride is { } weaken ? weaken(intended, canaries.Coordinates) : intended;
             chain = suite.Observer.Watch(nonce, marker);
             int seen = 0;
             // The first output proves the chain is alive; the supervisor waits inside this callback, so nothing is reaped while we look.
@@ -149,7 +150,7 @@ public sealed class SelftestRunner
             List<string> hostFindings = [.. canaries.Breaches(), .. suite.Baseline.Changes(), .. TeardownCheck.Leftovers(chain)];
             var evidence = new ProbeEvidence
             {
-                Result = run, Policy = policy, Transcript = ProbeTranscript.Parse(run.StandardOutput.Bytes.Span, nonce), Canaries = canaries,
+                Result = run, Policy = policy, IntendedPolicy = intended, Transcript = ProbeTranscript.Parse(run.StandardOutput.Bytes.Span, nonce), Canaries = canaries,
                 Chain = chain, ProbeDirectory = suite.ProbeDirectory, CgroupsAvailable = suite.CgroupsAvailable,
             };
             ProbeResult result = Judge.Decide(probe, evidence, hostFindings, suite.EnvironmentSecret, degraded, clock.Elapsed);
@@ -182,8 +183,7 @@ public sealed class SelftestRunner
         if (c.Tcp6Port is { } tcp6) builder.SetEnvironment("CORDON_CANARY_TCP6", tcp6.ToString(CultureInfo.InvariantCulture));
         if (probe.Policy is { } tweak) builder = tweak(builder, c);
         if (c.WorkDirectory is { } work) builder.WithWorkDirectory(work);
-        SandboxPolicy policy = builder.Build();
-        return _options.PolicyOverride is { } weaken ? weaken(policy, c) : policy;
+        return builder.Build();
     }
 
     private static ProbeResult NotRun(ProbeDefinition probe, ProbeVerdict verdict, string observed, string? reason) => new()
@@ -200,11 +200,13 @@ public sealed class SelftestRunner
             || ((options.Category is null || p.Category == options.Category) && (patterns.Length == 0 || patterns.Any(r => r.IsMatch(p.Id)))))];
     }
 
+    /// <summary>A probe id matches itself exactly; a glob (* and ?) matches whole ids; anything else is a substring.</summary>
     private static Regex Pattern(string pattern)
     {
         bool glob = pattern.Contains('*', StringComparison.Ordinal) || pattern.Contains('?', StringComparison.Ordinal);
+        bool id = ProbeCatalogue.All.Any(p => p.Id == pattern);
         string body = Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal);
-        return new Regex(glob ? $"^{body}$" : body, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+        return new Regex(glob || id ? $"^{body}$" : body, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
     }
 
     private string ResolveProbeDirectory()

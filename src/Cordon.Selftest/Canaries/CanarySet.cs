@@ -15,6 +15,7 @@ internal sealed class CanarySet : IDisposable
     private readonly List<Socket> _listeners = [];
     private readonly List<(string Name, Socket Socket)> _watched = [];
     private VictimProcess? _victim;
+    private FileAccessWatch? _secretWatch;
     private FileState? _secretBefore;
     private string[] _directoryBefore = [];
 
@@ -88,7 +89,8 @@ internal sealed class CanarySet : IDisposable
             }
         }
 
-        string abstractName = "cordon-selftest-" + Path.GetFileName(Directory);
+        // Abstract names are global to the network namespace: unique per planting, so suites can run side by side.
+        string abstractName = $"cordon-selftest-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}-{Path.GetFileName(Directory)}";
         Socket abstractSocket = Listen(new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified), new UnixDomainSocketEndPoint("\0" + abstractName));
         _watched.Add(("abstract unix socket @" + abstractName, abstractSocket));
         string pathSocket = Path.Combine(Directory, "canary.sock");
@@ -102,6 +104,7 @@ internal sealed class CanarySet : IDisposable
         Coordinates = new CanaryCoordinates(Directory, SecretFilePath, ((IPEndPoint)tcp4.LocalEndPoint!).Port, tcp6Port,
             abstractName, pathSocket, _victim.Pid, WorkDirectory);
         _secretBefore = FileState.Of(SecretFilePath) ?? throw new IOException($"cannot stat {SecretFilePath}");
+        _secretWatch = FileAccessWatch.Start(SecretFilePath);
         _directoryBefore = Listing();
     }
 
@@ -120,6 +123,7 @@ internal sealed class CanarySet : IDisposable
         FileState? now = FileState.Of(SecretFilePath);
         if (now is null) breaches.Add($"secret file {SecretFilePath} was removed");
         else if (now.DifferenceFrom(_secretBefore!) is { } change) breaches.Add($"secret file {SecretFilePath} was {change}");
+        if (_secretWatch?.Events() is { Count: > 0 } events) breaches.Add($"secret file {SecretFilePath} was {string.Join(" and ", events)} (inotify)");
 
         string[] listing = Listing();
         foreach (string added in listing.Except(_directoryBefore, StringComparer.Ordinal)) breaches.Add($"'{added}' appeared in the canary directory");
@@ -188,6 +192,8 @@ internal sealed class CanarySet : IDisposable
     {
         foreach (Socket s in _listeners) s.Dispose();
         _listeners.Clear();
+        _secretWatch?.Dispose();
+        _secretWatch = null;
         _victim?.Dispose();
     }
 }

@@ -29,7 +29,10 @@ internal static class TeardownCheck
         List<string> left = [];
         foreach (ObservedProcess p in chain.Processes.Values)
         {
-            if (Canaries.VictimProcess.StartTime(p.Pid) == p.StartTime) left.Add($"pid {p.Pid} ({Short(p.CommandLine)}) outlived the run");
+            // A zombie is dead: when a limit kill takes bwrap's monitor first, the sandbox's pid 1 is reparented to the
+            // host's init and waits there to be reaped, holding nothing but its pid.
+            if (Canaries.VictimProcess.StartTime(p.Pid) == p.StartTime && !ProcessTable.IsZombie(p.Pid))
+                left.Add($"pid {p.Pid} ({Short(p.CommandLine)}) outlived the run");
         }
 
         foreach (int pid in ProcessTable.Pids())
@@ -57,7 +60,7 @@ internal static class TeardownCheck
         List<string> left = [];
         foreach (int pid in ProcessTable.Pids())
         {
-            if (pid == Environment.ProcessId) continue;
+            if (pid == Environment.ProcessId || ProcessTable.IsZombie(pid)) continue;
             string commandLine = ProcessTable.CommandLine(pid);
             if (ProcessTable.Cgroups(pid).Contains(prefix, StringComparison.Ordinal) || nonces.Any(n => commandLine.Contains(n, StringComparison.Ordinal)))
                 left.Add($"pid {pid} ({Short(commandLine)}) outlived the suite");
@@ -93,6 +96,14 @@ internal static class ProcessTable
         {
             if (int.TryParse(Path.GetFileName(dir.AsSpan()), out int pid)) yield return pid;
         }
+    }
+
+    /// <summary>Whether the process is a zombie (or already being torn down): dead, waiting for its parent.</summary>
+    public static bool IsZombie(int pid)
+    {
+        string stat = Read($"/proc/{pid}/stat");
+        int close = stat.LastIndexOf(')');
+        return close < 0 || close + 2 >= stat.Length || stat[close + 2] is 'Z' or 'X';
     }
 
     public static string CommandLine(int pid) => Read($"/proc/{pid}/cmdline").Replace('\0', ' ').TrimEnd();

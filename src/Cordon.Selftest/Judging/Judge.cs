@@ -57,7 +57,7 @@ internal static class Judge
             Observed = observed, Verdict = verdict, Limit = verdict == ProbeVerdict.Limit ? probe.Expected.Limit : null,
             Reason = verdict == ProbeVerdict.Degraded ? degradedReason : messages.FirstOrDefault(), Findings = messages, Ran = true,
             Duration = duration, Outcome = r.Outcome, ExitCode = r.ExitCode, Signal = r.Signal, Violations = r.Violations,
-            Usage = r.Usage, WallTime = r.WallTime,
+            Usage = r.Usage, WallTime = r.WallTime, ObservedProcesses = e.Chain.Processes.Count, ObservedCgroup = e.Chain.CgroupName,
         };
     }
 
@@ -116,13 +116,24 @@ internal static class Judge
         switch (limit)
         {
             case LimitKind.Pids:
-                int allowed = (limits.MaxProcesses ?? int.MaxValue - 2) + 2; // + the launch chain's own two tasks
-                if (r.Usage.PeakProcesses is { } peak && peak > allowed) findings.Add(Finding.Escape($"{peak} tasks alive at once under a limit of {limits.MaxProcesses}"));
-                if (!r.Usage.ProcessLimitHit) findings.Add(Finding.Escape($"the process limit never fired ({Describe(r)}, peak {r.Usage.PeakProcesses?.ToString(CultureInfo.InvariantCulture) ?? "?"} tasks)"));
-                else if (r.Outcome != SandboxOutcome.ProcessLimitExceeded) findings.Add(Finding.Unsure($"expected process_limit_exceeded, host saw {Describe(r)}"));
+                // The limit the probe tests is the one it asked for; pids.peak is the kernel's count of its tasks.
+                int taskLimit = e.IntendedPolicy.Limits.MaxProcesses ?? int.MaxValue - 2;
+                int allowed = taskLimit + 2; // + the launch chain's own two tasks
+                bool over = r.Usage.PeakProcesses is { } peak && peak > allowed;
+                if (over) findings.Add(Finding.Escape($"{r.Usage.PeakProcesses} tasks alive at once under a limit of {taskLimit}"));
+                if (!r.Usage.ProcessLimitHit)
+                {
+                    string what = $"the process limit never fired ({Describe(r)}, peak {r.Usage.PeakProcesses?.ToString(CultureInfo.InvariantCulture) ?? "?"} tasks)";
+                    findings.Add(over ? Finding.Escape(what) : Finding.Unsure(what + ": the bomb never reached it"));
+                }
+                else if (r.Outcome != SandboxOutcome.ProcessLimitExceeded)
+                {
+                    findings.Add(Finding.Unsure($"expected process_limit_exceeded, host saw {Describe(r)}"));
+                }
+
                 break;
             case LimitKind.Memory:
-                long memory = limits.MemoryBytes ?? long.MaxValue;
+                long memory = e.IntendedPolicy.Limits.MemoryBytes ?? long.MaxValue;
                 if (r.Usage.PeakMemoryBytes is { } bytes && bytes > memory + (1 << 20)) findings.Add(Finding.Escape($"peak memory {bytes >> 20} MiB above the {memory >> 20} MiB limit"));
                 if (!(r.Usage.OomKilled && r.Outcome == SandboxOutcome.MemoryExceeded)) findings.Add(Finding.Unsure($"expected an OOM kill inside the run's cgroup, host saw {Describe(r)}"));
                 break;
@@ -167,7 +178,7 @@ internal static class Judge
         if (probe.Expected.End != EndKind.Exits || r.Outcome != SandboxOutcome.Exited || r.ExitCode != 0) parts.Add(Describe(r));
         if (probe.Expected.Limit is LimitKind.Pids && r.Usage.PeakProcesses is { } peak) parts.Add($"peak {peak} tasks");
         if (probe.Expected.Limit is LimitKind.Memory && r.Usage.PeakMemoryBytes is { } bytes) parts.Add($"peak {bytes >> 20} MiB");
-        if (probe.Expected.Limit is LimitKind.Cpu) parts.Add($"cpu {r.Usage.TotalCpuTime.TotalSeconds:0.00} s");
+        if (probe.Expected.Limit is LimitKind.Cpu && e.CgroupsAvailable) parts.Add($"cpu {r.Usage.TotalCpuTime.TotalSeconds:0.00} s");
         if (probe.Expected.Limit is LimitKind.Output) parts.Add($"kept {r.StandardOutput.Bytes.Length}/{r.StandardOutput.TotalBytes} B");
         if (tokens.Count > 0) parts.Add(string.Join(' ', tokens));
         if (!r.Violations.IsEmpty) parts.Add("refused " + string.Join(' ', r.Violations.Select(v => v.Count > 1 ? $"{v.Syscall}×{v.Count}" : v.Syscall)));

@@ -12,6 +12,9 @@ internal sealed record ProbeEvidence
 
     public required SandboxPolicy Policy { get; init; }
 
+    /// <summary>The policy the probe asked for, before <see cref="SelftestOptions.PolicyOverride"/>: its limits are the ones the probe tests.</summary>
+    public required SandboxPolicy IntendedPolicy { get; init; }
+
     public required ProbeTranscript Transcript { get; init; }
 
     public required CanarySet Canaries { get; init; }

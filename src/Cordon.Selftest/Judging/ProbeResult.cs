@@ -58,6 +58,12 @@ public sealed record ProbeResult
     /// <summary>The run's wall time, when it ran.</summary>
     public TimeSpan? WallTime { get; init; }
 
+    /// <summary>How many processes of the run the host saw while it was alive (launch chain and guest).</summary>
+    public int ObservedProcesses { get; init; }
+
+    /// <summary>The run's cgroup as the host saw it (<c>cordon-PID-N-RANDOM</c>), when it saw one.</summary>
+    public string? ObservedCgroup { get; init; }
+
     /// <summary>The verdict as the table shows it (<c>LIMIT:pids</c>).</summary>
     public string VerdictText => ProbeVerdicts.Display(Verdict, Limit);
 }

@@ -71,7 +71,7 @@ internal static partial class ProbeCatalogue
             Description = "derived: /proc/kcore, kmsg, kpagecount, timer_list, sched_debug, */stack; kernel symbol and module addresses",
             Expected = new()
             {
-                Text = "unreadable; addresses zeroed (cpuinfo visible by design)",
+                Text = "unreadable; kernel addresses zeroed",
                 Steps = [Step("read-proc-kallsyms", Ok, Eacces, Enoent), Step("read-proc-modules", Ok, Eacces, Enoent), Step("read-proc-cpuinfo", Ok),
                     Step("read-proc-version", Ok), Step("read-proc-*", Eacces, Enoent, Eperm, "EIO", Einval),
                     Step("kallsyms-addresses", ["HIDDEN"], ["EXPOSED"]), Step("module-addresses", ["HIDDEN"], ["EXPOSED"])],

@@ -31,8 +31,8 @@ internal static partial class ProbeCatalogue
             Description = "connect to the harness's abstract and path unix sockets, @/tmp/.X11-unix/X0, docker/dbus/nscd/systemd sockets; grep /proc/net/unix",
             Expected = new()
             {
-                Text = "abstract ECONNREFUSED, path ENOENT",
-                Steps = [Step("abstract-*", Econnrefused), Step("path-*", Enoent), Step("proc-net-unix-canary", ["ABSENT"], ["VISIBLE"])],
+                Text = "abstract ECONNREFUSED/EPERM, path ENOENT",
+                Steps = [Step("abstract-*", Econnrefused, Eperm), Step("path-*", Enoent), Step("proc-net-unix-canary", ["ABSENT"], ["VISIBLE"])],
             },
         },
         new()
@@ -72,7 +72,7 @@ internal static partial class ProbeCatalogue
             Description = "derived: with a private loopback, connect to the harness's host 127.0.0.1/::1 listeners by port",
             Expected = new()
             {
-                Text = "ECONNREFUSED (own lo); listeners untouched",
+                Text = "ECONNREFUSED (own lo); canaries intact",
                 Steps = [Step("connect-127.0.0.1-*", Econnrefused), Maybe("connect-[::1]-*", Econnrefused, "EADDRNOTAVAIL", Enetunreach)],
             },
         },
@@ -83,8 +83,8 @@ internal static partial class ProbeCatalogue
             Description = "derived: with a private loopback, connect to the harness's abstract and path unix sockets",
             Expected = new()
             {
-                Text = "abstract ECONNREFUSED, path ENOENT",
-                Steps = [Step("abstract-*", Econnrefused), Step("path-*", Enoent), Step("proc-net-unix-canary", ["ABSENT"], ["VISIBLE"])],
+                Text = "abstract ECONNREFUSED/EPERM, path ENOENT",
+                Steps = [Step("abstract-*", Econnrefused, Eperm), Step("path-*", Enoent), Step("proc-net-unix-canary", ["ABSENT"], ["VISIBLE"])],
             },
         },
     ];

@@ -55,7 +55,7 @@ internal static partial class ProbeCatalogue
         Sys("sys-keyring", "keyring", "keyctl GET_KEYRING_ID/JOIN_SESSION_KEYRING, add_key, request_key (keyrings are not namespaced)",
             "EPERM (seccomp)", ["keyctl", "add_key", "request_key"], Step("*", Eperm)),
         Sys("sys-host-admin", "host-admin", "modules, kexec, reboot, swapon, acct, quotactl, clock_settime, settimeofday, adjtimex, sethostname, syslog, iopl, ioperm, vhangup",
-            "EPERM (seccomp); host clock and name unchanged",
+            "EPERM (seccomp)",
             ["init_module", "finit_module", "delete_module", "kexec_load", "reboot", "swapon", "acct", "quotactl", "clock_settime", "sethostname", "syslog", "iopl", "ioperm"],
             Step("*", Eperm)),
         Sys("sys-personality", "personality", "personality(READ_IMPLIES_EXEC), ADDR_NO_RANDOMIZE, PER_BSD; the 0xffffffff query is allowed",

@@ -58,6 +58,8 @@ public static class SelftestJson
             w.WriteBoolean("processLimitHit", usage.ProcessLimitHit);
         }
 
+        w.WriteNumber("observedProcesses", p.ObservedProcesses);
+        w.WriteString("observedCgroup", p.ObservedCgroup);
         w.WriteStartArray("violations");
         foreach (var v in p.Violations)
         {

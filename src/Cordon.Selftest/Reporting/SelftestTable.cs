@@ -10,7 +10,7 @@ namespace Cordon.Selftest.Reporting;
 /// <remarks>Every cell goes through <see cref="UntrustedText.ForSingleLine(ReadOnlySpan{byte})"/>: observed text can quote the guest, which may try to draw its own rows.</remarks>
 public static class SelftestTable
 {
-    private const int ObservedWidth = 58;
+    private const int ObservedWidth = 52;
 
     /// <summary>The table, the <c>N passed, N failed</c> line (alone on its line), and the reasons for anything not passed.</summary>
     public static string Format(SelftestReport report)

@@ -1,0 +1,51 @@
+using Cordon.Selftest.Judging;
+using Cordon.Selftest.Probes;
+
+namespace Cordon.Selftest.Tests;
+
+/// <summary>The suite is itself the test: on this host every probe is contained (or hits its limit).</summary>
+public class SuiteTests
+{
+    [Fact]
+    public async Task Every_probe_is_contained_or_stopped_at_its_limit()
+    {
+        SelftestReport report = await Host.RunAsync(new SelftestOptions());
+
+        Assert.True(report.Succeeded, Failures(report));
+        Assert.True(report.Probes.Count(p => p.Category != ProbeCategory.Control) >= 50);
+        Assert.All(report.Probes, p => Assert.True(p.Verdict.IsPassed() || p.Verdict == ProbeVerdict.Degraded, $"{p.Id}: {p.VerdictText} {p.Observed}"));
+        if (Host.IsRoot)
+        {
+            // As root the host has cgroups: nothing may be degraded, and every bomb must be stopped by its limit.
+            Assert.Equal(0, report.Degraded);
+            Assert.Equal(LimitKind.Pids, report.Probes.Single(p => p.Id == "res-fork-bomb").Limit);
+            Assert.Equal(LimitKind.Memory, report.Probes.Single(p => p.Id == "res-memory-bomb").Limit);
+            Assert.Equal(LimitKind.Cpu, report.Probes.Single(p => p.Id == "res-cpu-burn").Limit);
+        }
+
+        Assert.True(report.Duration < TimeSpan.FromSeconds(60), $"the suite took {report.Duration}");
+    }
+
+    [Fact]
+    public async Task The_host_saw_every_run_it_judged()
+    {
+        SelftestReport report = await Host.RunAsync(new SelftestOptions { Category = ProbeCategory.Syscall });
+
+        Assert.True(report.Succeeded, Failures(report));
+        Assert.All(report.Probes.Where(p => p.Ran), p => Assert.True(p.ObservedProcesses >= 2, $"{p.Id}: the observer saw {p.ObservedProcesses} processes"));
+        if (Host.IsRoot) Assert.All(report.Probes.Where(p => p.Ran), p => Assert.StartsWith($"cordon-{Environment.ProcessId}-", p.ObservedCgroup));
+    }
+
+    [Fact]
+    public async Task Controls_run_first_and_a_selection_runs_only_what_it_names()
+    {
+        SelftestReport report = await Host.RunAsync(new SelftestOptions { Only = "sys-bpf,net-raw*" });
+
+        Assert.Equal(["control-c", "control-python", "control-shell", "net-raw-packet", "sys-bpf"], report.Probes.Select(p => p.Id));
+        Assert.True(report.Succeeded, Failures(report));
+    }
+
+    internal static string Failures(SelftestReport report)
+        => string.Join("\n", report.Probes.Where(p => !p.Verdict.IsPassed()).Select(p => $"{p.Id}: {p.VerdictText}: {string.Join("; ", p.Findings)}"))
+           + string.Join("\n", report.SuiteErrors);
+}
