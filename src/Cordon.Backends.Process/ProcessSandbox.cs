@@ -217,10 +217,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             BwrapExitStatus = supervisor.BwrapExitStatus,
         };
         var (outcome, exitCode, signal, detail) = Verdict.Decide(facts);
-        ImmutableArray<SyscallViolation> violations = [.. supervisor.Violations
-            .Select(v => new SyscallViolation(KnownSyscalls.NameOf(v.Key) ?? $"nr-{v.Key}", v.Key, v.Value,
-                supervisor.KillingSyscall == v.Key ? "kill" : "errno"))
-            .OrderByDescending(v => v.Count).ThenBy(v => v.Syscall, StringComparer.Ordinal)];
+        ImmutableArray<SyscallViolation> violations = supervisor.Violations;
 
         return new SandboxResult(outcome, exitCode, signal, supervisor.WallTime, usage.Usage,
             supervisor.StandardOutput.ToCapturedOutput(), supervisor.StandardError.ToCapturedOutput(),

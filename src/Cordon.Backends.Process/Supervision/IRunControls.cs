@@ -18,6 +18,9 @@ internal interface ISeccompChannel : IDisposable
     /// <summary>The descriptor to poll for readability.</summary>
     SafeHandle PollHandle { get; }
 
+    /// <summary>Every refused syscall so far, named and counted by the notifier's ledger (bounded whatever the guest calls).</summary>
+    System.Collections.Immutable.ImmutableArray<Cordon.Execution.SyscallViolation> Violations { get; }
+
     /// <summary>False once nothing more can arrive (peer gone); the supervisor then stops polling it.</summary>
     bool IsActive { get; }
 

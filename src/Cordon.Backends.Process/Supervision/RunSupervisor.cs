@@ -24,7 +24,6 @@ internal sealed class RunSupervisor
     private readonly OutputBuffer _stdout;
     private readonly OutputBuffer _stderr;
     private readonly LauncherStatus _status = new();
-    private readonly Dictionary<int, long> _violations = [];
     private readonly List<int> _refusedScratch = [];
     private readonly byte[] _readBuffer = new byte[64 * 1024];
     private KillReason? _killReason;
@@ -45,7 +44,7 @@ internal sealed class RunSupervisor
     public LauncherStatus Status => _status;
     public KillReason? KillReason => _killReason;
     public int? KillingSyscall => _killingSyscall;
-    public IReadOnlyDictionary<int, long> Violations => _violations;
+    public System.Collections.Immutable.ImmutableArray<SyscallViolation> Violations => _seccomp?.Violations ?? [];
     public OutputBuffer StandardOutput => _stdout;
     public OutputBuffer StandardError => _stderr;
     public int? BwrapExitStatus { get; private set; }
@@ -171,7 +170,6 @@ internal sealed class RunSupervisor
         _seccomp!.OnReadable(hangUp, _refusedScratch);
         foreach (int nr in _refusedScratch)
         {
-            _violations[nr] = _violations.GetValueOrDefault(nr) + 1;
             if (_violationAction == ViolationAction.Kill && _killReason is null)
             {
                 _killingSyscall = nr;

@@ -56,6 +56,9 @@ internal sealed class SeccompChannelPair : IDisposable
 
         public bool IsActive => !_closed;
 
+        public System.Collections.Immutable.ImmutableArray<Cordon.Execution.SyscallViolation> Violations
+            => _notifier?.Ledger.ToViolations() ?? [];
+
         public void OnReadable(bool hangUp, List<int> refusedSyscalls)
         {
             if (_notifier is null)
