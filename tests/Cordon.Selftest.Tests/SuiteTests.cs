@@ -27,13 +27,18 @@ public class SuiteTests
     }
 
     [Fact]
-    public async Task The_host_saw_every_run_it_judged()
+    public async Task The_host_sees_the_whole_chain_of_a_run_that_lives_long_enough_to_look_at()
     {
-        SelftestReport report = await Host.RunAsync(new SelftestOptions { Category = ProbeCategory.Syscall });
+        // A guest that prints and exits can be gone (its chain a zombie) before any scan; these two stay alive by design.
+        SelftestReport report = await Host.RunAsync(new SelftestOptions { Only = "proc-ns-identity,res-sleep-forever" });
 
         Assert.True(report.Succeeded, Failures(report));
-        Assert.All(report.Probes.Where(p => p.Ran), p => Assert.True(p.ObservedProcesses >= 2, $"{p.Id}: the observer saw {p.ObservedProcesses} processes"));
-        if (Host.IsRoot) Assert.All(report.Probes.Where(p => p.Ran), p => Assert.StartsWith($"cordon-{Environment.ProcessId}-", p.ObservedCgroup));
+        foreach (ProbeResult p in report.Probes.Where(p => p.Category != ProbeCategory.Control))
+        {
+            // bwrap, the launcher as pid 1 and the guest (enter has exec'd into bwrap by then).
+            Assert.True(p.ObservedProcesses >= 3, $"{p.Id}: the observer saw {p.ObservedProcesses} processes");
+            if (Host.IsRoot) Assert.StartsWith($"cordon-{Environment.ProcessId}-", p.ObservedCgroup);
+        }
     }
 
     [Fact]

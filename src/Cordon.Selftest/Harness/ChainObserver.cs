@@ -89,8 +89,10 @@ internal sealed partial class ChainObserver : IDisposable
             {
                 if (!chain.Matches(commandLine)) continue;
                 string? start = Canaries.VictimProcess.StartTime(pid);
-                if (start is null || chain.Processes.ContainsKey((pid, start))) break;
+                if (start is null) break;
                 string text = Encoding.UTF8.GetString(commandLine).Replace('\0', ' ').TrimEnd();
+                // exec keeps pid and start time: init's child is first seen as a copy of init, then as the guest.
+                if (chain.Processes.TryGetValue((pid, start), out ObservedProcess? known) && known.CommandLine == text) break;
                 chain.Processes[(pid, start)] = new ObservedProcess(pid, start, text, Namespaces(pid));
                 RecordCgroups(chain, pid);
                 break;

@@ -92,7 +92,10 @@ internal static partial class ProbeCatalogue
             if (host.TryGetValue(kind, out string? own) && step.Detail == own) yield return Finding.Escape($"the guest shares the host's {kind} namespace ({own})");
         }
 
-        foreach (ObservedProcess p in e.Chain.Processes.Values.Where(p => p.IsGuest))
+        ObservedProcess[] guests = [.. e.Chain.Processes.Values.Where(p => p.IsGuest)];
+        // The probe lingers after reporting so the host can look; without a host view only the guest's word remains.
+        if (guests.Length == 0) yield return Finding.Unsure("the host never saw the guest process, so its namespaces rest on the guest's word");
+        foreach (ObservedProcess p in guests)
         {
             foreach (var (kind, link) in p.Namespaces)
             {
