@@ -49,7 +49,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         {
             try
             {
-                completion.SetResult(Run(policy, command, cancellationToken));
+                completion.SetResult(Supervise(policy, command, cancellationToken));
             }
             catch (Exception e)
             {
@@ -75,7 +75,21 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         }
     }
 
-    private SandboxResult Run(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="command"/> confined by <paramref name="policy"/> on the calling thread, which blocks until
+    /// the result is final. For a program that runs one sandbox and waits anyway (the CLI): it skips the supervisor
+    /// thread and the thread pool a cold process would otherwise start for the continuation.
+    /// </summary>
+    /// <remarks>The calling thread must stay alive for the whole run: the launch chain dies with the thread that spawned it.</remarks>
+    public SandboxResult Run(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(command);
+        ValidateCommand(command);
+        return Supervise(policy, command, cancellationToken);
+    }
+
+    private SandboxResult Supervise(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
     {
         long runStart = Stopwatch.GetTimestamp();
         string bwrap = HostTools.FindBwrap();
@@ -90,7 +104,6 @@ public sealed partial class ProcessSandbox : ISandboxBackend
 
         bool isRoot = Interop.Libc.GetEuid() == 0;
         var etcFiles = policy.MountSystemDirectories ? GuestEtc.Generated(policy.GuestIsRoot) : [];
-        byte[]? seccompProgram = SeccompSetup.Compile(policy);
         var spec = new LaunchSpec
         {
             Policy = policy,
@@ -101,7 +114,6 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             DropToHostUser = isRoot ? _options.HostUserWhenRoot : null,
             HostEtcFilesPresent = policy.MountSystemDirectories ? GuestEtc.PresentHostFiles() : [],
             GeneratedEtcFiles = [.. etcFiles.Select(f => f.Path)],
-            HasSeccompProgram = seccompProgram is not null,
             SupervisorPid = Environment.ProcessId,
             CpuRlimitSeconds = policy.Limits.CpuTime is { } cpu ? (long)Math.Ceiling(cpu.TotalSeconds) + (cgroup is null ? 0 : 1) : null,
             AddressSpaceRlimitBytes = cgroup is null ? policy.Limits.MemoryBytes : null,
@@ -128,13 +140,16 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             stdinChild = resources.Add(Interop.FileDescriptors.OpenDevNull());
         }
 
-        using SeccompChannelPair? notify = seccompProgram is null ? null : SeccompChannelPair.Create(policy.Syscalls.OnViolation);
+        using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation);
+        // The filter goes through a pipe that init reads only after bwrap has built the sandbox (~10 ms): compiling it
+        // after the spawn hides the compilation (a few ms in a cold process, nothing when cached) behind that work.
+        var bpf = resources.Pipe(nonBlockingRead: false);
         List<(System.Runtime.InteropServices.SafeHandle, int)> fds =
         [
             (stdinChild, 0), (stdout.Write, 1), (stderr.Write, 2), (status.Write, LaunchFds.Status),
         ];
-        if (notify is not null) fds.Add((notify.LauncherEnd, LaunchFds.Notify));
-        if (seccompProgram is not null) fds.Add((resources.PipeWithContents(seccompProgram), LaunchFds.Bpf));
+        fds.Add((notify.LauncherEnd, LaunchFds.Notify));
+        fds.Add((bpf.Read, LaunchFds.Bpf));
         int next = LaunchFds.FirstData;
         foreach (var (_, contents) in etcFiles) fds.Add((resources.PipeWithContents(contents), next++));
         foreach (MountSpec copied in policy.Mounts.Where(m => m.Kind == MountKind.CopiedFile))
@@ -142,17 +157,19 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         foreach (InheritedFile file in command.InheritedFiles) fds.Add((file.Handle, next++));
 
         ImmutableArray<string> argv = LaunchCommandLine.Build(spec);
-        var supervisor = new RunSupervisor(policy.Limits, command, cgroup, notify?.Supervisor, policy.Syscalls.OnViolation);
+        var supervisor = new RunSupervisor(policy.Limits, command, cgroup, notify.Supervisor, policy.Syscalls.OnViolation);
         TimeSpan setup = Stopwatch.GetElapsedTime(runStart);
         Stopwatch clock = Stopwatch.StartNew();
         int pid = ChainSpawner.Spawn(argv, fds);
         TimeSpan spawn = clock.Elapsed;
         using SafeFileHandle pidfd = Interop.FileDescriptors.OpenPidfd(pid);
-        resources.CloseChildEnds(stdout.Write, stderr.Write, status.Write, stdinChild);
-        notify?.CloseLauncherEnd();
+        resources.CloseChildEnds(stdout.Write, stderr.Write, status.Write, stdinChild, bpf.Read);
+        notify.CloseLauncherEnd();
 
         try
         {
+            // On failure the write end closes empty: init reads EOF, refuses to start the guest, and the catch reaps the chain.
+            RunResources.Fill(bpf.Write, SeccompSetup.Compile(policy));
             using (cancellationToken.Register(() => Interop.FileDescriptors.WriteAvailable(wake.Write, "c"u8)))
             {
                 supervisor.Supervise(pid, pidfd, stdout.Read, stderr.Read, status.Read, stdinWrite, wake.Read,

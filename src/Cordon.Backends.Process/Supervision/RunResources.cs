@@ -25,11 +25,18 @@ internal sealed class RunResources : IDisposable
     /// <summary>A pipe pre-filled with <paramref name="contents"/> (which must fit the 64 KiB pipe buffer) and closed for writing.</summary>
     public SafeFileHandle PipeWithContents(ReadOnlySpan<byte> contents)
     {
-        if (contents.Length > 60 * 1024) throw new SandboxSetupException("pipe", "internal: pipe contents larger than the pipe buffer");
         var (read, write) = Interop.FileDescriptors.CreatePipe(nonBlockingRead: false);
         Add(read);
+        Fill(write, contents);
+        return read;
+    }
+
+    /// <summary>Writes <paramref name="contents"/> (at most 60 KiB, so it fits the pipe buffer and never blocks) and closes <paramref name="write"/>.</summary>
+    public static void Fill(SafeFileHandle write, ReadOnlySpan<byte> contents)
+    {
         using (write)
         {
+            if (contents.Length > 60 * 1024) throw new SandboxSetupException("pipe", "internal: pipe contents larger than the pipe buffer");
             while (!contents.IsEmpty)
             {
                 int n = Interop.FileDescriptors.WriteAvailable(write, contents);
@@ -37,8 +44,6 @@ internal sealed class RunResources : IDisposable
                 contents = contents[n..];
             }
         }
-
-        return read;
     }
 
     /// <summary>Opens a host file whose current contents bwrap copies in (<c>--ro-bind-data</c>).</summary>

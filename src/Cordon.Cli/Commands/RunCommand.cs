@@ -38,7 +38,8 @@ internal static class RunCommand
             {
                 "wasm" when options.Contain => await ContainedWasm.RunAsync(options, command, cancellationToken).ConfigureAwait(false),
                 "wasm" => await RunWasmAsync(options, command, cancellationToken).ConfigureAwait(false),
-                _ => new TierOutcome(await ProcessBackend().RunAsync(options.Policy, command, cancellationToken).ConfigureAwait(false), "process"),
+                // Synchronous on the main thread: a one-shot CLI would otherwise start the thread pool just to resume here.
+                _ => new TierOutcome(ProcessBackend().Run(options.Policy, command, cancellationToken), "process"),
             };
             SandboxResult result = run.Result;
             if (options.Contain && command.OnOutput is { } show)

@@ -127,6 +127,26 @@ public class ProcessContainmentTests : SandboxTest
     }
 
     [Fact]
+    public void The_synchronous_run_supervises_on_the_calling_thread_and_cancels_the_same_way()
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        int? observedOn = null;
+        SandboxResult ok = Sandbox.Run(SandboxPolicy.Default, new SandboxCommand("/bin/sh", ["-c", "echo hi"])
+        {
+            OnOutput = (_, _) => observedOn = Environment.CurrentManagedThreadId,
+        });
+        AssertExited(ok);
+        Assert.Equal("hi\n", Stdout(ok));
+        Assert.Equal(caller, observedOn);
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = Stopwatch.StartNew();
+        SandboxResult canceled = Sandbox.Run(SandboxPolicy.Default, new SandboxCommand("/bin/sh", ["-c", "sleep 30 & sleep 30"]), cancel.Token);
+        Assert.Equal(SandboxOutcome.Canceled, canceled.Outcome);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task Output_is_streamed_as_it_arrives()
     {
         List<string> chunks = [];
