@@ -23,6 +23,25 @@ internal static partial class ChildProcess
         return (ms, usage[4], status);
     }
 
+    /// <summary>
+    /// Peak RSS of <paramref name="argv"/> alone, through GNU time (null without it). Our own wait4 cannot say: the child
+    /// is vfork'd from this .NET process, and exec records the parent's high-water mark as the child's ru_maxrss.
+    /// </summary>
+    public static long? PeakRssKiB(IReadOnlyList<string> argv)
+    {
+        if (!File.Exists("/usr/bin/time")) return null;
+        string output = Path.GetTempFileName();
+        try
+        {
+            var (_, _, status) = Run(["/usr/bin/time", "-f", "%M", "-o", output, .. argv]);
+            return status == 0 && long.TryParse(File.ReadAllText(output).Trim(), out long kib) ? kib : null;
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "wait4", SetLastError = true)]
     private static partial int Wait4(int pid, out int status, int options, ref long rusage);
 }

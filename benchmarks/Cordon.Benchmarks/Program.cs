@@ -86,6 +86,8 @@ for (int round = 0; round < runs; round++)
 }
 
 List<Stats> latency = [.. scenarios.Select(s => Stats.Of(s.Name, samples[s.Name]))];
+// The per-phase split of the sequential library runs only (the throughput runs below overlap each other).
+RunTimings[] sequentialTimings = [.. timings];
 double Median(string name) => latency.First(s => s.Name == name).Median;
 
 // Throughput: completed runs per second at 1, 2 and 8 concurrent runs, library against bare bwrap.
@@ -103,7 +105,7 @@ int leftoverCgroups = Directory.EnumerateDirectories("/sys/fs/cgroup", $"cordon-
 // Memory: supervisor overhead per concurrent sandbox, and the output cap bounding capture memory.
 double perSandboxKiB = SupervisorOverheadKiB(8);
 long floodAllocated = FloodAllocation();
-long? cliPeakRssKiB = cli is null ? null : ChildProcess.Run([cli, "run", "--quiet", "--", "/bin/true"]).MaxRssKiB;
+long? cliPeakRssKiB = cli is null ? null : ChildProcess.PeakRssKiB([cli, "run", "--quiet", "--", "/bin/true"]);
 // The Wasm tier, warm and in process: instantiate + run of a trivial WASI module (published Wasmtime figures: single-digit µs with pooling).
 string helloWasm = Path.Combine(FindRepository(), "examples", "hello.wasm");
 Cordon.Backends.Wasm.WasmWarmRunMeasurement wasmOnDemand, wasmPooled;
@@ -117,9 +119,9 @@ using (var wasm = new Cordon.Backends.Wasm.WasmSandboxBackend(Cordon.Backends.Wa
     wasmPooled = Cordon.Backends.Wasm.WasmWarmRunMeasurement.MeasureAsync(wasm, policy, new SandboxCommand(helloWasm), smoke ? 20 : 1000).GetAwaiter().GetResult();
 }
 
-Stats teardown = Stats.Of("teardown (guest exit → result)", [.. timings.Select(t => t.Teardown.TotalMilliseconds)]);
-Stats toGuest = Stats.Of("spawn → guest exec", [.. timings.Select(t => t.UntilGuestExec.TotalMilliseconds)]);
-Stats setup = Stats.Of("setup (cgroup, seccomp, pipes)", [.. timings.Select(t => t.Setup.TotalMilliseconds)]);
+Stats teardown = Stats.Of("teardown (guest exit → result)", [.. sequentialTimings.Select(t => t.Teardown.TotalMilliseconds)]);
+Stats toGuest = Stats.Of("spawn → guest exec (bwrap, cgroup join, seccomp)", [.. sequentialTimings.Select(t => t.UntilGuestExec.TotalMilliseconds)]);
+Stats setup = Stats.Of("setup (cgroup, pipes)", [.. sequentialTimings.Select(t => t.Setup.TotalMilliseconds)]);
 
 Console.WriteLine($"Cordon benchmark: {runs} interleaved rounds, {Environment.ProcessorCount} CPUs, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine();
