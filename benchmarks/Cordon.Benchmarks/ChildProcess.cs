@@ -42,6 +42,20 @@ internal static partial class ChildProcess
         }
     }
 
+    /// <summary>User + system CPU of this process and of every child it has reaped (getrusage SELF and CHILDREN).</summary>
+    public static TimeSpan CpuTimeSelfAndChildren()
+    {
+        Span<long> self = stackalloc long[18];
+        Span<long> children = stackalloc long[18];
+        GetRusage(0, ref MemoryMarshal.GetReference(self));
+        GetRusage(-1, ref MemoryMarshal.GetReference(children));
+        static double Seconds(Span<long> u) => u[0] + u[1] / 1e6 + u[2] + u[3] / 1e6;
+        return TimeSpan.FromSeconds(Seconds(self) + Seconds(children));
+    }
+
+    [LibraryImport("libc", EntryPoint = "getrusage")]
+    private static partial int GetRusage(int who, ref long rusage);
+
     [LibraryImport("libc", EntryPoint = "wait4", SetLastError = true)]
     private static partial int Wait4(int pid, out int status, int options, ref long rusage);
 }

@@ -14,6 +14,7 @@ int runs = 60;
 bool smoke = false;
 string? cli = null;
 string jsonPath = "bench/results.json";
+int? loop = null;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -22,7 +23,8 @@ for (int i = 0; i < args.Length; i++)
         case "--smoke": smoke = true; runs = 3; break;
         case "--cli": cli = args[++i]; break;
         case "--json": jsonPath = args[++i]; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE]"); return 2;
+        case "--loop": loop = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N]"); return 2;
     }
 }
 
@@ -72,6 +74,20 @@ if (cli is not null)
 {
     scenarios.Add(("cli /bin/true", () => Whole(cli, "run", "--quiet", "--", "/bin/true")));
     scenarios.Add(("cli python3 -c pass", () => Whole(cli, "run", "--quiet", "--", Python, "-c", "pass")));
+}
+
+// --loop N: only N sequential library runs of /bin/true and their CPU cost, to profile the warm path
+// (e.g. perf record -a -g -- dotnet Cordon.Benchmarks.dll --loop 300).
+if (loop is { } count)
+{
+    Library("/bin/true");
+    TimeSpan cpuBefore = ChildProcess.CpuTimeSelfAndChildren();
+    long loopStart = Stopwatch.GetTimestamp();
+    for (int i = 0; i < count; i++) Library("/bin/true");
+    double wallMs = Stopwatch.GetElapsedTime(loopStart).TotalMilliseconds / count;
+    double cpuMs = (ChildProcess.CpuTimeSelfAndChildren() - cpuBefore).TotalMilliseconds / count;
+    Console.WriteLine(FormattableString.Invariant($"library /bin/true: {wallMs:0.00} ms wall, {cpuMs:0.00} ms CPU (supervisor + reaped chain) per run"));
+    return 0;
 }
 
 // Warm-up: JIT, seccomp filter cache, page cache.
