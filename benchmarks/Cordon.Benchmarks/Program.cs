@@ -15,6 +15,7 @@ bool smoke = false;
 string? cli = null;
 string jsonPath = "bench/results.json";
 int? loop = null;
+string? aotFloor = null;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -24,7 +25,8 @@ for (int i = 0; i < args.Length; i++)
         case "--cli": cli = args[++i]; break;
         case "--json": jsonPath = args[++i]; break;
         case "--loop": loop = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N]"); return 2;
+        case "--aot-floor": aotFloor = args[++i]; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH]"); return 2;
     }
 }
 
@@ -70,8 +72,10 @@ var scenarios = new List<(string Name, Func<double> Measure)>
 // unprivileged pays for an unprivileged user namespace, so that is measured too, as the like-for-like baseline.
 bool isRoot = Environment.UserName == "root";
 if (isRoot) scenarios.Add(("bwrap /bin/true as uid 65534", () => Whole(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. bareBwrap, "/bin/true"])));
+if (aotFloor is not null) scenarios.Add(("NativeAOT hello world (runtime floor)", () => Whole(aotFloor)));
 if (cli is not null)
 {
+    scenarios.Add(("cli version (CLI start, no sandbox)", () => Whole(cli, "version")));
     scenarios.Add(("cli /bin/true", () => Whole(cli, "run", "--quiet", "--", "/bin/true")));
     scenarios.Add(("cli python3 -c pass", () => Whole(cli, "run", "--quiet", "--", Python, "-c", "pass")));
 }
@@ -162,6 +166,8 @@ if (isRoot)
     if (cli is not null) ratios.Add(("cli /bin/true ÷ bwrap as uid 65534", Median("cli /bin/true") / Median("bwrap /bin/true as uid 65534"), null));
 }
 
+if (cli is not null && aotFloor is not null)
+    ratios.Add(("cli version ÷ NativeAOT hello world", Median("cli version (CLI start, no sandbox)") / Median("NativeAOT hello world (runtime floor)"), null));
 foreach (var (c, lib, bw) in throughput) ratios.Add(($"throughput ×{c}: library ÷ bwrap", lib / bw, c == 2 ? 0.7 : null));
 Console.WriteLine("| ratio (medians, same run) | value | target |");
 Console.WriteLine("|---|---:|---:|");
@@ -176,6 +182,12 @@ Console.WriteLine("| throughput (runs/s) | library | bare bwrap |");
 Console.WriteLine("|---|---:|---:|");
 foreach (var (c, lib, bw) in throughput) Console.WriteLine(FormattableString.Invariant($"| {c} concurrent | {lib:0.0} | {bw:0.0} |"));
 Console.WriteLine();
+if (cli is not null)
+{
+    // The CLI's cost over the warm library path: a cold process (runtime start, first-use work), not the sandbox.
+    Console.WriteLine(FormattableString.Invariant($"cli /bin/true − library /bin/true: {Median("cli /bin/true") - Median("library /bin/true"):0.00} ms (of which cli start without a sandbox: {Median("cli version (CLI start, no sandbox)") - Median("exec /bin/true"):0.00} ms over a plain exec)"));
+}
+
 Console.WriteLine(FormattableString.Invariant($"supervisor memory per concurrent sandbox: {perSandboxKiB:0} KiB (target ≤ 2048 KiB)"));
 Console.WriteLine(FormattableString.Invariant($"managed allocation while capturing a 1 GiB flood with a 1 MiB cap: {floodAllocated / 1024.0 / 1024.0:0.0} MiB"));
 if (cliPeakRssKiB is { } rss) Console.WriteLine(FormattableString.Invariant($"CLI peak RSS (whole process, cordon run -- /bin/true): {rss / 1024.0:0.0} MiB"));

@@ -1,0 +1,2 @@
+// Writes one line and exits: what any NativeAOT program pays before its own code runs.
+Console.Out.WriteLine("floor");
