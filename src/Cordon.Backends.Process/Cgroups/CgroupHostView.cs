@@ -17,6 +17,12 @@ internal sealed record CgroupHostView(string ProcSelfCgroupPath, string MountInf
     /// <summary>Test seam: called with each run directory just before it is removed (a fake tree deletes its files here).</summary>
     public Action<string>? BeforeRemoveDirectory { get; init; }
 
+    /// <summary>The cgroup v2 controllers every run needs (tests on a host whose cgroup2 has only others use those).</summary>
+    public IReadOnlyList<string> V2Controllers { get; init; } = ["memory", "pids", "cpu"];
+
+    /// <summary>The pid this process has in <c>cgroup.procs</c> files (a fake tree names another).</summary>
+    public int ProcessId { get; init; } = Environment.ProcessId;
+
     /// <summary>How long <see cref="RunCgroup.KillAll"/> waits by default for the last task to go.</summary>
     public TimeSpan KillTimeout { get; init; } = TimeSpan.FromSeconds(2);
 

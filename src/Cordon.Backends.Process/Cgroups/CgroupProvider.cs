@@ -15,7 +15,9 @@ namespace Cordon.Backends.Process.Cgroups;
 /// and cpu too when mounted and writable). Otherwise none, with a reason naming each interface's problem.</para>
 /// <para>Root uses its own cgroup's subtree; an unprivileged user needs a delegated cgroup v2 subtree (systemd
 /// <c>Delegate=yes</c>). Under cgroup v2's "no internal processes" rule a cgroup that holds processes (Cordon
-/// itself) cannot give controllers to children; the reason says so when the kernel answers EBUSY.</para>
+/// itself) cannot give controllers to children: when Cordon is the only process in its cgroup it moves itself into
+/// a leaf child, <c>cordon-supervisor</c> (what systemd asks of delegated services), and runs go beside that leaf;
+/// with other processes there it touches nothing and the reason explains the kernel's EBUSY.</para>
 /// </remarks>
 internal sealed class CgroupProvider
 {
@@ -23,7 +25,9 @@ internal sealed class CgroupProvider
     internal const string ParentDirectoryName = "cordon";
 
     private const string PermissionHint = "run as root or delegate a cgroup v2 subtree; see cordon doctor";
-    private static readonly string[] V2Controllers = ["memory", "pids", "cpu"];
+    /// <summary>The leaf cgroup v2 this process moves itself into when its own cgroup must hand controllers to runs.</summary>
+    internal const string SupervisorLeafName = "cordon-supervisor";
+
     private static readonly string[] V1RequiredControllers = ["memory", "pids", "cpuacct"];
     private static readonly string[] V1OptionalControllers = ["freezer", "cpu"];
     private static readonly Lazy<CgroupProvider> SharedInstance = new(() => new CgroupProvider(), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -106,11 +110,13 @@ internal sealed class CgroupProvider
         if (mount is null)
             return $"cgroup v2: our cgroup {membership.Path} lies outside every cgroup2 mount ({string.Join(", ", v2Mounts.Select(m => m.MountPoint))})";
         string directory = CgroupTopology.Resolve(mount, membership.Path)!;
+        // Already moved into our leaf (by an earlier detection in this process): the cgroup we own is its parent.
+        if (Path.GetFileName(directory) == SupervisorLeafName) directory = Path.GetDirectoryName(directory)!;
 
         int errno = CgroupFiles.TryRead(directory + "/cgroup.controllers", out string controllersText);
         if (errno != 0) return $"cgroup v2: read {directory}/cgroup.controllers: {CgroupErrno.Name(errno)}";
         HashSet<string> available = CgroupStatParser.ParseControllers(controllersText);
-        string[] missing = Array.FindAll(V2Controllers, c => !available.Contains(c));
+        string[] missing = [.. Host.V2Controllers.Where(c => !available.Contains(c))];
         if (missing.Length > 0)
         {
             string listed = available.Count == 0 ? "none" : string.Join(' ', available.Order(StringComparer.Ordinal));
@@ -120,7 +126,7 @@ internal sealed class CgroupProvider
                 : problem + " (hint: the parent cgroup must delegate them, e.g. systemd Delegate=yes; see cordon doctor)";
         }
 
-        var candidate = new CgroupHierarchy("v2", V2Controllers.ToHashSet(StringComparer.Ordinal), directory);
+        var candidate = new CgroupHierarchy("v2", Host.V2Controllers.ToHashSet(StringComparer.Ordinal), directory);
         string? failure = CreateV2(candidate, NewRunName(), out RunCgroup? probe);
         if (failure is not null) return failure;
         probe!.Dispose();
@@ -219,12 +225,12 @@ internal sealed class CgroupProvider
         return null;
     }
 
-    private static string? MissingControllers(string directory)
+    private string? MissingControllers(string directory)
     {
         int errno = CgroupFiles.TryRead(directory + "/cgroup.controllers", out string text);
         if (errno != 0) return $"read {directory}/cgroup.controllers: {CgroupErrno.Name(errno)}";
         HashSet<string> controllers = CgroupStatParser.ParseControllers(text);
-        string[] lacking = Array.FindAll(V2Controllers, c => !controllers.Contains(c));
+        string[] lacking = [.. Host.V2Controllers.Where(c => !controllers.Contains(c))];
         return lacking.Length == 0 ? null
             : $"{directory}/cgroup.controllers lacks {string.Join(", ", lacking)} although its parent enabled them in cgroup.subtree_control";
     }
@@ -261,19 +267,37 @@ internal sealed class CgroupProvider
         return $"mkdir {directory}: ENOENT on every attempt (its parent kept being removed)";
     }
 
-    /// <summary>Makes sure memory, pids and cpu are in <paramref name="directory"/>'s cgroup.subtree_control; null or the problem.</summary>
-    private static string? EnableControllers(string directory, bool isOwnCgroup)
+    /// <summary>Makes sure the run controllers (memory, pids, cpu) are in <paramref name="directory"/>'s cgroup.subtree_control; null or the problem.</summary>
+    private string? EnableControllers(string directory, bool isOwnCgroup)
     {
         string path = directory + "/cgroup.subtree_control";
         int errno = CgroupFiles.TryRead(path, out string text);
         if (errno != 0) return Describe("read", path, errno);
         HashSet<string> enabled = CgroupStatParser.ParseControllers(text);
-        string[] missing = Array.FindAll(V2Controllers, c => !enabled.Contains(c));
+        string[] missing = [.. Host.V2Controllers.Where(c => !enabled.Contains(c))];
         if (missing.Length == 0) return null;
 
         string value = string.Join(' ', missing.Select(c => "+" + c));
         errno = CgroupFiles.Write(path, value);
+        if (errno == CgroupErrno.EBUSY && isOwnCgroup && TryMoveSelfIntoLeaf(directory)) errno = CgroupFiles.Write(path, value);
         return errno == 0 ? null : ExplainSubtreeControlFailure(directory, value, errno, isOwnCgroup);
+    }
+
+    /// <summary>
+    /// Moves this process into <c>directory/cordon-supervisor</c> when it is the only process in <paramref name="directory"/>,
+    /// so the kernel lets that cgroup give controllers to runs. Never moves, or waits for, anyone else.
+    /// </summary>
+    private bool TryMoveSelfIntoLeaf(string directory)
+    {
+        if (CgroupFiles.TryRead(directory + "/cgroup.procs", out string procs) != 0) return false;
+        List<int> members = CgroupStatParser.ParsePids(procs);
+        if (members.Count != 1 || members[0] != Host.ProcessId) return false;
+
+        string leaf = directory + "/" + SupervisorLeafName;
+        int errno = CgroupFiles.MakeDirectory(leaf);
+        if (errno == 0) Host.AfterMakeDirectory?.Invoke(leaf);
+        else if (errno != CgroupErrno.EEXIST) return false;
+        return CgroupFiles.Write(leaf + "/cgroup.procs", Host.ProcessId.ToString(CultureInfo.InvariantCulture)) == 0;
     }
 
     /// <summary>The message for a rejected write to cgroup.subtree_control, explaining EBUSY (no internal processes) and EACCES (not delegated).</summary>
@@ -287,7 +311,7 @@ internal sealed class CgroupProvider
             string holder = processes < 0 ? "it holds processes" : $"it holds {processes} process(es)";
             return problem + $": the cgroup v2 \"no internal processes\" rule forbids giving controllers to the children of a cgroup with member processes, and {holder}"
                 + (isOwnCgroup ? ", Cordon itself among them" : "")
-                + " (hint: start Cordon in a delegated cgroup of its own, e.g. systemd-run --user -p Delegate=yes, with its processes moved into a leaf child of that cgroup; see cordon doctor)";
+                + " (hint: start Cordon in a delegated cgroup of its own, e.g. systemd-run --user --scope -p Delegate=yes cordon ...; alone there, Cordon moves itself into a leaf child; see cordon doctor)";
         }
         if (errno == CgroupErrno.ENOENT) return problem + " (a controller is not available in this cgroup)";
         return CgroupErrno.IsPermissionDenied(errno) ? problem + $" (hint: {PermissionHint})" : problem;
