@@ -29,6 +29,8 @@ internal static class SyscallProfiles
     private const uint AfUnix = 1;
     private const uint AfInet = 2;
     private const uint AfInet6 = 10;
+    private const uint AfNetlink = 16;
+    private const uint NetlinkRoute = 0;
     private const ulong ProtExec = 0x4;
     private const ulong SeccompFilterFlagNewListener = 0x8;
 
@@ -242,6 +244,12 @@ internal static class SyscallProfiles
             case "ioctl":
                 // ioctl(fd, unsigned int cmd, ...): compare the low 32 bits only (CVE-2019-10063)
                 return ArgumentGuards.Low32NotIn(1, Tiocsti, Tioclinux);
+            case "socket" when network != NetworkMode.None:
+                // With a network, also NETLINK_ROUTE: glibc's getaddrinfo(AI_ADDRCONFIG) asks it which address families
+                // exist, and under --on-violation kill that lookup would end the run. It sees only the sandbox's own
+                // network namespace, and every change through it needs CAP_NET_ADMIN, which the guest does not have.
+                return [.. ArgumentGuards.Low32In(0, AfUnix, AfInet, AfInet6),
+                    [ArgumentCondition.Low32Equals(0, AfNetlink), ArgumentCondition.Low32Equals(2, NetlinkRoute)]];
             case "socket":
             case "socketpair":
                 // AF_NETLINK, AF_PACKET, AF_VSOCK, AF_ALG and the rare families are where socket CVEs live

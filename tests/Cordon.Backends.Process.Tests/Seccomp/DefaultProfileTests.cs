@@ -142,15 +142,19 @@ public class DefaultProfileTests
     }
 
     [Fact]
-    public void Loopback_networking_allows_ip_sockets_and_still_refuses_netlink()
+    public void Loopback_networking_allows_ip_sockets_and_netlink_route_only()
     {
         var result = BwrapRunner.Run(Program(NetworkMode.Loopback, Ehwpoison),
-            [$"/payload/{NativeTestPrograms.Probe}", "socket_inet", "socket_inet6", "socket_unix", "socket_netlink", "socket_packet"]);
+            [$"/payload/{NativeTestPrograms.Probe}", "socket_inet", "socket_inet6", "socket_unix", "socket_netlink", "socket_netlink_audit",
+                "socket_netlink_audit_high_bits", "socket_packet"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("OK", result.ProbeResults["socket_inet"]);
         Assert.Equal("OK", result.ProbeResults["socket_unix"]);
-        Assert.Equal("EHWPOISON", result.ProbeResults["socket_netlink"]);
+        Assert.Equal("OK", result.ProbeResults["socket_netlink"]); // NETLINK_ROUTE, for libc's address lookups
+        Assert.Equal("EHWPOISON", result.ProbeResults["socket_netlink_audit"]);
+        // The kernel reads the protocol as an int, and so does the filter: high bits cannot smuggle NETLINK_AUDIT past it.
+        Assert.Equal("EHWPOISON", result.ProbeResults["socket_netlink_audit_high_bits"]);
         Assert.Equal("EHWPOISON", result.ProbeResults["socket_packet"]);
         Assert.NotEqual("EHWPOISON", result.ProbeResults["socket_inet6"]); // OK, or EAFNOSUPPORT without IPv6
     }

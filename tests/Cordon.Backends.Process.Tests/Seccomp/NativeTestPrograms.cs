@@ -114,6 +114,8 @@ internal static class NativeTestPrograms
             /* low 32 bits say AF_INET, which is what the kernel uses */
             if (!strcmp(n, "socket_inet_highbits")) return syscall(SYS_socket, 0x100000002L, SOCK_STREAM, 0);
             if (!strcmp(n, "socket_netlink")) return syscall(SYS_socket, AF_NETLINK, SOCK_RAW, 0);
+            if (!strcmp(n, "socket_netlink_audit")) return syscall(SYS_socket, AF_NETLINK, SOCK_RAW, 9);
+            if (!strcmp(n, "socket_netlink_audit_high_bits")) return syscall(SYS_socket, AF_NETLINK | (1UL << 32), SOCK_RAW, 9UL | (1UL << 32));
             if (!strcmp(n, "socket_packet")) return syscall(SYS_socket, AF_PACKET, SOCK_RAW, 0);
             if (!strcmp(n, "socket_vsock")) return syscall(SYS_socket, 40, SOCK_STREAM, 0);
             if (!strcmp(n, "socketpair_inet")) { int sv[2]; return syscall(SYS_socketpair, AF_INET, SOCK_STREAM, 0, sv); }

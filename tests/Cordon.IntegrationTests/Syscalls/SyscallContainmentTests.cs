@@ -99,6 +99,63 @@ public class SyscallContainmentTests : SandboxTest
     }
 
     [Fact]
+    public async Task With_a_loopback_network_only_netlink_route_opens_sees_only_the_sandbox_and_changes_nothing()
+    {
+        SandboxPolicy policy = new SandboxPolicyBuilder().WithNetwork(NetworkMode.Loopback).WithViolationAction(ViolationAction.Kill).Build();
+        SandboxResult r = await PythonAsync("""
+            import socket, struct, errno
+            # glibc's AI_ADDRCONFIG probe opens NETLINK_ROUTE; in kill mode a refusal would end the run here.
+            print("lookup", socket.getaddrinfo("localhost", 80, flags=socket.AI_ADDRCONFIG)[0][4][0])
+            s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+            s.bind((0, 0))
+            # RTM_GETLINK dump: every interface the guest can see.
+            s.send(struct.pack("=IHHII", 32, 18, 0x301, 1, 0) + struct.pack("=BBHiII", 0, 0, 0, 0, 0, 0))
+            names, done = [], False
+            while not done:
+                data = s.recv(65536)
+                off = 0
+                while off < len(data):
+                    length, kind = struct.unpack_from("=IH", data, off)
+                    if kind == 3: done = True; break
+                    attr = off + 32
+                    while attr < off + length:
+                        alen, atype = struct.unpack_from("=HH", data, attr)
+                        if atype == 3: names.append(data[attr + 4:attr + alen].rstrip(b"\0").decode())
+                        attr += (alen + 3) & ~3
+                    off += (length + 3) & ~3
+            print("links", ",".join(sorted(names)))
+            # RTM_NEWADDR 10.9.9.9/32 on lo: a change, which needs CAP_NET_ADMIN.
+            msg = struct.pack("=BBBBI", 2, 32, 0, 0, 1) + struct.pack("=HH4s", 8, 1, bytes([10, 9, 9, 9]))
+            s.send(struct.pack("=IHHII", 16 + len(msg), 20, 0x405, 2, 0) + msg)
+            reply = s.recv(65536)
+            print("newaddr", errno.errorcode.get(-struct.unpack_from("=i", reply, 16)[0], "OK"))
+            """, policy);
+
+        AssertExited(r);
+        Assert.Equal("lookup 127.0.0.1\nlinks lo\nnewaddr EPERM\n", Stdout(r));
+        Assert.Empty(r.Violations);
+    }
+
+    [Fact]
+    public async Task With_a_network_other_netlink_protocols_stay_refused()
+    {
+        SandboxPolicy policy = new SandboxPolicyBuilder().WithNetwork(NetworkMode.Loopback).Build();
+        SandboxResult r = await PythonAsync("""
+            import socket, errno
+            # NETLINK_SOCK_DIAG, NETLINK_AUDIT, NETLINK_NETFILTER, NETLINK_KOBJECT_UEVENT
+            for proto in (4, 9, 12, 15):
+                try:
+                    socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto); print("OPENED", proto)
+                except OSError as e:
+                    print("refused", proto, errno.errorcode[e.errno])
+            """, policy);
+
+        AssertExited(r);
+        Assert.Equal("refused 4 EPERM\nrefused 9 EPERM\nrefused 12 EPERM\nrefused 15 EPERM\n", Stdout(r));
+        Assert.Equal(4, Assert.Single(r.Violations, v => v.Syscall == "socket").Count);
+    }
+
+    [Fact]
     public async Task Common_runtimes_run_unchanged_under_the_default_profile()
     {
         AssertExited(await ShAsync("ls / >/dev/null && mkdir -p /tmp/a/b && echo x | sort | wc -l && cat /etc/passwd | head -1 && rm -r /tmp/a"));
