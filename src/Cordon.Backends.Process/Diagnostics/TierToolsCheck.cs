@@ -12,14 +12,22 @@ internal static class TierToolsCheck
             : new HostCheck("gvisor (runsc)", LayerStatus.Available, $"runsc at {path}", null, Required: false);
     }
 
+    /// <summary>
+    /// The Wasm tier's engine: libwasmtime from the Wasmtime package, beside a published cordon or under
+    /// runtimes/RID/native in a framework-dependent build. The wasmtime CLI plays no part in it.
+    /// </summary>
     public static HostCheck Wasmtime()
     {
-        string? cli = HostCommands.Find("wasmtime");
-        string library = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libwasmtime.so");
-        string? found = cli is not null ? $"wasmtime CLI at {cli}" : File.Exists(library) ? $"libwasmtime at {library}" : null;
-        return found is null
-            ? new HostCheck("wasmtime", LayerStatus.Missing, "neither the wasmtime CLI nor libwasmtime beside Cordon (needed only for the WebAssembly tier)",
-                "use the Cordon.Backends.Wasm library (its Wasmtime package ships libwasmtime), or install the wasmtime CLI", Required: false)
-            : new HostCheck("wasmtime", LayerStatus.Available, found, null, Required: false);
+        string rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        string[] candidates =
+        [
+            Path.Combine(AppContext.BaseDirectory, "libwasmtime.so"),
+            Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", "libwasmtime.so"),
+        ];
+        string? library = Array.Find(candidates, File.Exists);
+        return library is null
+            ? new HostCheck("wasmtime", LayerStatus.Missing, "libwasmtime is not beside Cordon (needed only for the WebAssembly tier)",
+                "reference the Cordon.Backends.Wasm library (its Wasmtime package ships libwasmtime), or publish the cordon CLI, which includes it", Required: false)
+            : new HostCheck("wasmtime", LayerStatus.Available, $"libwasmtime at {library} (the WebAssembly tier)", null, Required: false);
     }
 }
