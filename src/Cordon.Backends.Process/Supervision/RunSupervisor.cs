@@ -16,6 +16,9 @@ internal sealed class RunSupervisor
     private static readonly TimeSpan CpuPollInterval = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long bwrap's monitor gets to reap a killed sandbox pid 1 and exit before everything is killed.</summary>
+    private static readonly TimeSpan InitKillGrace = TimeSpan.FromMilliseconds(250);
+
     private readonly ResourceLimits _limits;
     private readonly SandboxCommand _command;
     private readonly ICgroupControl? _cgroup;
@@ -29,6 +32,8 @@ internal sealed class RunSupervisor
     private KillReason? _killReason;
     private int? _killingSyscall;
     private int _bwrapPid;
+    private Stopwatch _clock = new();
+    private TimeSpan? _forceKillAt;
 
     public RunSupervisor(ResourceLimits limits, SandboxCommand command, ICgroupControl? cgroup, ISeccompChannel? seccomp, ViolationAction violationAction)
     {
@@ -57,6 +62,7 @@ internal sealed class RunSupervisor
         SafeFileHandle statusRead, SafeFileHandle? stdinWrite, SafeFileHandle wakeRead, Func<bool> isCanceled, Stopwatch clock)
     {
         _bwrapPid = bwrapPid;
+        _clock = clock;
         ReadOnlyMemory<byte> pendingInput = _command.StandardInput ?? ReadOnlyMemory<byte>.Empty;
         SafeFileHandle? stdin = stdinWrite;
         if (stdin is not null && pendingInput.IsEmpty)
@@ -106,6 +112,7 @@ internal sealed class RunSupervisor
             if (iPid >= 0 && Ready(fds[iPid])) exited = true;
 
             TimeSpan elapsed = clock.Elapsed;
+            if (_forceKillAt is { } forceAt && elapsed >= forceAt && !exited) ForceKill();
             if (_limits.WallTime is { } wall && elapsed >= wall) Kill(Supervision.KillReason.WallTime);
             if (_cgroup is not null && _limits.CpuTime is { } cpu && elapsed >= nextCpuCheck)
             {
@@ -129,6 +136,7 @@ internal sealed class RunSupervisor
         TimeSpan wait = TimeSpan.FromSeconds(1);
         if (_limits.WallTime is { } wall) wait = Min(wait, wall - elapsed);
         if (_cgroup is not null && _limits.CpuTime is not null) wait = Min(wait, nextCpuCheck - elapsed);
+        if (_forceKillAt is { } forceAt) wait = Min(wait, forceAt - elapsed);
         return Math.Max(0, (int)Math.Ceiling(wait.TotalMilliseconds));
     }
 
@@ -182,6 +190,20 @@ internal sealed class RunSupervisor
     {
         if (_killReason is not null) return;
         _killReason = reason;
+        // The sandbox's pid 1 first, so bwrap's monitor reaps it (see SandboxInit); the loop then reaps bwrap, and the
+        // cgroup kill after the loop takes anything left. If bwrap has not exited within the grace, kill everything.
+        if (SandboxInit.Kill(_bwrapPid))
+        {
+            _forceKillAt = _clock.Elapsed + InitKillGrace;
+            return;
+        }
+
+        ForceKill();
+    }
+
+    private void ForceKill()
+    {
+        _forceKillAt = null;
         _cgroup?.KillAll();
 
         // Without a cgroup, killing bwrap's monitor makes the kernel kill its pid-1 child (--die-with-parent),

@@ -37,6 +37,19 @@ public class ResourceLimitTests : SandboxTest
     }
 
     [Fact]
+    public async Task A_limit_kill_leaves_no_zombie_of_the_sandbox_for_the_host_to_reap()
+    {
+        int[] before = [.. HostState.ZombieLaunchers()];
+        SandboxPolicy policy = new SandboxPolicyBuilder().WithWallTime(TimeSpan.FromMilliseconds(300)).Build();
+        SandboxResult r = await ShAsync("sleep 10 & sleep 10", policy);
+        Assert.Equal(SandboxOutcome.WallTimeExceeded, r.Outcome);
+        Assert.Equal(9, r.Signal);
+        // bwrap's monitor reaps the sandbox's pid 1. Were the monitor killed first, pid 1 would be left to the host's
+        // init as a zombie, which a container's pid 1 that does not reap would keep forever.
+        Assert.Empty(HostState.ZombieLaunchers().Except(before));
+    }
+
+    [Fact]
     public async Task Memory_bomb_is_oom_killed_inside_its_limit()
     {
         SandboxPolicy policy = new SandboxPolicyBuilder().WithMemory(64 * ByteSize.MiB).Build();

@@ -55,6 +55,26 @@ public static class HostState
         return found;
     }
 
+    /// <summary>Zombies of the sandbox's pid 1 (comm "launch"): what is left when its parent, bwrap, dies before reaping it.</summary>
+    public static IReadOnlyList<int> ZombieLaunchers()
+    {
+        List<int> found = [];
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            try
+            {
+                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                int end = stat.LastIndexOf(')');
+                if (stat.Contains("(launch)", StringComparison.Ordinal) && end > 0 && stat[(end + 2)..].StartsWith('Z')) found.Add(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+
+        return found;
+    }
+
     public static void AssertNoSandboxLeft()
     {
         // The chain is gone before RunAsync returns; allow a brief moment for the kernel to finish reaping.

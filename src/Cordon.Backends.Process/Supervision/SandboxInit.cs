@@ -1,0 +1,56 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+
+namespace Cordon.Backends.Process.Supervision;
+
+/// <summary>
+/// The sandbox's pid 1 (the launcher's init), found from the host as the only child of bwrap's monitor.
+/// </summary>
+/// <remarks>
+/// Killing it ends the whole pid namespace (the kernel kills every process in it and lets none fork), and bwrap's
+/// monitor, still alive, reaps it. A cgroup kill takes the monitor at the same moment, which orphans pid 1 to the
+/// host's init: reaped late by some, and never by a container's pid 1 that does not reap.
+/// </remarks>
+internal static class SandboxInit
+{
+    /// <summary>Sends SIGKILL to the sandbox's pid 1; false when it cannot be found or proven to be bwrap's child.</summary>
+    public static bool Kill(int bwrapPid)
+    {
+        if (FindChild(bwrapPid) is not { } pid) return false;
+        int fd = Interop.Libc.PidfdOpen(pid, 0);
+        if (fd < 0) return false;
+        using var pidfd = new SafeFileHandle(fd, ownsHandle: true);
+        // The descriptor now pins one process; if the pid was reaped and reused in between, its parent is not bwrap.
+        if (ParentOf(pid) != bwrapPid) return false;
+        return Interop.Libc.PidfdSendSignal(pidfd, Interop.Libc.SigKill, 0, 0) == 0;
+    }
+
+    private static int? FindChild(int bwrapPid)
+    {
+        string? children = ReadProc($"/proc/{bwrapPid}/task/{bwrapPid}/children");
+        string[] pids = children?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return pids.Length == 1 && int.TryParse(pids[0], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) ? pid : null;
+    }
+
+    /// <summary>Field 4 of /proc/PID/stat, read after the command name (which may itself contain spaces and parentheses).</summary>
+    private static int? ParentOf(int pid)
+    {
+        string? stat = ReadProc($"/proc/{pid}/stat");
+        int end = stat?.LastIndexOf(')') ?? -1;
+        if (end < 0) return null;
+        string[] fields = stat![(end + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length > 1 && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out int ppid) ? ppid : null;
+    }
+
+    private static string? ReadProc(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
