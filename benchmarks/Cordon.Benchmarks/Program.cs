@@ -112,12 +112,14 @@ double Median(string name) => latency.First(s => s.Name == name).Median;
 
 // Throughput: completed runs per second at 1, 2 and 8 concurrent runs, library against bare bwrap.
 TimeSpan window = smoke ? TimeSpan.FromMilliseconds(400) : TimeSpan.FromSeconds(3);
-var throughput = new List<(int Concurrency, double Library, double Bwrap)>();
+var throughput = new List<(int Concurrency, double Library, double Bwrap, double? BwrapUnprivileged)>();
 foreach (int concurrency in new[] { 1, 2, 8 })
 {
     double lib = Throughput(concurrency, () => Library("/bin/true"));
     double bw = Throughput(concurrency, () => Whole([.. bareBwrap, "/bin/true"]));
-    throughput.Add((concurrency, lib, bw));
+    // Like for like as root: bwrap as the unprivileged user Cordon's sandboxes run as (an unprivileged user namespace costs CPU).
+    double? bwUser = isRoot ? Throughput(concurrency, () => Whole(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. bareBwrap, "/bin/true"])) : null;
+    throughput.Add((concurrency, lib, bw, bwUser));
 }
 
 int leftoverCgroups = Directory.EnumerateDirectories("/sys/fs/cgroup", $"cordon-{Environment.ProcessId}-*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 5, IgnoreInaccessible = true }).Count();
@@ -168,7 +170,9 @@ if (isRoot)
 
 if (cli is not null && aotFloor is not null)
     ratios.Add(("cli version ÷ NativeAOT hello world", Median("cli version (CLI start, no sandbox)") / Median("NativeAOT hello world (runtime floor)"), null));
-foreach (var (c, lib, bw) in throughput) ratios.Add(($"throughput ×{c}: library ÷ bwrap", lib / bw, c == 2 ? 0.7 : null));
+foreach (var (c, lib, bw, _) in throughput) ratios.Add(($"throughput ×{c}: library ÷ bwrap", lib / bw, c == 2 ? 0.7 : null));
+foreach (var (c, lib, _, bwUser) in throughput.Where(t => t.BwrapUnprivileged is not null))
+    ratios.Add(($"throughput ×{c}: library ÷ bwrap as uid 65534", lib / bwUser!.Value, null));
 Console.WriteLine("| ratio (medians, same run) | value | target |");
 Console.WriteLine("|---|---:|---:|");
 foreach (var (name, value, target) in ratios)
@@ -178,9 +182,10 @@ foreach (var (name, value, target) in ratios)
 }
 
 Console.WriteLine();
-Console.WriteLine("| throughput (runs/s) | library | bare bwrap |");
-Console.WriteLine("|---|---:|---:|");
-foreach (var (c, lib, bw) in throughput) Console.WriteLine(FormattableString.Invariant($"| {c} concurrent | {lib:0.0} | {bw:0.0} |"));
+Console.WriteLine("| throughput (runs/s) | library | bare bwrap | bare bwrap as uid 65534 |");
+Console.WriteLine("|---|---:|---:|---:|");
+foreach (var (c, lib, bw, bwUser) in throughput)
+    Console.WriteLine(FormattableString.Invariant($"| {c} concurrent | {lib:0.0} | {bw:0.0} | {(bwUser is { } u ? u.ToString("0.0", CultureInfo.InvariantCulture) : "—")} |"));
 Console.WriteLine();
 if (cli is not null)
 {
@@ -201,7 +206,7 @@ File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
     cpus = Environment.ProcessorCount,
     latency = latency.Concat([setup, toGuest, teardown]).Select(s => new { s.Name, s.Count, s.Min, s.Median, s.P99 }),
     ratios = ratios.Select(r => new { r.Name, r.Value, r.Target }),
-    throughput = throughput.Select(t => new { t.Concurrency, libraryPerSecond = t.Library, bwrapPerSecond = t.Bwrap }),
+    throughput = throughput.Select(t => new { t.Concurrency, libraryPerSecond = t.Library, bwrapPerSecond = t.Bwrap, bwrapAsUid65534PerSecond = t.BwrapUnprivileged }),
     supervisorKiBPerSandbox = perSandboxKiB,
     floodManagedAllocationBytes = floodAllocated,
     cliPeakRssKiB,

@@ -12,7 +12,7 @@ namespace Cordon.Backends.Process.Cgroups;
 /// /sys/fs/cgroup) offers memory, pids and cpu to our cgroup, we can enable them for children in our
 /// cgroup.subtree_control, and a probe child can be created and removed. Otherwise cgroup v1 when the memory,
 /// pids and cpuacct hierarchies are mounted and we may create children under our cgroup in each (freezer
-/// and cpu too when mounted and writable). Otherwise none, with a reason naming each interface's problem.</para>
+/// too when mounted and writable). Otherwise none, with a reason naming each interface's problem.</para>
 /// <para>Root uses its own cgroup's subtree; an unprivileged user needs a delegated cgroup v2 subtree (systemd
 /// <c>Delegate=yes</c>). Under cgroup v2's "no internal processes" rule a cgroup that holds processes (Cordon
 /// itself) cannot give controllers to children: when Cordon is the only process in its cgroup it moves itself into
@@ -29,7 +29,10 @@ internal sealed class CgroupProvider
     internal const string SupervisorLeafName = "cordon-supervisor";
 
     private static readonly string[] V1RequiredControllers = ["memory", "pids", "cpuacct"];
-    private static readonly string[] V1OptionalControllers = ["freezer", "cpu"];
+    // The freezer makes the v1 kill race-free. cpu (CFS bandwidth) is used only where the host mounts it together with
+    // cpuacct: the policy sets no bandwidth limit, and joining a separate cpu hierarchy cost every run a mkdir, a
+    // migration write and an rmdir for nothing.
+    private static readonly string[] V1OptionalControllers = ["freezer"];
     private static readonly Lazy<CgroupProvider> SharedInstance = new(() => new CgroupProvider(), LazyThreadSafetyMode.ExecutionAndPublication);
     private static int s_runCounter;
 
@@ -163,7 +166,7 @@ internal sealed class CgroupProvider
 
             if (problem is null) found.Add(hierarchy!);
             else if (required) return problem;
-            // An optional hierarchy (freezer, cpu) that is missing or not writable is simply not used.
+            // An optional hierarchy (the freezer) that is missing or not writable is simply not used.
         }
         hierarchies = found;
         return null;
