@@ -22,7 +22,7 @@ public static partial class PolicyAudit
                 exposure = 1.5;
                 findings.Add(new AuditFinding("network.loopback", FindingSeverity.Low, "network",
                     "a private loopback: the guest may open IP sockets to itself",
-                    "No route leaves the sandbox and no host service is reachable, but the guest gets the kernel's TCP/IP stack as attack surface.",
+                    "No route leaves the sandbox and no host service is reachable, but the guest gets the kernel's TCP/IP stack, and read-only rtnetlink for libc's address lookups, as attack surface.",
                     "network = \"none\" unless the job runs a local server"));
                 break;
             default:
