@@ -71,7 +71,8 @@ var scenarios = new List<(string Name, Func<double> Measure)>
 // As root, Cordon drops the sandbox to uid 65534 before bwrap (see ProcessBackendOptions.HostUserWhenRoot); bwrap run
 // unprivileged pays for an unprivileged user namespace, so that is measured too, as the like-for-like baseline.
 bool isRoot = Environment.UserName == "root";
-if (isRoot) scenarios.Add(("bwrap /bin/true as uid 65534", () => Whole(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. bareBwrap, "/bin/true"])));
+string[] bwrapAsNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. bareBwrap, "/bin/true"];
+if (isRoot) scenarios.Add(("bwrap /bin/true as uid 65534", () => Whole(bwrapAsNobody)));
 if (aotFloor is not null) scenarios.Add(("NativeAOT hello world (runtime floor)", () => Whole(aotFloor)));
 if (cli is not null)
 {
@@ -118,7 +119,7 @@ foreach (int concurrency in new[] { 1, 2, 8 })
     double lib = Throughput(concurrency, () => Library("/bin/true"));
     double bw = Throughput(concurrency, () => Whole([.. bareBwrap, "/bin/true"]));
     // Like for like as root: bwrap as the unprivileged user Cordon's sandboxes run as (an unprivileged user namespace costs CPU).
-    double? bwUser = isRoot ? Throughput(concurrency, () => Whole(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. bareBwrap, "/bin/true"])) : null;
+    double? bwUser = isRoot ? Throughput(concurrency, () => Whole(bwrapAsNobody)) : null;
     throughput.Add((concurrency, lib, bw, bwUser));
 }
 

@@ -38,9 +38,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
     /// <inheritdoc />
     public Task<SandboxResult> RunAsync(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(policy);
-        ArgumentNullException.ThrowIfNull(command);
-        ValidateCommand(command);
+        ValidateArguments(policy, command);
         var completion = new TaskCompletionSource<SandboxResult>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // A dedicated thread per run: it blocks in poll(2), and it must outlive the spawned chain because the
@@ -61,8 +59,10 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         return completion.Task;
     }
 
-    private static void ValidateCommand(SandboxCommand command)
+    private static void ValidateArguments(SandboxPolicy policy, SandboxCommand command)
     {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(command);
         HashSet<int> seen = [];
         foreach (InheritedFile file in command.InheritedFiles)
         {
@@ -83,9 +83,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
     /// <remarks>The calling thread must stay alive for the whole run: the launch chain dies with the thread that spawned it.</remarks>
     public SandboxResult Run(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(policy);
-        ArgumentNullException.ThrowIfNull(command);
-        ValidateCommand(command);
+        ValidateArguments(policy, command);
         return Supervise(policy, command, cancellationToken);
     }
 

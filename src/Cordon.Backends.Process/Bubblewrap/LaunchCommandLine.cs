@@ -99,8 +99,8 @@ internal static class LaunchCommandLine
     {
         SandboxPolicy policy = spec.Policy;
         ResourceLimits limits = policy.Limits;
-        List<string> a = [GuestLauncherPath, "init", "--status-fd", Fd(LaunchFds.Status), "--notify-fd", Fd(LaunchFds.Notify)];
-        if (spec.HasSeccompProgram) a.AddRange(["--bpf-fd", Fd(LaunchFds.Bpf)]);
+        // Every run has a seccomp filter: the supervisor writes it to the pipe on LaunchFds.Bpf after the spawn.
+        List<string> a = [GuestLauncherPath, "init", "--status-fd", Fd(LaunchFds.Status), "--notify-fd", Fd(LaunchFds.Notify), "--bpf-fd", Fd(LaunchFds.Bpf)];
 
         foreach ((string path, bool writable) in LandlockPaths(spec)) a.AddRange([writable ? "--landlock-rw" : "--landlock-ro", path]);
 

@@ -28,9 +28,6 @@ internal sealed record LaunchSpec
     /// <summary>Guest paths of the generated /etc files, in the order their descriptors follow <see cref="LaunchFds.FirstData"/>.</summary>
     public ImmutableArray<string> GeneratedEtcFiles { get; init; } = [];
 
-    /// <summary>Whether a seccomp program is passed (fd <see cref="LaunchFds.Bpf"/>).</summary>
-    public bool HasSeccompProgram { get; init; } = true;
-
     /// <summary>The host pid of the supervisor, so the launcher can detect that it was orphaned before starting.</summary>
     public int SupervisorPid { get; init; }
 

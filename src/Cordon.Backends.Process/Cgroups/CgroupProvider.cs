@@ -119,7 +119,7 @@ internal sealed class CgroupProvider
         int errno = CgroupFiles.TryRead(directory + "/cgroup.controllers", out string controllersText);
         if (errno != 0) return $"cgroup v2: read {directory}/cgroup.controllers: {CgroupErrno.Name(errno)}";
         HashSet<string> available = CgroupStatParser.ParseControllers(controllersText);
-        string[] missing = [.. Host.V2Controllers.Where(c => !available.Contains(c))];
+        string[] missing = RunControllersMissingFrom(available);
         if (missing.Length > 0)
         {
             string listed = available.Count == 0 ? "none" : string.Join(' ', available.Order(StringComparer.Ordinal));
@@ -228,12 +228,15 @@ internal sealed class CgroupProvider
         return null;
     }
 
+    /// <summary>The v2 controllers runs need that <paramref name="present"/> lacks, in their fixed order.</summary>
+    private string[] RunControllersMissingFrom(HashSet<string> present) => [.. Host.V2Controllers.Where(c => !present.Contains(c))];
+
     private string? MissingControllers(string directory)
     {
         int errno = CgroupFiles.TryRead(directory + "/cgroup.controllers", out string text);
         if (errno != 0) return $"read {directory}/cgroup.controllers: {CgroupErrno.Name(errno)}";
         HashSet<string> controllers = CgroupStatParser.ParseControllers(text);
-        string[] lacking = [.. Host.V2Controllers.Where(c => !controllers.Contains(c))];
+        string[] lacking = RunControllersMissingFrom(controllers);
         return lacking.Length == 0 ? null
             : $"{directory}/cgroup.controllers lacks {string.Join(", ", lacking)} although its parent enabled them in cgroup.subtree_control";
     }
@@ -277,7 +280,7 @@ internal sealed class CgroupProvider
         int errno = CgroupFiles.TryRead(path, out string text);
         if (errno != 0) return Describe("read", path, errno);
         HashSet<string> enabled = CgroupStatParser.ParseControllers(text);
-        string[] missing = [.. Host.V2Controllers.Where(c => !enabled.Contains(c))];
+        string[] missing = RunControllersMissingFrom(enabled);
         if (missing.Length == 0) return null;
 
         string value = string.Join(' ', missing.Select(c => "+" + c));
