@@ -76,8 +76,8 @@ internal sealed class CgroupProvider
 
     /// <summary><c>cordon-&lt;pid&gt;-&lt;counter&gt;-&lt;random&gt;</c>: unique within this process by the counter, across processes by pid and 31 random bits.</summary>
     /// <remarks>The random part only separates a recycled pid from a crashed predecessor's leftovers; it needs no secrecy
-    /// (only we may create cgroups here), so it comes from <see cref="Random.Shared"/>, not from OpenSSL, whose loading
-    /// cost a cold CLI several milliseconds.</remarks>
+    /// (only we may create cgroups here), so it comes from <see cref="Random.Shared"/>: the cryptographic generator made a
+    /// cold CLI load libssl and libcrypto (seen with strace) for nothing else.</remarks>
     internal static string NewRunName()
         => string.Create(CultureInfo.InvariantCulture,
             $"cordon-{Environment.ProcessId}-{Interlocked.Increment(ref s_runCounter)}-{Random.Shared.Next():x8}");
@@ -175,7 +175,8 @@ internal sealed class CgroupProvider
     /// <summary>
     /// Whether runs can be created in a v1 hierarchy, asked of the kernel with faccessat(2) instead of a probe mkdir
     /// and rmdir: on v1 the answer is plain permission (no delegation rules), and the first real run's mkdir reports
-    /// any surprise with its own errno. The probe cost a cold CLI about 12 ms (five hierarchies, two calls each).
+    /// any surprise with its own errno. The probe (a mkdir and an rmdir in each
+    /// hierarchy) was about 12 ms of a cold CLI's start.
     /// </summary>
     private static string? ProbeV1(CgroupHierarchy hierarchy)
     {
