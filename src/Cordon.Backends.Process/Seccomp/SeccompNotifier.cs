@@ -60,6 +60,11 @@ internal sealed class SeccompNotifier : IDisposable
             throw Interop.Errno.Setup("seccomp-listener", "cannot make the seccomp listener non-blocking");
         }
 
+        // A refused call is two wake-ups (guest to supervisor, answer back). Without this flag each may cross to a
+        // halted vCPU, which on a VM goes through the hypervisor (measured ~60 us per call; ~8 us with it). Older
+        // kernels answer EINVAL and keep the normal wake-up, which is only slower.
+        _ = Interop.Libc.SeccompNotifySetFlags(listener, Interop.Libc.SeccompUserNotifFdSyncWakeUp);
+
         Listener = listener;
         _onViolation = onViolation;
         Ledger = ledger ?? new ViolationLedger();

@@ -123,7 +123,7 @@ public class ProcessContainmentTests : SandboxTest
         var clock = Stopwatch.StartNew();
         SandboxResult r = await Sandbox.RunAsync(SandboxPolicy.Default, new SandboxCommand("/bin/sh", ["-c", "sleep 30 & sleep 30"]), cancel.Token);
         Assert.Equal(SandboxOutcome.Canceled, r.Outcome);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}: the guest's own 30 s sleep, not the cancellation, ended it");
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public class ProcessContainmentTests : SandboxTest
         var clock = Stopwatch.StartNew();
         SandboxResult canceled = Sandbox.Run(SandboxPolicy.Default, new SandboxCommand("/bin/sh", ["-c", "sleep 30 & sleep 30"]), cancel.Token);
         Assert.Equal(SandboxOutcome.Canceled, canceled.Outcome);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}: the guest's own 30 s sleep, not the cancellation, ended it");
     }
 
     [Fact]

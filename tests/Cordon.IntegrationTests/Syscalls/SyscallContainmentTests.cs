@@ -67,17 +67,20 @@ public class SyscallContainmentTests : SandboxTest
     }
 
     [Fact]
-    public async Task A_million_refused_calls_cannot_stall_the_supervisor()
+    public async Task A_flood_of_refused_calls_is_answered_and_counted_exactly()
     {
-        SandboxPolicy policy = new SandboxPolicyBuilder().WithWallTime(TimeSpan.FromSeconds(60)).WithCpuTime(TimeSpan.FromSeconds(60)).Build();
+        // Counts, not speed: each refused call costs 5-70 us depending on the machine (bench/run measures it), so the
+        // limits here are a safety net far above any machine's time for 200 000 calls.
+        SandboxPolicy policy = new SandboxPolicyBuilder().WithWallTime(TimeSpan.FromMinutes(10)).WithCpuTime(TimeSpan.FromMinutes(10)).Build();
         SandboxResult r = await PythonAsync("""
             import ctypes
             f = ctypes.CDLL(None).syscall
-            for _ in range(1_000_000): f(101, 0, 0, 0, 0)
+            for _ in range(200_000): f(101, 0, 0, 0, 0)
             print("done")
             """, policy);
         AssertExited(r);
-        Assert.Equal(1_000_000, Assert.Single(r.Violations).Count);
+        Assert.Equal("done\n", Stdout(r));
+        Assert.Equal(200_000, Assert.Single(r.Violations).Count);
     }
 
     [Fact]

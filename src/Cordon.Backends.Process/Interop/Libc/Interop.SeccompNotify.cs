@@ -12,6 +12,12 @@ internal static partial class Interop
         /// <summary>SECCOMP_IOCTL_NOTIF_SEND = _IOWR('!', 1, struct seccomp_notif_resp).</summary>
         internal const nuint SeccompIoctlNotifSend = 0xC0182101;
 
+        /// <summary>SECCOMP_IOCTL_NOTIF_SET_FLAGS = _IOW('!', 4, __u64) (Linux 6.6+); the flags are the argument itself.</summary>
+        internal const nuint SeccompIoctlNotifSetFlags = 0x40082104;
+
+        /// <summary>SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP: the kernel wakes the supervisor and the guest as a synchronous hand-off.</summary>
+        internal const ulong SeccompUserNotifFdSyncWakeUp = 1;
+
         /// <summary><c>struct seccomp_data</c> (64 bytes).</summary>
         [StructLayout(LayoutKind.Sequential)]
         internal unsafe struct SeccompData
@@ -51,6 +57,10 @@ internal static partial class Interop
         /// <summary>Answers a received notification. 0, or -1 + errno (ENOENT: the caller died or was interrupted meanwhile).</summary>
         internal static unsafe int SeccompNotifySend(SafeHandle listener, SeccompNotificationResponse* response)
             => Ioctl(listener, SeccompIoctlNotifSend, response);
+
+        /// <summary>Sets listener flags. 0, or -1 + errno (EINVAL before Linux 6.6).</summary>
+        internal static unsafe int SeccompNotifySetFlags(SafeHandle listener, ulong flags)
+            => Ioctl(listener, SeccompIoctlNotifSetFlags, (void*)flags);
 
         /// <summary><c>poll(2)</c> on one descriptor. The <c>revents</c> (0 on timeout), or -1 + errno.</summary>
         internal static unsafe int PollSingle(SafeHandle handle, short events, int timeoutMilliseconds)
