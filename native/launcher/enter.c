@@ -4,7 +4,7 @@
  * enter: runs on the host, between the supervisor's posix_spawn and bwrap.
  *
  *   cordon-launch enter --status-fd N [--parent-pid P] [--cgroup DIR]... [--user UID:GID]
- *                       [--stage DIR --idmap-fd FD...]
+ *                       [--stage DIR --idmap-fd FD[:UPPER]...]
  *                       -- PROGRAM ARGS...
  *
  * Joining the cgroups here, before bwrap exists, means every process of the run (bwrap, its
@@ -37,6 +37,7 @@ struct enter_options {
     gid_t gid;
     const char *stage_dir;
     int idmap_fds[LAUNCH_MAX_PATHS];
+    int upper_fds[LAUNCH_MAX_PATHS];
     size_t n_idmaps;
     char **program_argv;
 };
@@ -99,10 +100,20 @@ static const char *parse_enter(int argc, char **argv, struct enter_options *o)
                 return "arg-stage";
             o->stage_dir = dir;
         } else if (strcmp(a, "--idmap-fd") == 0) {
-            int fd;
-            if (!parse_fd(option_value(argc, argv, &i), &fd) || fd < 3 || o->n_idmaps == LAUNCH_MAX_PATHS)
+            /* FD, or FD:UPPER with the budgeted tmpfs the guest's writes go to. */
+            const char *v = option_value(argc, argv, &i);
+            char fd_text[16];
+            const char *colon = v == NULL ? NULL : strchr(v, ':');
+            size_t len = v == NULL ? 0 : colon == NULL ? strlen(v) : (size_t)(colon - v);
+            int fd, upper = -1;
+            if (v == NULL || len == 0 || len >= sizeof fd_text || o->n_idmaps == LAUNCH_MAX_PATHS)
                 return "arg-idmap-fd";
-            o->idmap_fds[o->n_idmaps++] = fd;
+            memcpy(fd_text, v, len);
+            fd_text[len] = '\0';
+            if (!parse_fd(fd_text, &fd) || fd < 3 || (colon != NULL && (!parse_fd(colon + 1, &upper) || upper < 3)))
+                return "arg-idmap-fd";
+            o->idmap_fds[o->n_idmaps] = fd;
+            o->upper_fds[o->n_idmaps++] = upper;
         } else {
             return "arg-unknown";
         }
@@ -242,7 +253,7 @@ int enter_main(int argc, char **argv)
     if (o.n_idmaps > 0) {
         if (geteuid() != 0)
             status_fatal(o.status_fd, "arg-idmap-fd", EPERM);
-        stage_idmapped(o.status_fd, o.stage_dir, o.idmap_fds, o.n_idmaps, o.uid, o.gid);
+        stage_idmapped(o.status_fd, o.stage_dir, o.idmap_fds, o.upper_fds, o.n_idmaps, o.uid, o.gid);
     }
 
     if (o.has_user) {
