@@ -204,7 +204,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         try
         {
             // On failure the write end closes empty: init reads EOF, refuses to start the guest, and the catch reaps the chain.
-            RunResources.Fill(bpf.Write, SeccompSetup.Compile(policy));
+            RunResources.Fill(bpf.Write, SeccompSetup.Compile(policy), readerMayBeGone: true);
             using (cancellationToken.Register(() => Interop.FileDescriptors.WriteAvailable(wake.Write, "c"u8)))
             {
                 supervisor.Supervise(pid, pidfd, stdout.Read, stderr.Read, status.Read, stdinWrite, wake.Read,
