@@ -143,6 +143,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             DropToHostUser = identity is null ? null : (identity.Uid, identity.Gid),
             IdmapStageDirectory = identity is null ? null : _identities.StageDirectory,
             BudgetWritableGrants = budgeted,
+            JoinCgroupThroughProcs = _options.Baselines.JoinCgroupThroughProcs,
             HostEtcFilesPresent = policy.MountSystemDirectories ? GuestEtc.PresentHostFiles() : [],
             GeneratedEtcFiles = [.. etcFiles.Select(f => f.Path)],
             SupervisorPid = Environment.ProcessId,
@@ -171,7 +172,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             stdinChild = resources.Add(Interop.FileDescriptors.OpenDevNull());
         }
 
-        using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation);
+        using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation, synchronousWakeups: !_options.Baselines.AsynchronousSeccompWakeups);
         // The filter goes through a pipe that init reads only after bwrap has built the sandbox (~10 ms): compiling it
         // after the spawn hides the compilation (a few ms in a cold process, nothing when cached) behind that work.
         var bpf = resources.Pipe(nonBlockingRead: false);

@@ -47,6 +47,7 @@ internal static class LaunchCommandLine
         ImmutableArray<GrantedBind> binds = GrantedBind.All(spec.Policy);
         List<string> args = [spec.LauncherPath, "enter", "--status-fd", Fd(LaunchFds.Status), "--parent-pid", Fd(spec.SupervisorPid)];
         foreach (string dir in spec.CgroupJoinDirectories) args.AddRange(["--cgroup", dir]);
+        if (spec.JoinCgroupThroughProcs) args.Add("--cgroup-procs");
         if (spec.DropToHostUser is { } user) args.AddRange(["--user", $"{user.Uid}:{user.Gid}"]);
         if (spec.IdmapStageDirectory is { } stage && binds.Any(b => b.Writable))
         {

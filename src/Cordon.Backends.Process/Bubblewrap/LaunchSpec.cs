@@ -35,6 +35,9 @@ internal sealed record LaunchSpec
     /// </summary>
     public bool BudgetWritableGrants { get; init; }
 
+    /// <summary>Benchmark baseline only: join v1 cgroups through cgroup.procs, as before the tasks-file fix.</summary>
+    public bool JoinCgroupThroughProcs { get; init; }
+
     /// <summary>Which optional host /etc files exist (ld.so.cache, localtime, alternatives).</summary>
     public ImmutableArray<string> HostEtcFilesPresent { get; init; } = [];
 
