@@ -4,6 +4,7 @@ using Cordon.Backends.Process.Bubblewrap;
 using Cordon.Backends.Process.Supervision;
 using Cordon.Errors;
 using Cordon.Execution;
+using Cordon.Output;
 using Cordon.Policy;
 using Microsoft.Win32.SafeHandles;
 
@@ -205,7 +206,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
 
         if (!status.GuestStarted && status.ExecErrno is null && supervisor.KillReason is null)
         {
-            string bwrapMessage = TrustedText.LastLine(supervisor.StandardError.ToCapturedOutput().Bytes.Span);
+            string bwrapMessage = UntrustedText.LastLine(supervisor.StandardError.ToCapturedOutput().Bytes.Span);
             throw new SandboxSetupException("bwrap", bwrapMessage.Length > 0 ? bwrapMessage : $"bubblewrap exited with status {supervisor.BwrapExitStatus} before the guest started",
                 "check the mount paths in the policy; run cordon doctor");
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Cordon.Output;
 using Cordon.Units;
 using Wasmtime;
 
@@ -61,11 +62,11 @@ internal sealed class CompiledModuleCache : IDisposable
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return Fail($"module not found: {TrustedText.Quote(path)}");
+            return Fail($"module not found: {UntrustedText.Quote(path)}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Fail($"cannot read module {TrustedText.Quote(path)}: {e.Message}");
+            return Fail($"cannot read module {UntrustedText.Quote(path)}: {e.Message}");
         }
 
         bool isText = IsText(path, bytes);
@@ -178,7 +179,7 @@ internal sealed class CompiledModuleCache : IDisposable
             // FromBytes says only "is not valid"; Validate names the defect and its offset.
             string? reason = isText ? FirstLines(e.Message) : Module.Validate(_engine, bytes) ?? FirstLines(e.Message);
             string what = isText ? "invalid WebAssembly text" : "invalid WebAssembly module";
-            return Fail($"{what} {TrustedText.Quote(name)}: {TrustedText.Sanitize(reason)}");
+            return Fail($"{what} {UntrustedText.Quote(name)}: {UntrustedText.Fragment(reason)}");
         }
 
         var loaded = new LoadedModule(module, hash);
