@@ -102,6 +102,13 @@ internal sealed class WasiSetup : IDisposable
             config.WithStandardInput(Path.Combine(temporary.FullName, "stdin"));
         }
 
+        else if (command.StandardInputSource is { } source)
+        {
+            // WASI opens stdin by path: the caller's already opened descriptor, by its /proc link, reopens the same
+            // file or pipe (never whatever a path names by now).
+            config.WithStandardInput($"/proc/self/fd/{(int)source.DangerousGetHandle()}");
+        }
+
         return new WasiSetup(config, temporary);
     }
 
@@ -126,7 +133,7 @@ internal sealed class WasiSetup : IDisposable
     {
             // The 50.0.1 .NET API takes stdin only as a file path: a private (0700) directory holding a 0600 file,
             // deleted as soon as the store has opened it (Apply), and in Dispose should the run fail first.
-        DirectoryInfo temporary = Directory.CreateTempSubdirectory("cordon-wasm-");
+        DirectoryInfo temporary = Directory.CreateTempSubdirectory(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cordon-wasm-{Environment.ProcessId}-"));
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {

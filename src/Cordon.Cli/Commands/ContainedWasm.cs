@@ -52,6 +52,8 @@ internal static class ContainedWasm
         SandboxResult host = await RunCommand.ProcessBackend().RunAsync(outer, new SandboxCommand(program, inner)
         {
             StandardInput = command.StandardInput,
+            StandardInputSource = command.StandardInputSource,
+            Signals = command.Signals,
         }, cancellationToken).ConfigureAwait(false);
         return Combine(host, user.Limits);
     }
@@ -83,6 +85,7 @@ internal static class ContainedWasm
         }
 
         if (p.WorkDirectoryHostPath is not null) { yield return "--workdir"; yield return SandboxPolicy.WorkDirectoryGuestPath; }
+        if (options.StandardInputPath is not null) { yield return "--stdin"; yield return "-"; }
         if (options.Invoke is { } export) { yield return "--invoke"; yield return export; }
         if (options.Fuel is { } fuel) { yield return "--fuel"; yield return fuel.ToString(CultureInfo.InvariantCulture); }
         else if (options.FuelUnlimited) { yield return "--fuel"; yield return "none"; }
