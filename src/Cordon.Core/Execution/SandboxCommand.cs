@@ -42,6 +42,9 @@ public sealed record SandboxCommand
     /// <summary>Signals to pass on to the running guest (see <see cref="SignalForwarder"/>).</summary>
     public SignalForwarder? Signals { get; init; }
 
+    /// <summary>The guest's working directory, an absolute path inside the sandbox; null means <see cref="Policy.SandboxPolicy.WorkDirectoryGuestPath"/>.</summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>Open host files handed in by descriptor (capability style).</summary>
     public ImmutableArray<InheritedFile> InheritedFiles { get; init; } = [];
 
