@@ -69,7 +69,9 @@ public static class SafeInputFile
                 0xA000 => "a symbolic link, which Cordon does not follow for files it opens itself",
                 _ => "not a regular file",
             };
-            throw new SandboxSetupException(option, $"{shown} is {what}; {option} takes a regular file", alternative);
+            throw type == 0xA000
+                ? new SandboxSetupException(option, $"{shown} is {what}", $"give the resolved path (realpath {path})")
+                : new SandboxSetupException(option, $"{shown} is {what}; {option} takes a regular file", alternative);
         }
 
         // The /proc link of the O_PATH descriptor reopens exactly that file, without resolving the path again.

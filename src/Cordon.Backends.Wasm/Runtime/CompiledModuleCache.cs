@@ -70,6 +70,13 @@ internal sealed class CompiledModuleCache : IDisposable
         }
 
         bool isText = IsText(path, bytes);
+        if (!isText && !bytes.AsSpan().StartsWith(WasmPreamble))
+        {
+            // Wasmtime's own answer here is its internal debug dump of the two headers; say what the file is instead.
+            string kind = bytes.AsSpan().StartsWith("\u007fELF"u8) ? "an ELF executable" : bytes.AsSpan().StartsWith("#!"u8) ? "a script" : "neither a binary .wasm nor a .wat text module";
+            return Fail($"{UntrustedText.Quote(path)} is not a WebAssembly module (it is {kind}); the wasm tier runs .wasm and .wat modules, and native programs run in the process tier (drop --tier wasm)");
+        }
+
         string hash = ContentHash(isText, bytes);
         Lazy<ModuleLoad> lazy = _entries.GetOrAdd(hash, h => new Lazy<ModuleLoad>(() => Compile(h, Path.GetFileName(path), isText, bytes)));
         ModuleLoad load = lazy.Value;
