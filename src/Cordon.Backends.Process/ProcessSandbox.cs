@@ -77,6 +77,8 @@ public sealed partial class ProcessSandbox : ISandboxBackend
 
         if (command.StandardInput is not null && command.StandardInputSource is not null)
             throw PolicyValidationException.Create([new PolicyError("stdin", "give StandardInput or StandardInputSource, not both")]);
+        if (command.WorkingDirectory is { } cwd && !cwd.StartsWith('/'))
+            throw PolicyValidationException.Create([new PolicyError("chdir", $"the working directory '{cwd}' must be an absolute path inside the sandbox")]);
         if (command.StandardInputSource is { } source && (source.IsInvalid || source.IsClosed))
             throw PolicyValidationException.Create([new PolicyError("stdin", "the StandardInputSource handle is closed")]);
     }

@@ -56,7 +56,7 @@ internal static class RunCommand
             else if (!options.Quiet)
             {
                 // Start the summary on its own line even when the guest's last output did not end one.
-                Console.Error.Write((session.GuestLineOpen ? "\n" : "") + HumanSummary.Format(result)
+                Cli.Stderr((session.GuestLineOpen ? "\n" : "") + HumanSummary.Format(result)
                     + RunHints.Format(result, options, session.BrokenStream, RunParseContext.Host));
             }
 
