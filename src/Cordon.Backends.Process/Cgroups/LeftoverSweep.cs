@@ -31,18 +31,20 @@ internal static partial class LeftoverSweep
     public static SweepReport Run(CgroupProvider? provider = null, string? temporaryRoot = null)
     {
         List<string> removed = [], problems = [];
-        CgroupAvailability availability = (provider ?? CgroupProvider.Shared).Availability;
+        provider ??= CgroupProvider.Shared;
+        CgroupHostView host = provider.Host;
+        CgroupAvailability availability = provider.Availability;
         foreach (CgroupHierarchy hierarchy in availability.Hierarchies)
         {
             foreach (string run in Subdirectories(hierarchy.RunsParent))
             {
                 Match m = RunName().Match(Path.GetFileName(run));
                 if (!m.Success || !OwnerIsGone(Pid(m), run)) continue;
-                if (RemoveRun(run, availability.Version) is { } problem) problems.Add(problem);
+                if (RemoveRun(run, availability.Version, host) is { } problem) problems.Add(problem);
                 else removed.Add(run);
             }
 
-            if (RunCgroup.RemoveParentIfUnused(hierarchy.RunsParent, (provider ?? CgroupProvider.Shared).Host) is { } parentProblem) problems.Add(parentProblem);
+            if (RunCgroup.RemoveParentIfUnused(hierarchy.RunsParent, host) is { } parentProblem) problems.Add(parentProblem);
         }
 
         foreach (string directory in Subdirectories(temporaryRoot ?? Path.GetTempPath()))
@@ -107,7 +109,7 @@ internal static partial class LeftoverSweep
     }
 
     /// <summary>Kills whatever is still inside a dead owner's run, then removes it; the problem or null.</summary>
-    private static string? RemoveRun(string directory, CgroupVersion version)
+    private static string? RemoveRun(string directory, CgroupVersion version, CgroupHostView host)
     {
         string name = Path.GetFileName(directory);
         if (version == CgroupVersion.V2) _ = CgroupFiles.Write(directory + "/cgroup.kill", "1");
@@ -121,6 +123,7 @@ internal static partial class LeftoverSweep
             }
         }
 
+        host.BeforeRemoveDirectory?.Invoke(directory);
         var elapsed = Stopwatch.StartNew();
         while (true)
         {

@@ -73,8 +73,8 @@ internal sealed class CompiledModuleCache : IDisposable
         if (!isText && !bytes.AsSpan().StartsWith(WasmPreamble))
         {
             // Wasmtime's own answer here is its internal debug dump of the two headers; say what the file is instead.
-            string kind = bytes.AsSpan().StartsWith("\u007fELF"u8) ? "an ELF executable" : bytes.AsSpan().StartsWith("#!"u8) ? "a script" : "neither a binary .wasm nor a .wat text module";
-            return Fail($"{UntrustedText.Quote(path)} is not a WebAssembly module (it is {kind}); the wasm tier runs .wasm and .wat modules, and native programs run in the process tier (drop --tier wasm)");
+            string kind = bytes.Length == 0 ? "an empty file" : bytes.AsSpan().StartsWith("\u007fELF"u8) ? "an ELF executable" : bytes.AsSpan().StartsWith("#!"u8) ? "a script" : "neither a binary .wasm nor a .wat text module";
+            return Fail($"invalid WebAssembly module {UntrustedText.Quote(Path.GetFileName(path))}: it is not a WebAssembly module but {kind}; the wasm tier runs .wasm and .wat modules, and native programs run in the process tier (drop --tier wasm)");
         }
 
         string hash = ContentHash(isText, bytes);
