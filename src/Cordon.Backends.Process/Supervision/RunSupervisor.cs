@@ -73,6 +73,7 @@ internal sealed class RunSupervisor
         SafeFileHandle stdoutRead = stdio.OutputRead;
         SafeFileHandle? stderrRead = stdio.ErrorRead;
         StdinPump stdin = stdio.Input;
+        stdin.SignalGuest = signal => GuestSignals.Forward(bwrapPid, signal);
         bool stdoutOpen = true, stderrOpen = stderrRead is not null, statusOpen = true, exited = false;
         TimeSpan nextCpuCheck = CpuPollInterval;
         Span<Interop.Libc.PollFd> fds = stackalloc Interop.Libc.PollFd[10];

@@ -33,6 +33,9 @@ internal sealed class StdinPump : IDisposable
         if (_pending.IsEmpty && _sourceEnded) CloseTarget();
     }
 
+    /// <summary>On a terminal: sends a signal to every guest process (see <see cref="OnTargetReady"/>); set by the supervisor once the guest exists.</summary>
+    public Action<int>? SignalGuest { get; set; }
+
     /// <summary>Bytes streamed into the guest so far.</summary>
     public long BytesWritten { get; private set; }
 
@@ -60,9 +63,49 @@ internal sealed class StdinPump : IDisposable
     }
 
     /// <summary>The guest's side has room: write what fits.</summary>
+    /// <remarks>
+    /// The guest's terminal is not its controlling terminal (bwrap starts it in a new session), so the line discipline
+    /// has no foreground process group to send SIGINT or SIGQUIT to when Ctrl-C or Ctrl-\ arrives. While the guest
+    /// keeps the terminal's ISIG mode on, the pump does what the kernel would: the character becomes the signal, sent to
+    /// every guest process; in raw mode (an editor) it stays a byte.
+    /// </remarks>
     public void OnTargetReady()
     {
-        int written = Interop.FileDescriptors.WriteAvailable(_target!, _pending.Span);
+        if (_targetIsTerminal && SignalGuest is { } signalGuest && InterruptAt(out int at, out int signal))
+        {
+            if (at == 0)
+            {
+                _pending = _pending[1..];
+                signalGuest(signal);
+                return;
+            }
+
+            Write(_pending[..at]);
+            return;
+        }
+
+        Write(_pending);
+    }
+
+    private bool InterruptAt(out int index, out int signal)
+    {
+        (index, signal) = (-1, 0);
+        if (Interop.Libc.TcGetAttr(Interop.FileDescriptors.Number(_target!), out Interop.Libc.Termios mode) != 0 || (mode.LocalFlags & Interop.Libc.Isig) == 0) return false;
+        ReadOnlySpan<byte> span = _pending.Span;
+        for (int i = 0; i < span.Length; i++)
+        {
+            // A disabled control character reads as 0 (_POSIX_VDISABLE).
+            if (span[i] != 0 && span[i] == mode.InterruptChar) (index, signal) = (i, 2);
+            else if (span[i] != 0 && span[i] == mode.QuitChar) (index, signal) = (i, 3);
+            if (index >= 0) return true;
+        }
+
+        return false;
+    }
+
+    private void Write(ReadOnlyMemory<byte> bytes)
+    {
+        int written = Interop.FileDescriptors.WriteAvailable(_target!, bytes.Span);
         if (written < 0)
         {
             // The guest closed its stdin: nothing more to feed.

@@ -39,6 +39,19 @@ public class TerminalTests
     }
 
     [Fact]
+    public async Task Ctrl_c_typed_into_an_interactive_terminal_interrupts_the_guest()
+    {
+        // The guest's terminal is not its controlling terminal, so Cordon turns the interrupt character into SIGINT itself.
+        JsonElement run = await CordonCli.InTerminalAsync(24, 80, ["--input", "\u0003", "--input-after", "4"], "run", "-t", "-i", "--time", "10m", "--",
+            "sh", "-c", "trap 'echo GOT-INT; exit 5' INT; echo READY; while :; do sleep 0.1; done");
+        string output = run.GetProperty("output").GetString()!;
+        Assert.Contains("READY", output);
+        Assert.Contains("GOT-INT", output);
+        Assert.Equal(5, run.GetProperty("exit").GetInt32());
+        Assert.True(run.GetProperty("modeRestored").GetBoolean());
+    }
+
+    [Fact]
     public async Task Without_i_a_terminal_user_is_told_once_that_stdin_is_dev_null()
     {
         JsonElement run = await CordonCli.InTerminalAsync(24, 80, [], "run", "--", "true");

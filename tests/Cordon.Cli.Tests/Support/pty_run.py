@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs a command on a new pseudo-terminal, as a user at a terminal would, and reports what happened as JSON.
 
-usage: pty_run.py ROWS COLS [--input TEXT] [--signal SIG --after SECONDS] -- COMMAND...
+usage: pty_run.py ROWS COLS [--input TEXT [--input-after SECONDS]] [--signal SIG --after SECONDS] -- COMMAND...
 
 The command gets the terminal as its stdin, stdout, stderr and controlling terminal. The report holds the exit code,
 everything the terminal showed, and the terminal's mode before, during (just before the signal) and after the run.
@@ -12,9 +12,10 @@ def main():
     args = sys.argv[1:]
     rows, cols = int(args[0]), int(args[1])
     rest = args[2:]
-    text = None; sig = None; after = None
+    text = None; sig = None; after = None; input_after = 1.0
     while rest and rest[0] != '--':
         if rest[0] == '--input': text = rest[1]; rest = rest[2:]
+        elif rest[0] == '--input-after': input_after = float(rest[1]); rest = rest[2:]
         elif rest[0] == '--signal': sig = getattr(signal, rest[1]); rest = rest[2:]
         elif rest[0] == '--after': after = float(rest[1]); rest = rest[2:]
         else: raise SystemExit('bad argument ' + rest[0])
@@ -37,7 +38,7 @@ def main():
     typed = False
     status = None
     while True:
-        if text is not None and not typed and time.monotonic() - start > 1.0:
+        if text is not None and not typed and time.monotonic() - start > input_after:
             os.write(controller, text.encode())
             typed = True
         if sig is not None and not sent and time.monotonic() - start >= after:

@@ -12,11 +12,15 @@ internal static partial class Interop
         internal const nuint Tiocsptlck = 0x40045431;
         internal const nuint Tiocgptpeer = 0x5441;
 
-        /// <summary>glibc's <c>struct termios</c> (60 bytes on Linux), kept opaque: only tcgetattr, cfmakeraw and tcsetattr read it.</summary>
-        [StructLayout(LayoutKind.Sequential, Size = 64)]
+        internal const uint Isig = 0x1;
+
+        /// <summary>glibc's <c>struct termios</c> (60 bytes on Linux, the same on every architecture); only the fields Cordon reads are named.</summary>
+        [StructLayout(LayoutKind.Explicit, Size = 64)]
         internal struct Termios
         {
-            private readonly long _opaque;
+            [FieldOffset(12)] public uint LocalFlags;
+            [FieldOffset(17)] public byte InterruptChar; // c_cc[VINTR]
+            [FieldOffset(18)] public byte QuitChar;      // c_cc[VQUIT]
         }
 
         [StructLayout(LayoutKind.Sequential)]
