@@ -73,17 +73,18 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>Removes run cgroups and temp dirs of supervisors that died without cleaning up; never fails the run.</summary>
+    /// <summary>
+    /// Removes run cgroups and temp dirs of supervisors that died without cleaning up. Quietly and never failing the run:
+    /// what cannot be removed here (another user's leftovers) is for <c>cordon doctor --cleanup</c> to report.
+    /// </summary>
     private static void SweepLeftovers()
     {
         try
         {
-            Backends.Process.Cgroups.SweepReport report = Backends.Process.Cgroups.LeftoverSweep.Run();
-            foreach (string problem in report.Problems) Cli.Note($"could not remove what an earlier, dead cordon left: {problem}");
+            _ = Backends.Process.Cgroups.LeftoverSweep.Run();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CordonException)
         {
-            Cli.Note($"could not sweep what earlier, dead cordon processes left: {e.Message}");
         }
     }
 

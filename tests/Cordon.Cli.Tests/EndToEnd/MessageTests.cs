@@ -139,6 +139,18 @@ public class MessageTests
         Assert.DoesNotContain(report.RootElement.GetProperty("violations").EnumerateArray(), v => v.GetProperty("syscall").GetString() == "get_mempolicy");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_wasm_tier_reads_a_streamed_stdin_plain_and_contained(bool contain)
+    {
+        string module = Path.Combine(Repository.Root, "tests", "Cordon.Backends.Wasm.Tests", "Modules", "echo_stdin.wat");
+        string options = contain ? "--tier wasm --contain" : "--tier wasm";
+        CordonCli.Outcome run = await CordonCli.BashAsync($"printf 'via the pipe' | $CORDON run --quiet {options} -i -- {module}");
+        Assert.True(run.Code == 0, run.Stderr);
+        Assert.Contains("via the pipe", run.Stdout);
+    }
+
     [Fact]
     public async Task Env_passthrough_env_file_and_chdir_reach_the_guest()
     {
