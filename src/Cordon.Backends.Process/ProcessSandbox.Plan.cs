@@ -25,6 +25,9 @@ public sealed partial class ProcessSandbox
         CgroupAvailability cgroups = CgroupProvider.Shared.Availability;
         var etcFiles = policy.MountSystemDirectories ? GuestEtc.Generated(policy.GuestIsRoot) : [];
         ImmutableArray<string> joins = [.. cgroups.Hierarchies.Select(h => h.RunsParent + "/cordon-<pid>-<n>-<random>")];
+        bool isRoot = Interop.Libc.GetEuid() == 0;
+        ImmutableArray<GrantedBind> binds = GrantedBind.All(policy);
+        bool budgeted = isRoot && policy.Limits.DiskBytes is not null && binds.Any(b => b.Writable);
         var spec = new LaunchSpec
         {
             Policy = policy,
@@ -32,7 +35,11 @@ public sealed partial class ProcessSandbox
             LauncherPath = HostTools.FindLauncher(),
             BwrapPath = HostTools.FindBwrap(),
             CgroupJoinDirectories = joins,
-            DropToHostUser = Interop.Libc.GetEuid() == 0 ? _options.HostUserWhenRoot : null,
+            // A real run takes a host uid of its own from the range; the plan names the range's placeholder.
+            DropToHostUser = isRoot ? (uint.MaxValue, uint.MaxValue) : null,
+            IdmapStageDirectory = isRoot ? _identities.StageDirectory : null,
+            BudgetWritableGrants = budgeted,
+            JoinCgroupThroughProcs = _options.Baselines.JoinCgroupThroughProcs,
             HostEtcFilesPresent = policy.MountSystemDirectories ? GuestEtc.PresentHostFiles() : [],
             GeneratedEtcFiles = [.. etcFiles.Select(f => f.Path)],
             SupervisorPid = Environment.ProcessId,
@@ -47,14 +54,18 @@ public sealed partial class ProcessSandbox
         fds.Add($"{LaunchFds.Status}: the launcher's status pipe");
         fds.Add($"{LaunchFds.Notify}: the seccomp listener's socket");
         fds.Add($"{LaunchFds.Bpf}: the seccomp filter, written after the spawn");
-        int next = LaunchFds.FirstData;
-        foreach (var (path, _) in etcFiles) fds.Add($"{next++}: generated {path}");
-        foreach (MountSpec copied in policy.Mounts.Where(m => m.Kind == MountKind.CopiedFile)) fds.Add($"{next++}: copy of {copied.HostPath} for {copied.GuestPath}");
-        foreach (InheritedFile file in command.InheritedFiles) fds.Add($"{next++}: the caller's descriptor, as guest descriptor {file.GuestFd}");
+        fds.Add($"{LaunchFds.BwrapArgs}: bwrap's options (--args), a sealed file");
+        for (int i = 0; i < etcFiles.Length; i++) fds.Add($"{LaunchFds.EtcFile(spec, i)}: generated {etcFiles[i].Path}");
+        int copiedIndex = 0;
+        foreach (MountSpec copied in policy.Mounts.Where(m => m.Kind == MountKind.CopiedFile)) fds.Add($"{LaunchFds.CopiedFile(spec, copiedIndex++)}: copy of {copied.HostPath} for {copied.GuestPath}");
+        for (int i = 0; i < binds.Length; i++) fds.Add($"{LaunchFds.BindSource(spec, i)}: {binds[i].HostPath}, opened without following links, for {binds[i].GuestPath}{(binds[i].Writable ? " (writable)" : "")}");
+        for (int k = 0; budgeted && k < binds.Count(b => b.Writable); k++) fds.Add($"{LaunchFds.BudgetLayer(spec, k)}: the disk budget's layer for writable grant {k}");
+        for (int i = 0; i < command.InheritedFiles.Length; i++) fds.Add($"{LaunchFds.Inherited(spec, i)}: the caller's descriptor, as guest descriptor {command.InheritedFiles[i].GuestFd}");
 
         List<string> steps = [];
         if (joins.Length > 0) steps.Add("enter: join the run's cgroup in " + string.Join(", ", cgroups.Hierarchies.Select(h => h.Name)));
-        if (spec.DropToHostUser is { } user) steps.Add($"enter: drop to host uid {user.Uid}, gid {user.Gid}; no capabilities; parent-death signal SIGKILL");
+        if (spec.DropToHostUser is not null) steps.Add("enter: drop to a host uid and gid of the run's own (from the run-identity range; shown as 4294967295 above); no capabilities; parent-death signal SIGKILL");
+        if (spec.IdmapStageDirectory is not null && binds.Any(b => b.Writable)) steps.Add("enter: idmapped clones of the writable grants in a private mount namespace, so the guest's files land owned by each directory's owner" + (budgeted ? ", writes going to a disk-budget layer applied after the run" : ""));
         steps.Add("bwrap: new user, pid, ipc, uts and cgroup namespaces" + (policy.Network == NetworkMode.Host ? "; the HOST network namespace" : ", a new network namespace") + "; the mounts in the argv; / read-only");
         steps.Add("init (pid 1): Landlock rules for exactly the mounted paths" + (policy.RequireLandlock ? " (required)" : " (best effort)"));
         steps.Add("init: rlimits CORE=0" + RlimitText(policy.Limits, spec));
@@ -74,7 +85,7 @@ public sealed partial class ProcessSandbox
                 "cpu time " + (policy.Limits.CpuTime is { } c ? DurationText.Format(c) + ", read every 25 ms" : "unlimited"),
             ]
             : [$"none: {cgroups.Reason}"];
-        return new LaunchPlan(LaunchCommandLine.Build(spec), [.. fds], [.. steps], filter, limits);
+        return new LaunchPlan(LaunchCommandLine.Build(spec).Expanded(), [.. fds], [.. steps], filter, limits);
     }
 
     private static string RlimitText(ResourceLimits limits, LaunchSpec spec)

@@ -29,9 +29,14 @@ public sealed partial class ProcessSandbox : ISandboxBackend
     internal const long MaxCopiedFileBytes = 64L * 1024 * 1024;
 
     private readonly ProcessBackendOptions _options;
+    private readonly Identity.RunIdentityPool _identities;
 
     /// <summary>Creates the tier with <paramref name="options"/> (default: <see cref="ProcessBackendOptions.Default"/>).</summary>
-    public ProcessSandbox(ProcessBackendOptions? options = null) => _options = options ?? ProcessBackendOptions.Default;
+    public ProcessSandbox(ProcessBackendOptions? options = null)
+    {
+        _options = options ?? ProcessBackendOptions.Default;
+        _identities = new Identity.RunIdentityPool(_options.RunIdentities);
+    }
 
     /// <inheritdoc />
     public string Name => "process";
@@ -105,10 +110,36 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             warnings.Add("HOST NETWORK: the guest shares the host's network namespace and can reach every host loopback service and the internet");
 
         using var resources = new RunResources();
+        bool isRoot = Interop.Libc.GetEuid() == 0;
+        // Taken first, so it is given back last: after the cgroup's removal proved every process of the run gone.
+        Identity.RunIdentity? identity = isRoot ? resources.Add(_identities.Acquire()) : null;
+
+        // Every host path the caller granted is opened here, once, without following links; bwrap and the launcher get
+        // the descriptors, never the paths again.
+        ImmutableArray<GrantedBind> binds = GrantedBind.All(policy);
+        List<HostFiles.OpenedHostPath> bindSources = [];
+        foreach (GrantedBind bind in binds) bindSources.Add(resources.OpenBindSource(bind));
+
+        // As root, each writable grant gets a layer of the disk budget's size for the guest's writes.
+        List<Budget.DiskBudgetLayer> budgets = [];
+        bool budgeted = identity is not null && policy.Limits.DiskBytes is not null && binds.Any(b => b.Writable);
+        if (budgeted)
+        {
+            for (int i = 0; i < binds.Length; i++)
+            {
+                if (!binds[i].Writable) continue;
+                budgets.Add(resources.Add(Budget.DiskBudgetLayer.Create(policy.Limits.DiskBytes!.Value, policy.Limits.DiskInodes ?? int.MaxValue,
+                    identity!.Uid, identity.Gid, bindSources[i].Mode, binds[i].GuestPath)));
+            }
+        }
+        else if (policy.Limits.DiskBytes is not null && binds.Any(b => b.Writable))
+        {
+            warnings.Add("disk budget not enforced: without root Cordon cannot put a budget under a writable grant; the guest can fill its filesystem (per-file size is still limited)");
+        }
+
         RunCgroupHandle? cgroup = RunCgroupHandle.Create(policy, warnings);
         if (cgroup is not null) resources.Add(cgroup);
 
-        bool isRoot = Interop.Libc.GetEuid() == 0;
         var etcFiles = policy.MountSystemDirectories ? GuestEtc.Generated(policy.GuestIsRoot) : [];
         var spec = new LaunchSpec
         {
@@ -117,7 +148,10 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             LauncherPath = launcher,
             BwrapPath = bwrap,
             CgroupJoinDirectories = cgroup?.JoinDirectories ?? [],
-            DropToHostUser = isRoot ? _options.HostUserWhenRoot : null,
+            DropToHostUser = identity is null ? null : (identity.Uid, identity.Gid),
+            IdmapStageDirectory = identity is null ? null : _identities.StageDirectory,
+            BudgetWritableGrants = budgeted,
+            JoinCgroupThroughProcs = _options.Baselines.JoinCgroupThroughProcs,
             HostEtcFilesPresent = policy.MountSystemDirectories ? GuestEtc.PresentHostFiles() : [],
             GeneratedEtcFiles = [.. etcFiles.Select(f => f.Path)],
             SupervisorPid = Environment.ProcessId,
@@ -133,20 +167,24 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         var status = resources.Pipe();
         var wake = resources.Pipe();
 
-        using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation);
+        using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation, synchronousWakeups: !_options.Baselines.AsynchronousSeccompWakeups);
         // The filter goes through a pipe that init reads only after bwrap has built the sandbox (~10 ms): compiling it
         // after the spawn hides the compilation (a few ms in a cold process, nothing when cached) behind that work.
         var bpf = resources.Pipe(nonBlockingRead: false);
         List<(System.Runtime.InteropServices.SafeHandle, int)> fds = [.. stdio.ChildDescriptors, (status.Write, LaunchFds.Status)];
         fds.Add((notify.LauncherEnd, LaunchFds.Notify));
         fds.Add((bpf.Read, LaunchFds.Bpf));
-        int next = LaunchFds.FirstData;
-        foreach (var (_, contents) in etcFiles) fds.Add((resources.PipeWithContents(contents), next++));
+        LaunchArguments launch = LaunchCommandLine.Build(spec);
+        fds.Add((resources.SealedFile("cordon-bwrap-args", launch.BwrapOptionsFile()), LaunchFds.BwrapArgs));
+        for (int i = 0; i < etcFiles.Length; i++) fds.Add((resources.PipeWithContents(etcFiles[i].Contents), LaunchFds.EtcFile(spec, i)));
+        int copiedIndex = 0;
         foreach (MountSpec copied in policy.Mounts.Where(m => m.Kind == MountKind.CopiedFile))
-            fds.Add((resources.OpenCopiedFile(copied.HostPath!), next++));
-        foreach (InheritedFile file in command.InheritedFiles) fds.Add((file.Handle, next++));
+            fds.Add((resources.OpenCopiedFile(copied), LaunchFds.CopiedFile(spec, copiedIndex++)));
+        for (int i = 0; i < bindSources.Count; i++) fds.Add((bindSources[i].Handle, LaunchFds.BindSource(spec, i)));
+        for (int k = 0; k < budgets.Count; k++) fds.Add((budgets[k].Mount, LaunchFds.BudgetLayer(spec, k)));
+        for (int i = 0; i < command.InheritedFiles.Length; i++) fds.Add((command.InheritedFiles[i].Handle, LaunchFds.Inherited(spec, i)));
 
-        ImmutableArray<string> argv = LaunchCommandLine.Build(spec);
+        ImmutableArray<string> argv = launch.Argv;
         var supervisor = new RunSupervisor(policy.Limits, command, cgroup, notify.Supervisor, policy.Syscalls.OnViolation);
         TimeSpan setup = Stopwatch.GetElapsedTime(runStart);
         Stopwatch clock = Stopwatch.StartNew();
@@ -159,7 +197,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         try
         {
             // On failure the write end closes empty: init reads EOF, refuses to start the guest, and the catch reaps the chain.
-            RunResources.Fill(bpf.Write, SeccompSetup.Compile(policy));
+            RunResources.Fill(bpf.Write, SeccompSetup.Compile(policy), readerMayBeGone: true);
             using (cancellationToken.Register(() => Interop.FileDescriptors.WriteAvailable(wake.Write, "c"u8)))
             using (command.Signals?.Subscribe(() => Interop.FileDescriptors.WriteAvailable(wake.Write, "s"u8)))
             {
@@ -176,7 +214,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             throw;
         }
 
-        SandboxResult result = BuildResult(policy, command, supervisor, cgroup, warnings);
+        SandboxResult result = BuildResult(policy, command, supervisor, cgroup, warnings, binds, bindSources, budgets, launcher);
         if (_options.TimingsObserver is { } observe)
         {
             TimeSpan execAt = supervisor.GuestExecAt == TimeSpan.Zero ? supervisor.ExitedAt : supervisor.GuestExecAt;
@@ -186,11 +224,35 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         return result;
     }
 
-    private static SandboxResult BuildResult(SandboxPolicy policy, SandboxCommand command, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings)
+    /// <summary>A precise error for a writable grant the launcher could not idmap (step <c>idmap-K</c>: the Kth writable grant).</summary>
+    private static SandboxSetupException? IdmapFailure(string step, int errno, ImmutableArray<GrantedBind> binds, List<HostFiles.OpenedHostPath> sources)
+    {
+        if (!step.StartsWith("idmap-", StringComparison.Ordinal)) return null;
+        string[] parts = step.Split('-');
+        if (!int.TryParse(parts[^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int k)) return null;
+        int index = -1;
+        for (int i = 0, seen = 0; i < binds.Length; i++)
+        {
+            if (binds[i].Writable && seen++ == k) { index = i; break; }
+        }
+
+        if (index < 0) return null;
+        HostFiles.OpenedHostPath source = sources[index];
+        string error = $"{System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+        return parts.Length == 2
+            ? new SandboxSetupException("writable grant",
+                $"'{source.Path}' is on {source.FilesystemName}, which refuses idmapped mounts ({error}); as root Cordon needs one so the guest's files land owned by the directory's owner",
+                "grant a directory on ext4, xfs, btrfs or tmpfs (for example a scratch directory, copied afterwards), grant it read-only with --ro, or run Cordon unprivileged as the directory's owner")
+            : new SandboxSetupException("writable grant", $"cannot prepare '{source.Path}' ({parts[1]}): {error}", "run cordon doctor");
+    }
+
+    private static SandboxResult BuildResult(SandboxPolicy policy, SandboxCommand command, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings,
+        ImmutableArray<GrantedBind> binds, List<HostFiles.OpenedHostPath> bindSources, List<Budget.DiskBudgetLayer> budgets, string launcher)
     {
         LauncherStatus status = supervisor.Status;
         if (status.Failure is { } failure && supervisor.KillReason is null)
         {
+            if (IdmapFailure(failure.Step, failure.Errno, binds, bindSources) is { } idmap) throw idmap;
             throw new SandboxSetupException($"launcher {failure.Step}",
                 $"{System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(failure.Errno)} (errno {failure.Errno})", LauncherHints.For(failure.Step));
         }
@@ -209,6 +271,19 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         cgroup?.Dispose();
         if (cgroup?.CleanupProblem is { } problem) warnings.Add(problem);
 
+        // Every process of the run is gone: apply each budgeted grant's writes to its host directory.
+        string? fullGrant = null;
+        for (int i = 0, k = 0; i < binds.Length && budgets.Count > 0; i++)
+        {
+            if (!binds[i].Writable) continue;
+            Budget.DiskBudgetLayer layer = budgets[k++];
+            if (layer.IsFull()) fullGrant ??= layer.GuestPath;
+            HostFiles.OpenedHostPath source = bindSources[i];
+            if (layer.CopyBack(launcher, source.Handle, source.OwnerUid, source.OwnerGid) is { } skipped) warnings.Add(skipped);
+        }
+
+        if (fullGrant is not null) warnings.Add($"{fullGrant} reached its disk budget ({Units.ByteSize.Format(policy.Limits.DiskBytes ?? 0)}, {policy.Limits.DiskInodes} files; --disk)");
+
         var facts = new RunFacts
         {
             SupervisorKill = supervisor.KillReason,
@@ -218,6 +293,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             Signal = status.Signal,
             OomKilled = usage.OomKilled,
             ProcessLimitHit = usage.ProcessLimitHit,
+            DiskBudgetFull = fullGrant,
             CpuTime = usage.Usage.TotalCpuTime,
             CpuLimit = policy.Limits.CpuTime,
             KillingSyscall = supervisor.KillingSyscall is { } nr ? KnownSyscalls.NameOf(nr) ?? $"nr-{nr}" : null,

@@ -40,7 +40,7 @@ internal static class ManPage
         }
 
         text.Append(".SH EXIT STATUS\nThe guest's own exit code when it exited by itself; 128+N when a signal N killed it; ")
-            .Append("124 wall-clock limit; 152 CPU-time limit; 137 memory limit; 123 process limit; 122 output limit (kill); 159 refused syscall (kill); ")
+            .Append("124 wall-clock limit; 152 CPU-time limit; 137 memory limit; 123 process limit; 122 output limit (kill); 120 a writable grant's disk budget (--disk) was full; 159 refused syscall (kill); ")
             .Append("121 Wasm trap; 141 cordon's stdout or stderr was closed; 128+N canceled by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT); ")
             .Append("125 cordon itself failed (a usage error in any command, an invalid policy, a setup error); 126 the program cannot be executed; 127 the program was not found.\n")
             .Append(".SH SEE ALSO\n\\fBbwrap\\fR(1), \\fBtimeout\\fR(1); docs/policy-reference.md and docs/threat-model.md in the Cordon repository.\n");

@@ -66,6 +66,7 @@ internal static class RunOptionTable
         new("--tmp-size", null, "S", "size of each private tmpfs (64M)", Limits),
         new("--nofile", null, "N", "open descriptors (256)", Limits),
         new("--stack", null, "S", "stack size (8M)", Limits),
+        new("--disk", null, "SIZE[:FILES]", "budget of each writable grant (1G:65536); as root the guest's writes land when the run ends", Limits),
 
         new("--syscalls", null, "PROFILE", "default or strict", Syscalls, Choices: ["default", "strict"]),
         new("--allow-syscalls", null, "a,b,c", "a custom allowlist instead of a profile", Syscalls),
@@ -104,7 +105,7 @@ internal static class RunOptionTable
             foreach (RunOption o in section) text.Append("  ").Append(o.Synopsis.PadRight(width)).Append(o.Help).Append('\n');
         }
 
-        text.Append("\nExit codes: the guest's own, or 124 wall time, 152 CPU time, 137 memory, 123 processes, 122 output, 159 syscall,\n")
+        text.Append("\nExit codes: the guest's own, or 124 wall time, 152 CPU time, 137 memory, 123 processes, 122 output, 120 disk, 159 syscall,\n")
             .Append("121 Wasm trap, 141 stdout/stderr closed, 128+N canceled by signal N (130 Ctrl-C, 143 SIGTERM), 125 cordon failed\n")
             .Append("(bad option, setup error), 126 cannot execute, 127 not found. See the README's exit-code table.\n");
         return text.ToString();

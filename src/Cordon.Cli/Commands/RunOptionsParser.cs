@@ -280,6 +280,15 @@ internal static class RunOptionsParser
             case "--fsize": builder.WithFileSize(Size(name, value!, errors)); break;
             case "--tmp-size": builder.WithTmpfsSize(Size(name, value!, errors)); break;
             case "--stack": builder.WithStack(Size(name, value!, errors)); break;
+            case "--disk":
+                {
+                    // SIZE or SIZE:FILES; none writes straight through with no budget
+                    string[] parts = value!.Split(':', 2);
+                    builder.WithDiskBudget(Size(name, parts[0], errors));
+                    if (parts.Length == 2) builder.WithDiskInodes(Count(name, parts[1], errors));
+                    break;
+                }
+
             case "--pids": builder.WithMaxProcesses(Count(name, value!, errors)); break;
             case "--nofile": builder.WithOpenFiles(Count(name, value!, errors)); break;
             case "--output-action":

@@ -1,5 +1,4 @@
 using System.Text;
-using Cordon.Backends.Process.CallerIo;
 using Cordon.Errors;
 
 namespace Cordon.Cli.Commands;
@@ -19,23 +18,13 @@ internal class RunParseContext
     /// <summary>The caller's value of <paramref name="name"/>, or null when unset.</summary>
     public virtual string? Variable(string name) => Environment.GetEnvironmentVariable(name);
 
-    /// <summary>Reads an env file, opened like <c>--stdin FILE</c> (no symbolic links, a regular file) and bounded.</summary>
+    /// <summary>Reads an env file, opened like every caller-named path (no symbolic links, a regular file) and bounded.</summary>
     public virtual bool ReadEnvFile(string path, out string text, out string? problem)
     {
         text = "";
         try
         {
-            using Microsoft.Win32.SafeHandles.SafeFileHandle handle = SafeInputFile.Open(path, "--env-file", "give a regular file of NAME=VALUE lines");
-            long length = RandomAccess.GetLength(handle);
-            if (length > MaxEnvFileBytes)
-            {
-                problem = $"'{path}' is {length} bytes; env files are limited to 1M";
-                return false;
-            }
-
-            byte[] bytes = new byte[length];
-            int read = RandomAccess.Read(handle, bytes, 0);
-            text = Encoding.UTF8.GetString(bytes, 0, read);
+            text = Encoding.UTF8.GetString(HostFiles.HostPath.ReadAllBytes(path, "--env-file", MaxEnvFileBytes));
             problem = null;
             return true;
         }

@@ -72,7 +72,8 @@ internal sealed class RunSession : IDisposable
         {
             null => null,
             "-" => new SafeFileHandle(0, ownsHandle: false),
-            string path => Own(SafeInputFile.Open(path, "--stdin", $"to feed a pipe, FIFO or device, redirect it: cordon run -i -- CMD < {path}")),
+            // Never through a link, never blocking on a FIFO, a regular file only; streamed, so of any size.
+            string path => Own(HostFiles.HostPath.OpenFile(path, "--stdin").Handle),
         };
         if (_options.StandardInputPath is null && !_options.Tty && !_options.Json && !_options.Quiet && CallerTerminal.IsTerminal(0))
             Cli.Note("the guest's stdin is /dev/null (nothing you type reaches it); add -i to stream your input, or -t -i for an interactive terminal");

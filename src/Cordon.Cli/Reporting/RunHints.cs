@@ -57,6 +57,9 @@ internal static class RunHints
                 yield return Limit("output limit", limits.MaxOutputBytes is { } o ? ByteSize.Format(o) + " per stream" : null, "--output", "16M")
                     + "; --output-action truncate keeps the run going and drops the rest";
                 break;
+            case SandboxOutcome.DiskExceeded:
+                yield return Limit("disk budget of each writable grant", limits.DiskBytes is { } d ? ByteSize.Format(d) + (limits.DiskInodes is { } n ? $" and {n} files" : "") : null, "--disk", "4G:200000");
+                break;
             case SandboxOutcome.SyscallDenied:
                 yield return "--on-violation errno lets a refused call fail with EPERM instead of killing the run; --allow-syscalls names the calls to allow";
                 break;

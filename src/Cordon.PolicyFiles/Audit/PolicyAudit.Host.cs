@@ -25,7 +25,7 @@ public static partial class PolicyAudit
         {
             doors.Add(1);
             findings.Add(new AuditFinding("privileges.root", FindingSeverity.Low, "host",
-                "Cordon runs as root; each run drops to uid 65534 before bwrap",
+                "Cordon runs as root; each run drops to a host uid of its own before bwrap",
                 "The guest never holds root, but the supervisor does: a sandbox escape into it would be an escape into root.",
                 "run Cordon as an unprivileged user with a delegated cgroup v2 subtree"));
         }
@@ -87,6 +87,16 @@ public static partial class PolicyAudit
             doors.Add(1);
             findings.Add(new AuditFinding("host.landlock-no-net", FindingSeverity.Low, "network",
                 $"Landlock ABI {host.LandlockAbi} has no TCP rules", "A network-less run relies on its namespace and seccomp alone.", "use Linux 6.7+"));
+        }
+
+        bool writable = policy.WorkDirectoryHostPath is not null || policy.Mounts.Any(m => m.Kind == MountKind.ReadWriteBind);
+        if (writable && policy.Limits.DiskBytes is not null && !host.RunsAsRoot)
+        {
+            doors.Add(2);
+            findings.Add(new AuditFinding("host.no-disk-budget", FindingSeverity.Low, "limits.disk",
+                "rootless: the disk budget of writable grants cannot be enforced here",
+                "Without root Cordon cannot put a size-capped layer under a grant; the guest can fill that filesystem and its inodes (one file is still capped by limits.fsize).",
+                "run as root, or grant a directory on a filesystem of its own size"));
         }
 
         if (doors.Count == 0 && host.Namespaces && host.Seccomp)

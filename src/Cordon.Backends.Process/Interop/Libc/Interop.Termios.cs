@@ -7,6 +7,7 @@ internal static partial class Interop
     internal static partial class Libc
     {
         internal const int TcsaNow = 0;
+        internal const int ONoctty = 0x100;
         internal const nuint Tiocgwinsz = 0x5413;
         internal const nuint Tiocswinsz = 0x5414;
         internal const nuint Tiocsptlck = 0x40045431;
