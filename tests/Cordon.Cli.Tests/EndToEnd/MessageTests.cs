@@ -122,12 +122,15 @@ public class MessageTests
     [Fact]
     public async Task A_native_program_on_the_wasm_tier_is_explained_without_debug_text()
     {
-        CordonCli.Outcome run = await CordonCli.RunAsync("run", "--tier", "wasm", "--", "/bin/true");
+        // /usr/bin/true: on merged-/usr hosts /bin is a link, which Cordon refuses to follow (its own clear message).
+        CordonCli.Outcome run = await CordonCli.RunAsync("run", "--tier", "wasm", "--", "/usr/bin/true");
         Assert.NotEqual(0, run.Code);
         Assert.Contains("not a WebAssembly module", run.Stderr);
         Assert.Contains("ELF", run.Stderr);
         Assert.DoesNotContain("expected=[", run.Stderr);
         Assert.DoesNotContain("0x61", run.Stderr);
+        CordonCli.Outcome viaLink = await CordonCli.RunAsync("run", "--tier", "wasm", "--", "/bin/true");
+        Assert.DoesNotContain("expected=[", viaLink.Stderr);
     }
 
     [Fact]
