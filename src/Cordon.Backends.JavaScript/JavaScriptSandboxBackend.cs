@@ -145,7 +145,7 @@ public sealed partial class JavaScriptSandboxBackend : ISandboxBackend, IDisposa
 
     private static void Validate(SandboxCommand command)
     {
-        if (command.StandardInput is not null)
+        if (command.StandardInput is { Length: > 0 })
         {
             throw new SandboxSetupException("stdin", "the JavaScript tier has no stdin", "pass data as arguments, environment variables or a granted file (readFile)");
         }

@@ -63,7 +63,7 @@ internal sealed class Denials(RunState run) : ModuleLoader, IReferenceResolver
         value = JsValue.Undefined;
         string name = reference.ReferencedName.IsString() ? reference.ReferencedName.AsString() : "?";
         run.Deny(KnownDoors.TryGetValue(name, out string? what)
-            ? $"{name}: not defined ({what} is not granted in the JavaScript tier)"
+            ? $"{name}: not defined (would open {what}; not granted in the JavaScript tier)"
             : $"{TrustedText.Sanitize(name)}: not defined");
         return false;
     }

@@ -38,6 +38,8 @@ internal static class RunCommand
             {
                 "wasm" when options.Contain => await ContainedWasm.RunAsync(options, command, cancellationToken).ConfigureAwait(false),
                 "wasm" => await RunWasmAsync(options, command, cancellationToken).ConfigureAwait(false),
+                "js" when options.Contain => await JavaScriptTier.RunContainedAsync(options, command, cancellationToken).ConfigureAwait(false),
+                "js" => await JavaScriptTier.RunAsync(options, command, cancellationToken).ConfigureAwait(false),
                 // Synchronous on the main thread: a one-shot CLI would otherwise start the thread pool just to resume here.
                 _ => new TierOutcome(ProcessBackend().Run(options.Policy, command, cancellationToken), "process"),
             };
@@ -51,12 +53,12 @@ internal static class RunCommand
 
             if (options.Json)
             {
-                JsonReport.Write(Console.OpenStandardOutput(), result, run.Tier, run.FuelConsumed, run.TrapCode);
+                JsonReport.Write(Console.OpenStandardOutput(), result, run.Tier, run.FuelConsumed, run.TrapCode, run.JavaScript);
             }
             else if (!options.Quiet)
             {
                 // Start the summary on its own line even when the guest's last output did not end one.
-                Console.Error.Write((s_guestLineOpen ? "\n" : "") + HumanSummary.Format(result));
+                Console.Error.Write((s_guestLineOpen ? "\n" : "") + HumanSummary.Format(result) + JavaScriptTier.FormatDenials(run.JavaScript));
             }
 
             return ExitCodes.For(result);

@@ -37,11 +37,13 @@ internal static class RunOptionsParser
         Strictness:
           --require-cgroups  --require-landlock
         Tiers:
-          --tier process|wasm      process (default): namespaces, seccomp, Landlock, cgroups
+          --tier process|wasm|js   process (default): namespaces, seccomp, Landlock, cgroups
                                    wasm: PROGRAM is a .wasm/.wat module run by Wasmtime (WASI preview 1)
+                                   js: PROGRAM is a script run in process by Jint (ECMAScript only, no CLR)
           --invoke NAME            wasm: call export NAME with ARGS as typed arguments instead of _start
           --fuel N|none            wasm: deterministic instruction budget (cpu_time_exceeded when spent)
-          --contain                wasm: run the Wasm runner itself inside the process tier
+          --js-statements N|none   js: deterministic statement budget (cpu_time_exceeded when spent)
+          --contain                wasm, js: run the tier's runner itself inside the process tier
         Output:
           --json  --quiet  --raw-output (do not neutralise terminal escapes on a tty)
         """;
@@ -57,6 +59,7 @@ internal static class RunOptionsParser
         string? invoke = null;
         long? fuel = null;
         bool fuelUnlimited = false, contain = false;
+        int? jsStatements = null;
         int i = 0;
         for (; i < args.Count; i++)
         {
@@ -89,7 +92,7 @@ internal static class RunOptionsParser
                 case "--require-landlock": builder.RequireLandlock(); break;
                 case "--tier":
                     tier = Value() ?? tier;
-                    if (tier is not ("process" or "wasm")) errors.Add(new(name, $"'{tier}' is not a tier; use process or wasm", name));
+                    if (tier is not ("process" or "wasm" or "js")) errors.Add(new(name, $"'{tier}' is not a tier; use process, wasm or js", name));
                     break;
                 case "--invoke": invoke = Value(); break;
                 case "--contain": contain = true; break;
@@ -99,6 +102,13 @@ internal static class RunOptionsParser
                         if (fuelText == "none") fuelUnlimited = true;
                         else if (long.TryParse(fuelText, NumberStyles.None, CultureInfo.InvariantCulture, out long units) && units > 0) fuel = units;
                         else errors.Add(new(name, $"'{fuelText}' is not a positive whole number of fuel units (or none)", name));
+                    }
+                    break;
+                case "--js-statements":
+                    if (Value() is { } statementsText && statementsText != "none")
+                    {
+                        if (int.TryParse(statementsText, NumberStyles.None, CultureInfo.InvariantCulture, out int statements) && statements > 0) jsStatements = statements;
+                        else errors.Add(new(name, $"'{statementsText}' is not a positive whole number of statements (at most {int.MaxValue}, or none)", name));
                     }
                     break;
                 case "--stdin": stdin = Value(); break;
@@ -186,8 +196,12 @@ internal static class RunOptionsParser
         }
 
         if (i >= args.Count) errors.Add(new("PROGRAM", "no program given; write cordon run [options] -- PROGRAM [ARGS...]"));
-        if (tier != "wasm" && (invoke is not null || fuel is not null || fuelUnlimited || contain))
-            errors.Add(new("--tier", "--invoke, --fuel and --contain belong to the wasm tier; add --tier wasm"));
+        if (tier != "wasm" && (invoke is not null || fuel is not null || fuelUnlimited))
+            errors.Add(new("--tier", "--invoke and --fuel belong to the wasm tier; add --tier wasm"));
+        if (tier == "process" && contain)
+            errors.Add(new("--tier", "--contain belongs to the wasm and js tiers (the process tier is the container); add --tier wasm or --tier js"));
+        if (tier != "js" && jsStatements is not null)
+            errors.Add(new("--tier", "--js-statements belongs to the js tier; add --tier js"));
         if (!builder.TryBuild(out SandboxPolicy? policy, out ImmutableArray<PolicyError> policyErrors)) errors.AddRange(policyErrors);
         if (errors.Count > 0 || policy is null) return (null, [.. errors]);
 
@@ -206,6 +220,7 @@ internal static class RunOptionsParser
             Fuel = fuel,
             FuelUnlimited = fuelUnlimited,
             Contain = contain,
+            JsStatements = jsStatements,
         }, []);
 
         void Bind(string option, string? value, Func<string, string?, string?, SandboxPolicyBuilder> add)
