@@ -53,6 +53,10 @@ internal sealed class Denials(RunState run) : ModuleLoader, IReferenceResolver
         ["structuredClone"] = "the host's structured clone",
         ["alert"] = "browser dialogs",
         ["open"] = "opening windows",
+        ["TCPSocket"] = "raw TCP sockets (Direct Sockets)",
+        ["UDPSocket"] = "raw UDP sockets (Direct Sockets)",
+        ["ActiveXObject"] = "launching programs (WScript.Shell)",
+        ["showOpenFilePicker"] = "the user's files",
         ["readFile"] = "file access (the policy grants no file)",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

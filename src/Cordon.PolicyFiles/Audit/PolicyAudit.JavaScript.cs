@@ -17,12 +17,15 @@ public static partial class PolicyAudit
         ImmutableArray<AuditDimension> dimensions = contained
             ? [JavaScriptBoundary(contained), FilesystemWrite(policy), FilesystemRead(policy), Network(policy), Environment(policy),
                Syscalls(policy), Limits(policy), Privileges(policy, host), Enforcement(policy, host)]
-            : [JavaScriptBoundary(contained), JavaScriptWrites(policy), FilesystemRead(policy), JavaScriptNetwork(policy), Environment(policy), Limits(policy)];
+            : [JavaScriptBoundary(contained), JavaScriptWrites(policy), FilesystemRead(WithoutSystemDirectories(policy)), JavaScriptNetwork(policy), Environment(policy), Limits(policy)];
 
         double closed = 1;
         foreach (AuditDimension dimension in dimensions) closed *= 1 - (dimension.Weight * dimension.Exposure / 10);
         return new AuditReport(Math.Clamp(10 * (1 - closed), 0, 10), dimensions);
     }
+
+    /// <summary>readFile reaches the policy's grants only, never the system directories a process guest sees.</summary>
+    private static SandboxPolicy WithoutSystemDirectories(SandboxPolicy policy) => new SandboxPolicyBuilder(policy).WithSystemDirectories(false).Build();
 
     private static AuditDimension JavaScriptBoundary(bool contained)
     {
