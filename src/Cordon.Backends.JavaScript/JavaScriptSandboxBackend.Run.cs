@@ -17,9 +17,6 @@ namespace Cordon.Backends.JavaScript;
 
 public sealed partial class JavaScriptSandboxBackend
 {
-    /// <summary>The allocation guards (see AllocationGuards.js), parsed once per process.</summary>
-    private static readonly Prepared<Script> s_allocationGuards = Engine.PrepareScript(ReadResource("AllocationGuards.js"), "cordon:allocation-guards");
-
     /// <summary>One run, on a worker thread: read, parse, build the engine, run, classify.</summary>
     private JavaScriptRunResult Execute(SandboxPolicy policy, SandboxCommand command, string? source,
         TaskCompletionSource<JavaScriptRunResult> completion, CancellationToken cancellationToken)
@@ -155,13 +152,7 @@ public sealed partial class JavaScriptSandboxBackend
         global.Delete("ShadowRealm");
         if (limits.MemoryBytes is not null)
         {
-            JsValue install = engine.Evaluate(in s_allocationGuards);
-            var charge = new ClrFunction(engine, "charge", (_, a) =>
-            {
-                run.ChargeAllocation(a.Length > 0 && a[0].IsNumber() ? a[0].AsNumber() : 0);
-                return JsValue.Undefined;
-            });
-            engine.Call(install, charge);
+            AllocationGuards.Install(engine, run);
         }
 
         return engine;
@@ -181,6 +172,15 @@ public sealed partial class JavaScriptSandboxBackend
     /// <summary>Works out the verdict from how the engine ended.</summary>
     private Verdict Classify(Exception failure, RunState run, ResourceLimits limits, OutputCapture stderr)
     {
+        if (failure is RegexMatchTimeoutException)
+        {
+            // The match ran for the run's whole time budget: whichever limit is the smaller one has passed (the
+            // watchdog may have said so first).
+            run.RequestStop(limits.CpuTime is { } cpu && (limits.WallTime is not { } w || cpu < w) ? StopReason.CpuTimeExceeded : StopReason.WallTimeExceeded);
+            Verdict stopped = Stopped(run, limits);
+            return stopped with { Detail = stopped.Detail + " (in one regular-expression match)" };
+        }
+
         // Cordon stopped it (watchdog, allocation guard, output cap, caller): that reason wins.
         if (run.StopReason != StopReason.None)
         {
@@ -192,10 +192,6 @@ public sealed partial class JavaScriptSandboxBackend
             case RunInterruptedException interrupted:
                 run.RequestStop(interrupted.Reason);
                 return Stopped(run, limits);
-            case RegexMatchTimeoutException:
-                // The match ran for the run's whole time budget: whichever limit is the smaller one has passed.
-                run.RequestStop(limits.CpuTime is { } cpu && (limits.WallTime is not { } w || cpu < w) ? StopReason.CpuTimeExceeded : StopReason.WallTimeExceeded);
-                return Stopped(run, limits) with { Detail = Stopped(run, limits).Detail + " (in one regular-expression match)" };
             case TimeoutException:
                 run.RequestStop(StopReason.WallTimeExceeded);
                 return Stopped(run, limits);
@@ -333,12 +329,4 @@ public sealed partial class JavaScriptSandboxBackend
             [], [.. warnings], policy.Limits, detail), null, null, []);
 
     private static TimeSpan Cpu(long seconds, long microseconds) => TimeSpan.FromSeconds(seconds) + TimeSpan.FromMicroseconds(microseconds);
-
-    private static string ReadResource(string name)
-    {
-        using Stream stream = typeof(JavaScriptSandboxBackend).Assembly.GetManifestResourceStream($"Cordon.Backends.JavaScript.{name}")
-            ?? throw new InvalidOperationException($"resource {name} is missing from the assembly");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    }
 }

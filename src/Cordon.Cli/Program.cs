@@ -10,6 +10,7 @@ const string Usage = """
            cordon profiles                              list the built-in runtime profiles
            cordon audit POLICY [--json] [--threshold X] least-privilege checklist and exposure score
            cordon doctor [--json]                       which protection layers this host can enforce
+           cordon playground [--port N]                 a loopback web playground for every tier this host has
            cordon version
     """;
 
@@ -36,6 +37,7 @@ try
         "profiles" => ProfilesCommand.Execute(args[1..]),
         "audit" => await AuditCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
         "doctor" => await DoctorCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
+        "playground" => await PlaygroundCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
         "version" => Version(),
         _ => Unknown(args[0]),
     };

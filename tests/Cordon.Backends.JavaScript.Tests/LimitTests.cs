@@ -48,6 +48,8 @@ public sealed class LimitTests(BackendFixture fixture) : IClassFixture<BackendFi
     [InlineData("memory-arraybuffer.js")]
     [InlineData("memory-repeat.js")]
     [InlineData("memory-typed-arraylike.js")]
+    [InlineData("memory-constructor-bypass.js")]
+    [InlineData("memory-transfer.js")]
     public async Task Memory_bombs_hit_the_memory_limit(string script)
     {
         SandboxPolicy policy = TestSupport.Policy(b => b.WithWallTime(TimeSpan.FromMinutes(2)).WithMemory(64L * 1024 * 1024));

@@ -41,19 +41,25 @@ internal static class ScriptGlobals
         engine.Call(freeze, console);
         engine.SetValue("console", console);
 
-        var arguments = new JsArray(engine, [.. command.Arguments.Select(a => (JsValue)new JsString(a))]);
-        engine.Call(freeze, arguments);
-        engine.SetValue("args", arguments);
-
-        var env = new JsObject(engine);
-        engine.Call(engine.Intrinsics.Object.Get("setPrototypeOf"), env, JsValue.Null);
-        foreach ((string name, string value) in policy.Environment)
+        // args and env are built the first time the script reads them: most scripts never do.
+        engine.Advanced.AddLazyGlobal("args", command, static (e, c) =>
         {
-            env.FastSetProperty(name, new PropertyDescriptor(new JsString(value), PropertyFlag.Enumerable));
-        }
+            var arguments = new JsArray(e, [.. c.Arguments.Select(a => (JsValue)new JsString(a))]);
+            e.Call(e.Intrinsics.Object.Get("freeze"), arguments);
+            return arguments;
+        }, PropertyFlag.Writable | PropertyFlag.Configurable);
+        engine.Advanced.AddLazyGlobal("env", policy, static (e, p) =>
+        {
+            var env = new JsObject(e);
+            e.Call(e.Intrinsics.Object.Get("setPrototypeOf"), env, JsValue.Null);
+            foreach ((string name, string value) in p.Environment)
+            {
+                env.FastSetProperty(name, new PropertyDescriptor(new JsString(value), PropertyFlag.Enumerable));
+            }
 
-        engine.Call(freeze, env);
-        engine.SetValue("env", env);
+            e.Call(e.Intrinsics.Object.Get("freeze"), env);
+            return env;
+        }, PropertyFlag.Writable | PropertyFlag.Configurable);
 
         if (files.Any)
         {

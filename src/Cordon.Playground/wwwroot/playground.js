@@ -55,6 +55,7 @@ async function run(tier) {
   output.textContent = '';
   verdict.textContent = 'running...';
   delete verdict.dataset.outcome;
+  delete verdict.dataset.ok;
   document.body.dataset.state = 'running';
   document.getElementById('denials').textContent = '';
   const statements = document.getElementById('statements').value.trim();
@@ -89,6 +90,7 @@ async function run(tier) {
   } catch (e) {
     verdict.textContent = `could not run: ${e.message}`;
     verdict.dataset.outcome = 'setup_error';
+    verdict.dataset.ok = 'false';
   }
   document.body.dataset.state = 'done';
 }
@@ -103,6 +105,7 @@ function append(output, stream, text) {
 function showResult(r) {
   const verdict = document.getElementById('verdict');
   verdict.dataset.outcome = r.outcome;
+  verdict.dataset.ok = String(r.outcome === 'exited' && r.exitCode === 0);
   verdict.textContent = `${r.tier}: ${r.outcome}${r.exitCode !== null ? ` (exit ${r.exitCode})` : ''}${r.limit ? ` · limit: ${r.limit}` : ''}`
     + `${r.detail ? ` · ${r.detail}` : ''} · ${r.wallTimeMs} ms${r.stdoutTruncated ? ` · stdout truncated (${r.stdoutBytes} bytes written)` : ''}`;
   const denials = document.getElementById('denials');

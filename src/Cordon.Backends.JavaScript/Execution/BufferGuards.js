@@ -1,12 +1,15 @@
-// Runs before every script when the policy has a memory limit. The engine's allocation limit is checked between
-// statements, so one built-in call that allocates a huge block at once (a 1 GiB ArrayBuffer, 'x'.repeat(2**29))
-// would pass it before the next check. These wrappers charge the size to the run's budget first (`charge` ends the
-// run, uncatchably, when it does not fit) and then call the original with the already-converted arguments, so a
-// valueOf or getter of the script's cannot report one size to the check and another to the allocation.
-// Everything the wrappers use is captured here, before the script can replace it.
-(function (charge) {
+// Runs the first time a script reads ArrayBuffer, SharedArrayBuffer or a typed-array constructor, when the policy has
+// a memory limit (AllocationGuards.cs installs those globals lazily, so scripts that never touch them pay nothing).
+// The engine's allocation limit is checked between statements, so one constructor call that allocates a huge block at
+// once (a 1 GiB ArrayBuffer) would pass it before the next check. These wrappers charge the size to the run's budget
+// first (`charge` ends the run when it does not fit) and then call the original with the already-converted arguments,
+// so a valueOf or getter of the script's cannot report one size to the check and another to the allocation.
+// `originals` holds the untouched constructors; everything the wrappers use is captured before the script resumes.
+// Returns the guarded constructors by name.
+(function (charge, originals) {
   'use strict';
-  const G = globalThis;
+  // The guarded constructors by name; the host makes each the value of its (lazy) global.
+  const wrapped = { __proto__: null };
   const defineProperty = Object.defineProperty;
   const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const getPrototypeOf = Object.getPrototypeOf;
@@ -14,13 +17,12 @@
   const apply = Reflect.apply;
   const isArray = Array.isArray;
   const arrayFrom = Array.from;
-  const map = Array.prototype.map;
   const ProxyCtor = Proxy;
   const toNumber = Number;
   const toText = String;
-  const typedLength = getOwnPropertyDescriptor(getPrototypeOf(Uint8Array.prototype), 'length').get;
-  const bufferLength = getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
-  const sharedLength = getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get;
+  const typedLength = getOwnPropertyDescriptor(getPrototypeOf(originals.Uint8Array.prototype), 'length').get;
+  const bufferLength = getOwnPropertyDescriptor(originals.ArrayBuffer.prototype, 'byteLength').get;
+  const sharedLength = getOwnPropertyDescriptor(originals.SharedArrayBuffer.prototype, 'byteLength').get;
 
   const index = (v) => { const n = toNumber(v); return n !== n ? 0 : n; };
   const isBuffer = (v) => {
@@ -34,14 +36,14 @@
   };
 
   const guardConstructor = (name, prepare) => {
-    const original = G[name];
+    const original = originals[name];
     const guarded = new ProxyCtor(original, {
       construct(target, args, newTarget) {
         return construct(target, prepare(args), newTarget === guarded ? target : newTarget);
       },
     });
     defineProperty(original.prototype, 'constructor', { value: guarded, writable: true, enumerable: false, configurable: true });
-    defineProperty(G, name, { value: guarded, writable: true, enumerable: false, configurable: true });
+    wrapped[name] = guarded;
   };
 
   const buffer = (args) => {
@@ -61,7 +63,7 @@
   for (const [name, size] of [['Int8Array', 1], ['Uint8Array', 1], ['Uint8ClampedArray', 1], ['Int16Array', 2],
     ['Uint16Array', 2], ['Int32Array', 4], ['Uint32Array', 4], ['Float32Array', 4], ['Float64Array', 8],
     ['BigInt64Array', 8], ['BigUint64Array', 8], ['Float16Array', 2]]) {
-    if (typeof G[name] !== 'function') continue;
+    if (typeof originals[name] !== 'function') continue;
     guardConstructor(name, (args) => {
       const first = args[0];
       if (first === null || (typeof first !== 'object' && typeof first !== 'function')) {
@@ -79,23 +81,21 @@
     });
   }
 
-  const guardMethod = (proto, name, resultChars) => {
-    const original = proto[name];
+  // transfer(newLength) copies into a new buffer of any length.
+  for (const name of ['transfer', 'transferToFixedLength']) {
+    const original = originals.ArrayBuffer.prototype[name];
+    if (typeof original !== 'function') continue;
     const guarded = {
       [name](...args) {
-        if (this === null || this === undefined) return apply(original, this, args);
-        const self = toText(this);
-        const converted = apply(map, args, [(a, i) => (i === 0 ? index(a) : a === undefined ? a : toText(a))]);
-        const chars = resultChars(self, converted[0]);
-        // Infinite or negative sizes are left to the original, which throws its RangeError.
-        if (chars > 0 && chars < Infinity) charge(chars * 2);
-        return apply(original, self, converted);
+        if (args.length === 0 || args[0] === undefined) return apply(original, this, []);
+        const length = index(args[0]);
+        charge(length);
+        return apply(original, this, [length]);
       },
     }[name];
     defineProperty(guarded, 'length', { value: original.length });
-    defineProperty(proto, name, { value: guarded, writable: true, enumerable: false, configurable: true });
-  };
-  guardMethod(String.prototype, 'repeat', (s, count) => s.length * count);
-  guardMethod(String.prototype, 'padStart', (s, length) => length);
-  guardMethod(String.prototype, 'padEnd', (s, length) => length);
+    defineProperty(originals.ArrayBuffer.prototype, name, { value: guarded, writable: true, enumerable: false, configurable: true });
+  }
+
+  return wrapped;
 })
