@@ -55,13 +55,23 @@ public sealed partial class JavaScriptSandboxBackend : ISandboxBackend, IDisposa
     public JavaScriptSandboxBackend() : this(JavaScriptBackendOptions.Default) { }
 
     /// <summary>Creates a backend: one watchdog and worker pool for every run made through it.</summary>
-    /// <exception cref="ArgumentException">A host function's name collides with a capability of the tier.</exception>
+    /// <exception cref="ArgumentException">A host function's name collides with a capability of the tier or a standard global.</exception>
     public JavaScriptSandboxBackend(JavaScriptBackendOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.HostFunctions.FirstOrDefault(f => ScriptGlobals.Reserved.Contains(f.Name)) is { } clash)
         {
             throw new ArgumentException($"host function '{clash.Name}' would replace the tier's own '{clash.Name}'", nameof(options));
+        }
+
+        if (!options.HostFunctions.IsEmpty)
+        {
+            // A granted function must add a name, never replace a standard global the script relies on (Object, JSON...).
+            var standard = new Jint.Engine().Global;
+            if (options.HostFunctions.FirstOrDefault(f => standard.HasProperty(f.Name)) is { } shadow)
+            {
+                throw new ArgumentException($"host function '{shadow.Name}' would replace the standard global '{shadow.Name}'; choose another name", nameof(options));
+            }
         }
 
         Options = options;

@@ -37,5 +37,18 @@ public sealed class FileTests(BackendFixture fixture) : IClassFixture<BackendFix
         Assert.Equal(6, run.Denials.Length);
     }
 
+    [Fact]
+    public async Task A_read_write_grant_and_the_work_directory_are_readable_but_never_written()
+    {
+        string work = Directory.CreateDirectory(Path.Combine(_root, "work")).FullName;
+        File.WriteAllText(Path.Combine(work, "notes.txt"), "in the work dir");
+        SandboxPolicy policy = TestSupport.Policy(b => b.WithWorkDirectory(work));
+        JavaScriptRunResult run = await fixture.Backend.RunJavaScriptAsync(policy, TestSupport.Command("read-files.js", "/work/notes.txt"));
+        run.AssertOutcome(SandboxOutcome.Exited);
+        Assert.Equal("/work/notes.txt: \"in the work dir\"\n", run.Result.Stdout());
+        Assert.Contains(run.Result.Warnings, w => w.Contains("never writes files", StringComparison.Ordinal));
+        Assert.Equal(["notes.txt"], Directory.GetFiles(work).Select(Path.GetFileName));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }

@@ -57,10 +57,12 @@ public sealed class PluginHostTests
     }
 
     [Fact]
-    public void A_host_function_may_not_replace_a_capability_of_the_tier()
+    public void A_host_function_may_not_replace_a_capability_of_the_tier_or_a_standard_global()
     {
         var console = JavaScriptHostFunction.CreateAction<string>("console", _ => { });
         Assert.Throws<ArgumentException>(() => new JavaScriptSandboxBackend(JavaScriptBackendOptions.Default.WithHostFunctions(console)));
+        var json = JavaScriptHostFunction.Create<string, string>("JSON", s => s);
+        Assert.Contains("standard global", Assert.Throws<ArgumentException>(() => new JavaScriptSandboxBackend(JavaScriptBackendOptions.Default.WithHostFunctions(json))).Message, StringComparison.Ordinal);
     }
 
     private static async Task<string[]> Globals(JavaScriptSandboxBackend backend)
