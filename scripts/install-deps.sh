@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages Cordon needs on Debian/Ubuntu: bubblewrap (namespaces and mounts), libseccomp2
 # (the filter compiler, loaded at run time), gcc + libc6-dev (the static in-sandbox launcher), python3 (demo and
-# hostile test programs). The .NET 10 SDK must already be installed (it is not in Debian's archive).
+# hostile test programs), chromium (the JavaScript tier's real-browser test). The .NET 10 SDK must already be installed (it is not in Debian's archive).
 set -euo pipefail
 need=()
 command -v bwrap >/dev/null || need+=(bubblewrap)
@@ -11,6 +11,7 @@ command -v gcc >/dev/null || need+=(gcc)
 [ -e /usr/include/seccomp.h ] || need+=(libseccomp-dev)
 command -v python3 >/dev/null || need+=(python3)
 command -v setpriv >/dev/null || need+=(util-linux)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "cordon: installing ${need[*]}" >&2
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
