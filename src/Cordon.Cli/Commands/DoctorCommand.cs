@@ -39,7 +39,7 @@ internal static class DoctorCommand
 
         if (cleanup) return Cleanup();
 
-        HostReport report = await HostDiagnostics.RunAsync(endToEnd: true, cancellationToken).ConfigureAwait(false);
+        HostReport report = await HostDiagnostics.RunAsync(endToEnd: true, RunCommand.RunIdentities(), cancellationToken).ConfigureAwait(false);
         report = report with { Checks = [.. report.Checks, await JavaScriptTier.DoctorCheckAsync(cancellationToken).ConfigureAwait(false)] };
         if (json) WriteJson(report);
         else WriteText(report);

@@ -93,11 +93,28 @@ internal static class RunCommand
 
     internal static ProcessSandbox ProcessBackend() => new(new ProcessBackendOptions
     {
+        RunIdentities = RunIdentities(),
         // CORDON_TIMINGS=1 prints where the run's time went (setup, spawn, sandbox start, guest, teardown).
         TimingsObserver = Environment.GetEnvironmentVariable("CORDON_TIMINGS") == "1"
             ? t => Console.Error.WriteLine($"cordon: timings setup {t.Setup.TotalMilliseconds:0.0} ms · spawn {t.Spawn.TotalMilliseconds:0.0} ms · to guest exec {t.UntilGuestExec.TotalMilliseconds:0.0} ms · guest {t.GuestRun.TotalMilliseconds:0.0} ms · teardown {t.Teardown.TotalMilliseconds:0.0} ms")
             : null,
     });
+
+    /// <summary>The host uids runs get as root: CORDON_RUN_UIDS=FIRST-LAST, or the documented default.</summary>
+    /// <exception cref="SandboxSetupException">CORDON_RUN_UIDS is set but is not a valid range.</exception>
+    internal static Cordon.Backends.Process.Identity.HostIdentityRange RunIdentities()
+    {
+        string? text = Environment.GetEnvironmentVariable("CORDON_RUN_UIDS");
+        if (string.IsNullOrEmpty(text)) return Cordon.Backends.Process.Identity.HostIdentityRange.Default;
+        try
+        {
+            return Cordon.Backends.Process.Identity.HostIdentityRange.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new SandboxSetupException("CORDON_RUN_UIDS", e.Message, $"unset it for the default range {Cordon.Backends.Process.Identity.HostIdentityRange.Default}");
+        }
+    }
 
     private static async Task<TierOutcome> RunWasmAsync(RunOptions options, SandboxCommand command, CancellationToken cancellationToken)
     {

@@ -125,12 +125,34 @@ public class HostIdentityTests : SandboxTest
     public async Task The_host_uid_is_given_back_after_the_run_and_taken_again_by_the_next()
     {
         if (!IsRoot) return;
-        SandboxResult first = await ShAsync("cat /proc/self/uid_map");
-        SandboxResult second = await ShAsync("cat /proc/self/uid_map");
-        AssertExited(first);
-        AssertExited(second);
-        // Lowest free id first: with nothing else in flight in this process, sequential runs reuse one id.
-        Assert.Equal(Stdout(first), Stdout(second));
+        // Inside, /proc/self/uid_map is relative to bwrap's intermediate namespace; the host's /proc tells the host uid.
+        async Task<uint?> HostUidOfOneRun(string marker)
+        {
+            Task<SandboxResult> run = RunAsync(SandboxPolicy.Default, "/bin/sh", "-c", "sleep 4", marker);
+            uint? uid = null;
+            for (int attempt = 0; attempt < 200 && uid is null; attempt++)
+            {
+                await Task.Delay(50);
+                uid = HostUidOfProcessWith(marker);
+            }
+
+            AssertExited(await run);
+            return uid;
+        }
+
+        uint? first = await HostUidOfOneRun("cordon-identity-first");
+        Assert.NotNull(first);
+        // Given back cleanly: its lock file is empty (a dead holder leaves its pid) and nobody holds it, so the next
+        // run that needs an id can take it (other Cordon processes on this host may take it first).
+        string lockFile = $"/run/cordon/ids/{first}";
+        Assert.Equal("", File.ReadAllText(lockFile));
+        using (var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            // FileShare.None takes flock(LOCK_EX | LOCK_NB) on Linux: it would throw if a run still held the id.
+            Assert.True(probe.CanWrite);
+        }
+
+        Assert.NotNull(await HostUidOfOneRun("cordon-identity-second"));
     }
 
     private static (uint Uid, uint Gid) Owner(string path)
