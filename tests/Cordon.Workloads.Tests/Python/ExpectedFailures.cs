@@ -1,0 +1,40 @@
+namespace Cordon.Workloads.Tests.Python;
+
+/// <summary>
+/// Every CPython test that fails inside Cordon and passes bare, with the reason: each is containment doing its job,
+/// and the reason names the grant that would change it, if any.
+/// </summary>
+public static class ExpectedFailures
+{
+    /// <summary>A test id prefix (test.MODULE.CLASS.METHOD) and why it fails inside.</summary>
+    public sealed record Expected(string IdPrefix, string Reason);
+
+    /// <summary>The sandbox's user namespace maps one uid and one gid; no grant changes it.</summary>
+    private const string OneIdentity =
+        "the guest's user namespace maps one uid and one gid, so setuid/setgid/chown to any other id is EINVAL: a guest cannot become another user (no grant changes this)";
+
+    /// <summary>No network: IP sockets are refused.</summary>
+    private const string NoNetwork = "no network by default: socket(AF_INET/AF_INET6) is refused with EPERM; --net loopback gives a private loopback";
+
+    /// <summary>Fails under every policy.</summary>
+    public static IReadOnlyList<Expected> Always { get; } =
+    [
+        new("test.test_subprocess.POSIXProcessTestCase.test_user", OneIdentity),
+        new("test.test_subprocess.POSIXProcessTestCase.test_group", OneIdentity),
+        new("test.test_os.ChownFileTests.test_chown_without_permission", OneIdentity),
+    ];
+
+    /// <summary>Fails without <c>--net loopback</c>: the tests build their own client and server on 127.0.0.1.</summary>
+    public static IReadOnlyList<Expected> WithoutNetwork { get; } =
+    [
+        new("test.test_asyncio.test_base_events.BaseLoopSockSendfileTests.", NoNetwork),
+        new("test.test_asyncio.test_base_events.BaseEventLoopWithSelectorTests.test_create_", NoNetwork),
+        new("test.test_asyncio.test_base_events.TestSelectorUtils.test_set_nodelay", NoNetwork),
+        new("test.test_os.TestSendfile.", NoNetwork),
+        new("test.test_signal.WakeupFDTests.test_invalid_socket", NoNetwork),
+        new("test.test_signal.WakeupFDTests.test_set_wakeup_fd_socket_result", NoNetwork),
+    ];
+
+    public static string? ReasonFor(string failedId, bool network)
+        => Always.Concat(network ? [] : WithoutNetwork).FirstOrDefault(e => failedId.StartsWith(e.IdPrefix, StringComparison.Ordinal))?.Reason;
+}
