@@ -184,7 +184,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             throw;
         }
 
-        SandboxResult result = BuildResult(policy, supervisor, cgroup, warnings);
+        SandboxResult result = BuildResult(policy, command.Program, supervisor, cgroup, warnings);
         if (_options.TimingsObserver is { } observe)
         {
             TimeSpan execAt = supervisor.GuestExecAt == TimeSpan.Zero ? supervisor.ExitedAt : supervisor.GuestExecAt;
@@ -194,7 +194,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         return result;
     }
 
-    private static SandboxResult BuildResult(SandboxPolicy policy, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings)
+    private static SandboxResult BuildResult(SandboxPolicy policy, string program, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings)
     {
         LauncherStatus status = supervisor.Status;
         if (status.Failure is { } failure && supervisor.KillReason is null)
@@ -232,6 +232,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             BwrapExitStatus = supervisor.BwrapExitStatus,
         };
         var (outcome, exitCode, signal, detail) = Verdict.Decide(facts);
+        if (outcome == SandboxOutcome.ExecFailed && exitCode == 127) detail = ExecFailureHint.ForMissingLoader(policy, program) ?? detail;
         ImmutableArray<SyscallViolation> violations = supervisor.Violations;
 
         return new SandboxResult(outcome, exitCode, signal, supervisor.WallTime, usage.Usage,

@@ -72,6 +72,23 @@ public class OnlineJudgeTests : WorkloadTest
         CorpusTable.Record($"judge {language}: {name}", RunFlags(language), null, actual == verdict ? (1, 0) : (0, 1), $"{actual} {actualDetail}".Trim());
     }
 
+    [Fact]
+    public async Task A_dynamically_linked_submission_under_minimal_is_told_its_loader_is_missing()
+    {
+        // Forgetting -static is the judge user's commonest mistake; "not found" would name the wrong file.
+        string job = HostDirectory();
+        File.Copy(Path.Combine(Programs, "c", "accepted.c"), Path.Combine(job, "main.c"));
+        HostRun.Result gcc = HostRun.Run(job, "gcc", "-O2", "-o", "prog", "main.c");
+        Assert.True(gcc.ExitCode == 0, gcc.Stderr);
+
+        SandboxResult r = await RunAsync(Policy("minimal", b => b.MountReadOnly(Path.Combine(job, "prog"), "/prog")), "/prog", [], Encoding.ASCII.GetBytes(Input));
+
+        Assert.Equal(SandboxOutcome.ExecFailed, r.Outcome);
+        Assert.Equal(127, r.ExitCode);
+        Assert.Contains("dynamically linked and its loader /lib", r.Detail, StringComparison.Ordinal);
+        Assert.Contains("-static", r.Detail, StringComparison.Ordinal);
+    }
+
     /// <summary>Compilation, in its own sandbox: the compiler sees the job directory and nothing else writable.</summary>
     private static Task<SandboxResult> CompileAsync(string language, string job, string source) => language switch
     {
