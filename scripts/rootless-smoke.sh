@@ -27,5 +27,20 @@ out=$("${as_nobody[@]}" run --time 1s --json -- sleep 10 2>/dev/null); rc=$?
 check "unprivileged wall-time limit holds" '[ $rc -eq 124 ] && grep -q wall_time_exceeded <<<"$out"'
 out=$("${as_nobody[@]}" run --require-cgroups -- true 2>&1); rc=$?
 check "--require-cgroups refuses to run without cgroups" '[ $rc -eq 125 ] || [ $rc -eq 0 ]'
+# Doors, unprivileged: a writable grant is written as the caller (there is no other uid to give a run), and a planted
+# link is refused as it is for root.
+grant=$(mktemp -d /tmp/cordon-rootless-grant.XXXXXX)
+trap 'rm -rf "$grant"' EXIT
+[ "$(id -u)" -eq 0 ] && chown 65534:65534 "$grant"
+chmod 700 "$grant"
+caller_uid=$([ "$(id -u)" -eq 0 ] && echo 65534 || id -u)
+out=$(cd /tmp && "${as_nobody[@]}" run --rw "$grant:/out" -- sh -c 'echo x > /out/made' 2>&1); rc=$?
+check "unprivileged writable grant lands owned by the caller" '[ $rc -eq 0 ] && [ "$(stat -c %u "$grant/made")" = "$caller_uid" ]'
+ln -s /etc/passwd "$grant/planted"
+[ "$(id -u)" -eq 0 ] && chown -h 65534:65534 "$grant/planted"
+out=$(cd /tmp && "${as_nobody[@]}" run --file "/in=$grant/planted" -- cat /in 2>&1); rc=$?
+check "unprivileged: a planted link as --file is refused" '[ $rc -eq 125 ] && grep -q "is a symbolic link" <<<"$out" && ! grep -q "root:" <<<"$out"'
+out=$(cd /tmp && "${as_nobody[@]}" run --ro "$grant/planted:/in" -- cat /in 2>&1); rc=$?
+check "unprivileged: a planted link as a bind source is refused" '[ $rc -eq 125 ] && grep -q "is a symbolic link" <<<"$out"'
 echo "rootless smoke: $pass passed, $fail failed"
 [ $fail -eq 0 ]

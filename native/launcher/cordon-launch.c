@@ -24,7 +24,7 @@ int main(int argc, char **argv)
     /* No mode means no status fd either; a person ran this by hand, so tell them on stderr. */
     static const char usage[] =
         "usage: cordon-launch enter --status-fd N [--parent-pid P] [--cgroup DIR]... "
-        "[--user UID:GID] -- PROGRAM ARGS...\n"
+        "[--user UID:GID] [--stage DIR --idmap-fd FD]... -- PROGRAM ARGS...\n"
         "       cordon-launch init --status-fd N --notify-fd M [--bpf-fd B] "
         "[--landlock-ro PATH]... [--landlock-rw PATH]... [--landlock-list DIR]... [--landlock-deny-net] "
         "[--require-landlock] [--rlimit NAME=SOFT:HARD]... [--fd FROM:TO]... -- GUEST ARGS...\n";

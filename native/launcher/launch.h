@@ -13,7 +13,9 @@
  *
  * A run reports: any W lines, then one of F (end), E then S, or X then S.
  * F steps: arg-<option> (errno EINVAL), stdio, status-fd, pdeathsig, parent-gone (ESRCH),
- *   cgroup-join, setgroups, setresgid, setresuid, getresuid, getresgid, capset, capget,
+ *   cgroup-join, stage-unshare, stage-private, stage-tmpfs, stage-open, stage-seal, idmap-userns,
+ *   idmap-source-<i>, idmap-clone-<i>, idmap-<i> (EINVAL: the filesystem refuses idmapping),
+ *   idmap-mountpoint-<i>, idmap-attach-<i>, setgroups, setresgid, setresuid, getresuid, getresgid, capset, capget,
  *   user-verify (EPERM), exec-bwrap; not-pid1 (EINVAL), dumpable, no-new-privs, signals,
  *   notify-fd, bpf-read, bpf-close, report-pipe, fork, close-fds, close-report, report-read,
  *   wait, close-status, landlock-abi, landlock-unavailable, landlock-create, landlock-path,
@@ -28,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* C19: 125 = Cordon itself failed. */
 #define LAUNCH_EXIT_FAILED 125
@@ -93,6 +96,10 @@ struct landlock_policy {
 /* Restricts the calling process (which must have no_new_privs) as the policy says. Reports
  * warnings and fatal failures through report_fd; returns only on success. */
 void landlock_apply(const struct landlock_policy *policy, int report_fd);
+
+/* stage.c: idmapped clones of the writable sources (descriptors), attached at STAGE_DIR/<index>
+ * in a private mount namespace. Root only. Reports fatal failures and exits; closes the sources. */
+void stage_idmapped(int status_fd, const char *stage_dir, const int *source_fds, size_t n, uid_t run_uid, gid_t run_gid);
 
 /* Modes. argv starts after the mode word. */
 int enter_main(int argc, char **argv);

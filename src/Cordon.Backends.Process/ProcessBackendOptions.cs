@@ -4,15 +4,16 @@ namespace Cordon.Backends.Process;
 public sealed record ProcessBackendOptions
 {
     /// <summary>
-    /// When Cordon runs as root, the host uid:gid the sandbox runs as (default 65534:65534, "nobody").
-    /// Null keeps root, which makes every root-owned file that is mounted in readable by owner permissions.
+    /// When Cordon runs as root, the host uids runs get: each run in flight has one of its own (gid equal), taken from
+    /// this range and given back only after the run's last process is gone. Unprivileged, a run keeps the caller's uid.
     /// </summary>
     /// <remarks>
-    /// Under host root, a user namespace maps the guest to kernel uid 0: owner permission checks on visible host
-    /// files pass, and CVE-2019-5736-style attacks on host binaries are stopped only by ETXTBSY. Dropping to an
-    /// unprivileged uid first removes both. Read-write mounts must then be writable by that uid.
+    /// Under host root, a user namespace maps the guest to kernel uid 0: owner permission checks on visible host files
+    /// would pass, and CVE-2019-5736-style attacks on host binaries would be stopped only by ETXTBSY. An unprivileged uid
+    /// removes both; one per run keeps per-user kernel counts, and anything a uid can own, from being shared between
+    /// tenants. Writable grants still land as the directory's owner (idmapped mounts, see the threat model).
     /// </remarks>
-    public (uint Uid, uint Gid)? HostUserWhenRoot { get; init; } = (65534, 65534);
+    public Identity.HostIdentityRange RunIdentities { get; init; } = Identity.HostIdentityRange.Default;
 
     /// <summary>
     /// Test seam: read-only binds bwrap makes that Landlock is NOT told about, to prove that Landlock alone stops a

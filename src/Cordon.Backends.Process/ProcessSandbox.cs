@@ -28,9 +28,14 @@ public sealed partial class ProcessSandbox : ISandboxBackend
     internal const long MaxCopiedFileBytes = 64L * 1024 * 1024;
 
     private readonly ProcessBackendOptions _options;
+    private readonly Identity.RunIdentityPool _identities;
 
     /// <summary>Creates the tier with <paramref name="options"/> (default: <see cref="ProcessBackendOptions.Default"/>).</summary>
-    public ProcessSandbox(ProcessBackendOptions? options = null) => _options = options ?? ProcessBackendOptions.Default;
+    public ProcessSandbox(ProcessBackendOptions? options = null)
+    {
+        _options = options ?? ProcessBackendOptions.Default;
+        _identities = new Identity.RunIdentityPool(_options.RunIdentities);
+    }
 
     /// <inheritdoc />
     public string Name => "process";
@@ -97,10 +102,19 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             warnings.Add("HOST NETWORK: the guest shares the host's network namespace and can reach every host loopback service and the internet");
 
         using var resources = new RunResources();
+        bool isRoot = Interop.Libc.GetEuid() == 0;
+        // Taken first, so it is given back last: after the cgroup's removal proved every process of the run gone.
+        Identity.RunIdentity? identity = isRoot ? resources.Add(_identities.Acquire()) : null;
+
+        // Every host path the caller granted is opened here, once, without following links; bwrap and the launcher get
+        // the descriptors, never the paths again.
+        ImmutableArray<GrantedBind> binds = GrantedBind.All(policy);
+        List<HostFiles.OpenedHostPath> bindSources = [];
+        foreach (GrantedBind bind in binds) bindSources.Add(resources.OpenBindSource(bind));
+
         RunCgroupHandle? cgroup = RunCgroupHandle.Create(policy, warnings);
         if (cgroup is not null) resources.Add(cgroup);
 
-        bool isRoot = Interop.Libc.GetEuid() == 0;
         var etcFiles = policy.MountSystemDirectories ? GuestEtc.Generated(policy.GuestIsRoot) : [];
         var spec = new LaunchSpec
         {
@@ -109,7 +123,8 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             LauncherPath = launcher,
             BwrapPath = bwrap,
             CgroupJoinDirectories = cgroup?.JoinDirectories ?? [],
-            DropToHostUser = isRoot ? _options.HostUserWhenRoot : null,
+            DropToHostUser = identity is null ? null : (identity.Uid, identity.Gid),
+            IdmapStageDirectory = identity is null ? null : _identities.StageDirectory,
             HostEtcFilesPresent = policy.MountSystemDirectories ? GuestEtc.PresentHostFiles() : [],
             GeneratedEtcFiles = [.. etcFiles.Select(f => f.Path)],
             SupervisorPid = Environment.ProcessId,
@@ -148,13 +163,16 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         ];
         fds.Add((notify.LauncherEnd, LaunchFds.Notify));
         fds.Add((bpf.Read, LaunchFds.Bpf));
-        int next = LaunchFds.FirstData;
-        foreach (var (_, contents) in etcFiles) fds.Add((resources.PipeWithContents(contents), next++));
+        LaunchArguments launch = LaunchCommandLine.Build(spec);
+        fds.Add((resources.SealedFile("cordon-bwrap-args", launch.BwrapOptionsFile()), LaunchFds.BwrapArgs));
+        for (int i = 0; i < etcFiles.Length; i++) fds.Add((resources.PipeWithContents(etcFiles[i].Contents), LaunchFds.EtcFile(spec, i)));
+        int copiedIndex = 0;
         foreach (MountSpec copied in policy.Mounts.Where(m => m.Kind == MountKind.CopiedFile))
-            fds.Add((resources.OpenCopiedFile(copied.HostPath!), next++));
-        foreach (InheritedFile file in command.InheritedFiles) fds.Add((file.Handle, next++));
+            fds.Add((resources.OpenCopiedFile(copied), LaunchFds.CopiedFile(spec, copiedIndex++)));
+        for (int i = 0; i < bindSources.Count; i++) fds.Add((bindSources[i].Handle, LaunchFds.BindSource(spec, i)));
+        for (int i = 0; i < command.InheritedFiles.Length; i++) fds.Add((command.InheritedFiles[i].Handle, LaunchFds.Inherited(spec, i)));
 
-        ImmutableArray<string> argv = LaunchCommandLine.Build(spec);
+        ImmutableArray<string> argv = launch.Argv;
         var supervisor = new RunSupervisor(policy.Limits, command, cgroup, notify.Supervisor, policy.Syscalls.OnViolation);
         TimeSpan setup = Stopwatch.GetElapsedTime(runStart);
         Stopwatch clock = Stopwatch.StartNew();
@@ -184,7 +202,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             throw;
         }
 
-        SandboxResult result = BuildResult(policy, command.Program, supervisor, cgroup, warnings);
+        SandboxResult result = BuildResult(policy, command.Program, supervisor, cgroup, warnings, binds, bindSources);
         if (_options.TimingsObserver is { } observe)
         {
             TimeSpan execAt = supervisor.GuestExecAt == TimeSpan.Zero ? supervisor.ExitedAt : supervisor.GuestExecAt;
@@ -194,11 +212,35 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         return result;
     }
 
-    private static SandboxResult BuildResult(SandboxPolicy policy, string program, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings)
+    /// <summary>A precise error for a writable grant the launcher could not idmap (step <c>idmap-K</c>: the Kth writable grant).</summary>
+    private static SandboxSetupException? IdmapFailure(string step, int errno, ImmutableArray<GrantedBind> binds, List<HostFiles.OpenedHostPath> sources)
+    {
+        if (!step.StartsWith("idmap-", StringComparison.Ordinal)) return null;
+        string[] parts = step.Split('-');
+        if (!int.TryParse(parts[^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int k)) return null;
+        int index = -1;
+        for (int i = 0, seen = 0; i < binds.Length; i++)
+        {
+            if (binds[i].Writable && seen++ == k) { index = i; break; }
+        }
+
+        if (index < 0) return null;
+        HostFiles.OpenedHostPath source = sources[index];
+        string error = $"{System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+        return parts.Length == 2
+            ? new SandboxSetupException("writable grant",
+                $"'{source.Path}' is on {source.FilesystemName}, which refuses idmapped mounts ({error}); as root Cordon needs one so the guest's files land owned by the directory's owner",
+                "grant a directory on ext4, xfs, btrfs or tmpfs (for example a scratch directory, copied afterwards), grant it read-only with --ro, or run Cordon unprivileged as the directory's owner")
+            : new SandboxSetupException("writable grant", $"cannot prepare '{source.Path}' ({parts[1]}): {error}", "run cordon doctor");
+    }
+
+    private static SandboxResult BuildResult(SandboxPolicy policy, string program, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings,
+        ImmutableArray<GrantedBind> binds, List<HostFiles.OpenedHostPath> bindSources)
     {
         LauncherStatus status = supervisor.Status;
         if (status.Failure is { } failure && supervisor.KillReason is null)
         {
+            if (IdmapFailure(failure.Step, failure.Errno, binds, bindSources) is { } idmap) throw idmap;
             throw new SandboxSetupException($"launcher {failure.Step}",
                 $"{System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(failure.Errno)} (errno {failure.Errno})", LauncherHints.For(failure.Step));
         }

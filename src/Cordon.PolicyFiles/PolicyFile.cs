@@ -96,7 +96,7 @@ public static class PolicyFile
     {
         string baseDirectory = (options ?? PolicyFileOptions.Default).ResolvedBaseDirectory;
         List<PolicyError> list = [];
-        policy = read(new PolicyResolver(baseDirectory), baseDirectory, list);
+        policy = read(new PolicyResolver(baseDirectory, (options ?? PolicyFileOptions.Default).AllowExtendsOutsideDirectory), baseDirectory, list);
         if (list.Count > 0) policy = null;
         else if (policy is null) list.Add(new PolicyError("policy", "the policy could not be read"));
         errors = [.. list.OrderBy(e => e.Source is null ? 1 : 0).ThenBy(e => SourceOrder(e.Source))];

@@ -88,7 +88,42 @@ public sealed class MalformedModuleTests(DefaultBackendFixture fixture) : IClass
         SandboxResult result = await fixture.Backend.RunAsync(TestSupport.Policy(), new SandboxCommand("/nonexistent/module.wasm"));
 
         result.AssertOutcome(SandboxOutcome.ExecFailed);
-        Assert.Equal("module not found: '/nonexistent/module.wasm'", result.Detail);
+        Assert.Equal("module: '/nonexistent/module.wasm' does not exist (hint: check the path)", result.Detail);
+    }
+
+    [Fact]
+    public async Task A_module_path_through_a_planted_link_a_fifo_or_a_device_is_refused_without_blocking()
+    {
+        string dir = Directory.CreateTempSubdirectory("cordon-module-doors-").FullName;
+        try
+        {
+            File.Copy(TestSupport.Module("trivial.wat"), Path.Combine(dir, "real.wat"));
+            File.CreateSymbolicLink(Path.Combine(dir, "link.wat"), Path.Combine(dir, "real.wat"));
+            Directory.CreateSymbolicLink(Path.Combine(dir, "via"), dir);
+            string fifo = Path.Combine(dir, "fifo.wasm");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])!) { mkfifo.WaitForExit(); Assert.Equal(0, mkfifo.ExitCode); }
+
+            foreach ((string path, string expected) in new[]
+            {
+                (Path.Combine(dir, "link.wat"), "is a symbolic link"),
+                (Path.Combine(dir, "via", "real.wat"), $"goes through the symbolic link '{Path.Combine(dir, "via")}'"),
+                (fifo, "is a FIFO (named pipe), not a regular file"),
+                ("/dev/zero", "is a character device, not a regular file"),
+                (dir, "is a directory, not a regular file"),
+            })
+            {
+                SandboxResult result = await fixture.Backend.RunAsync(TestSupport.Policy(), new SandboxCommand(path));
+                result.AssertOutcome(SandboxOutcome.ExecFailed);
+                Assert.Contains(expected, result.Detail);
+            }
+
+            // The real path still runs.
+            (await fixture.Backend.RunAsync(TestSupport.Policy(), new SandboxCommand(Path.Combine(dir, "real.wat")))).AssertOutcome(SandboxOutcome.Exited);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

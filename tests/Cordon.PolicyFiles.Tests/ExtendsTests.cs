@@ -58,7 +58,36 @@ public sealed class ExtendsTests : IDisposable
         Write("policies/common/base.toml", "[limits]\npids = 3\n");
         Write("policies/app/app.toml", "extends = \"../common/base.toml\"\n");
         string top = Write("top.toml", "extends = \"policies/app/app.toml\"\n");
-        Assert.Equal(3, PolicyFile.Load(top, new PolicyFileOptions { BaseDirectory = "/" }).Limits.MaxProcesses);
+        Assert.Equal(3, PolicyFile.Load(top, new PolicyFileOptions { BaseDirectory = "/", AllowExtendsOutsideDirectory = true }).Limits.MaxProcesses);
+    }
+
+    [Fact]
+    public void Without_the_explicit_option_extends_stays_beneath_the_directory_of_the_file_that_names_it()
+    {
+        Write("policies/common/base.toml", "[limits]\npids = 3\n");
+        string app = Write("policies/app/app.toml", "extends = \"../common/base.toml\"\n");
+        string absolute = Write("policies/app/abs.toml", "extends = \"/etc/shadow\"\n");
+        Assert.False(PolicyFile.TryLoad(app, out _, out var errors));
+        Assert.Contains("is outside the directory of the file that extends it", Assert.Single(errors).Message);
+        Assert.False(PolicyFile.TryLoad(absolute, out _, out errors));
+        Cordon.Errors.PolicyError error = Assert.Single(errors);
+        Assert.Contains("'/etc/shadow' is outside the directory", error.Message);
+        Assert.DoesNotContain("root:", error.Message);
+    }
+
+    [Fact]
+    public void A_policy_file_reached_through_a_planted_link_is_refused()
+    {
+        string real = Write("real.toml", "[limits]\npids = 3\n");
+        string link = Path.Combine(Path.GetDirectoryName(real)!, "link.toml");
+        File.CreateSymbolicLink(link, "/etc/shadow");
+        Assert.False(PolicyFile.TryLoad(link, out _, out var errors));
+        Cordon.Errors.PolicyError error = Assert.Single(errors);
+        Assert.Contains("is a symbolic link", error.Message);
+        Assert.DoesNotContain("root:", error.Message);
+        string child = Write("child.toml", "extends = \"link.toml\"\n");
+        Assert.False(PolicyFile.TryLoad(child, out _, out errors));
+        Assert.Contains("is a symbolic link", Assert.Single(errors).Message);
     }
 
     [Fact]

@@ -4,10 +4,26 @@ using Cordon.Policy;
 
 namespace Cordon.Backends.Process.Bubblewrap;
 
+/// <summary>The launch chain's command line, and bwrap's options, which travel through <see cref="LaunchFds.BwrapArgs"/>.</summary>
+/// <param name="Argv">What is spawned: <c>cordon-launch enter ... -- bwrap --args 6 -- cordon-launch init ... -- guest</c>.</param>
+/// <param name="BwrapOptions">bwrap's options (environment values among them), written NUL-separated to its args descriptor.</param>
+internal sealed record LaunchArguments(ImmutableArray<string> Argv, ImmutableArray<string> BwrapOptions)
+{
+    /// <summary>The bwrap options as bwrap reads them from <c>--args</c>: each followed by a NUL.</summary>
+    public byte[] BwrapOptionsFile() => System.Text.Encoding.UTF8.GetBytes(string.Concat(BwrapOptions.Select(o => o + "\0")));
+
+    /// <summary>The chain as one argument vector with bwrap's options in place (tests, dry runs).</summary>
+    public ImmutableArray<string> Expanded()
+    {
+        int at = Argv.IndexOf("--args");
+        return [.. Argv.Take(at), .. BwrapOptions, .. Argv.Skip(at + 2)];
+    }
+}
+
 /// <summary>
-/// Builds the argument vector of the whole launch chain as a list, never as a string (STYLE C11):
-/// <c>cordon-launch enter</c> (join cgroups, drop root) → <c>bwrap</c> (namespaces, mounts) → <c>cordon-launch init</c>
-/// (Landlock, rlimits, seccomp listener, exec of the guest as pid 1's child).
+/// Builds the argument vectors of the whole launch chain as lists, never as strings:
+/// <c>cordon-launch enter</c> (join cgroups, stage idmapped grants, drop root) → <c>bwrap</c> (namespaces, mounts) →
+/// <c>cordon-launch init</c> (Landlock, rlimits, seccomp listener, exec of the guest as pid 1's child).
 /// </summary>
 internal static class LaunchCommandLine
 {
@@ -26,29 +42,35 @@ internal static class LaunchCommandLine
     /// <summary>Devices bwrap's --dev provides; the guest may write to them.</summary>
     private static readonly string[] WritableDevices = ["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"];
 
-    public static ImmutableArray<string> Build(LaunchSpec spec)
+    public static LaunchArguments Build(LaunchSpec spec)
     {
-        SandboxPolicy policy = spec.Policy;
+        ImmutableArray<GrantedBind> binds = GrantedBind.All(spec.Policy);
         List<string> args = [spec.LauncherPath, "enter", "--status-fd", Fd(LaunchFds.Status), "--parent-pid", Fd(spec.SupervisorPid)];
         foreach (string dir in spec.CgroupJoinDirectories) args.AddRange(["--cgroup", dir]);
         if (spec.DropToHostUser is { } user) args.AddRange(["--user", $"{user.Uid}:{user.Gid}"]);
-        args.Add("--");
+        if (spec.IdmapStageDirectory is { } stage && binds.Any(b => b.Writable))
+        {
+            args.AddRange(["--stage", stage]);
+            for (int i = 0; i < binds.Length; i++)
+            {
+                if (binds[i].Writable) args.AddRange(["--idmap-fd", Fd(LaunchFds.BindSource(spec, i))]);
+            }
+        }
 
-        args.AddRange(BuildBwrap(spec));
-        args.Add("--");
+        args.AddRange(["--", spec.BwrapPath, "--args", Fd(LaunchFds.BwrapArgs), "--"]);
         args.AddRange(BuildInit(spec));
         args.Add("--");
         args.Add(spec.Command.Program);
         args.AddRange(spec.Command.Arguments);
-        return [.. args];
+        return new LaunchArguments([.. args], [.. BuildBwrap(spec, binds)]);
     }
 
-    private static List<string> BuildBwrap(LaunchSpec spec)
+    private static List<string> BuildBwrap(LaunchSpec spec, ImmutableArray<GrantedBind> binds)
     {
         SandboxPolicy policy = spec.Policy;
         long? tmpfsSize = policy.Limits.TmpfsSizeBytes;
         int uid = policy.GuestIsRoot ? 0 : GuestUid;
-        List<string> a = [spec.BwrapPath,
+        List<string> a = [
             "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup"];
         if (policy.Network != NetworkMode.Host) a.Add("--unshare-net");
         a.AddRange([
@@ -66,23 +88,24 @@ internal static class LaunchCommandLine
             foreach (string etc in spec.HostEtcFilesPresent) a.AddRange(["--ro-bind", etc, etc]);
         }
 
-        int dataFd = LaunchFds.FirstData;
-        foreach (string generated in spec.GeneratedEtcFiles) a.AddRange(["--ro-bind-data", Fd(dataFd++), generated]);
+        for (int i = 0; i < spec.GeneratedEtcFiles.Length; i++) a.AddRange(["--ro-bind-data", Fd(LaunchFds.EtcFile(spec, i)), spec.GeneratedEtcFiles[i]]);
 
         a.AddRange(["--proc", "/proc", "--dev", "/dev"]);
         AddTmpfs(a, "/tmp", tmpfsSize);
         AddTmpfs(a, "/dev/shm", tmpfsSize);
-        if (policy.WorkDirectoryHostPath is { } work) a.AddRange(["--bind", work, SandboxPolicy.WorkDirectoryGuestPath]);
+        // Granted binds come from descriptors the supervisor opened without following links, never from paths bwrap
+        // would resolve again; as root, writable ones come from the launcher's stage of idmapped clones.
+        int bind = 0, staged = 0, copied = 0;
+        if (policy.WorkDirectoryHostPath is not null) AddBind(a, spec, binds, bind++, ref staged);
         else AddTmpfs(a, SandboxPolicy.WorkDirectoryGuestPath, tmpfsSize);
 
         foreach (MountSpec mount in policy.Mounts)
         {
             switch (mount.Kind)
             {
-                case MountKind.ReadOnlyBind: a.AddRange(["--ro-bind", mount.HostPath!, mount.GuestPath]); break;
-                case MountKind.ReadWriteBind: a.AddRange(["--bind", mount.HostPath!, mount.GuestPath]); break;
+                case MountKind.ReadOnlyBind or MountKind.ReadWriteBind: AddBind(a, spec, binds, bind++, ref staged); break;
                 case MountKind.Tmpfs: AddTmpfs(a, mount.GuestPath, mount.SizeBytes ?? tmpfsSize); break;
-                case MountKind.CopiedFile: a.AddRange(["--ro-bind-data", Fd(dataFd++), mount.GuestPath]); break;
+                case MountKind.CopiedFile: a.AddRange(["--ro-bind-data", Fd(LaunchFds.CopiedFile(spec, copied++)), mount.GuestPath]); break;
             }
         }
 
@@ -93,6 +116,14 @@ internal static class LaunchCommandLine
             // The root itself is bwrap's tmpfs; nothing may be created beside the granted mounts.
             "--remount-ro", "/"]);
         return a;
+    }
+
+    private static void AddBind(List<string> args, LaunchSpec spec, ImmutableArray<GrantedBind> binds, int index, ref int staged)
+    {
+        GrantedBind bind = binds[index];
+        if (!bind.Writable) args.AddRange(["--ro-bind-fd", Fd(LaunchFds.BindSource(spec, index)), bind.GuestPath]);
+        else if (spec.IdmapStageDirectory is { } stage) args.AddRange(["--bind", $"{stage}/{staged++}", bind.GuestPath]);
+        else args.AddRange(["--bind-fd", Fd(LaunchFds.BindSource(spec, index)), bind.GuestPath]);
     }
 
     private static List<string> BuildInit(LaunchSpec spec)
@@ -116,9 +147,8 @@ internal static class LaunchCommandLine
         if (spec.CpuRlimitSeconds is { } cpu) a.AddRange(["--rlimit", $"CPU={cpu}:{cpu + 1}"]);
         if (spec.AddressSpaceRlimitBytes is { } addressSpace) a.AddRange(["--rlimit", $"AS={addressSpace}:{addressSpace}"]);
 
-        int guestFdSource = LaunchFds.FirstData + spec.GeneratedEtcFiles.Length
-            + policy.Mounts.Count(m => m.Kind == MountKind.CopiedFile);
-        foreach (var file in spec.Command.InheritedFiles) a.AddRange(["--fd", $"{guestFdSource++}:{file.GuestFd}"]);
+        for (int i = 0; i < spec.Command.InheritedFiles.Length; i++)
+            a.AddRange(["--fd", $"{LaunchFds.Inherited(spec, i)}:{spec.Command.InheritedFiles[i].GuestFd}"]);
         return a;
     }
 

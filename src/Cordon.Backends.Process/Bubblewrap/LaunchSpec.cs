@@ -19,8 +19,15 @@ internal sealed record LaunchSpec
     /// <summary>cgroup directories the launcher joins before exec'ing bwrap (empty without cgroups).</summary>
     public ImmutableArray<string> CgroupJoinDirectories { get; init; } = [];
 
-    /// <summary>Host uid:gid to drop to before bwrap when the supervisor is root (null: keep the caller's).</summary>
+    /// <summary>The run's own host uid:gid, dropped to before bwrap when the supervisor is root (null: keep the caller's).</summary>
     public (uint Uid, uint Gid)? DropToHostUser { get; init; }
+
+    /// <summary>
+    /// Where the launcher, still root, attaches idmapped clones of the writable grants in a private mount namespace (so
+    /// files the guest creates land owned by the directory's owner); null when not root, and writable grants are bound
+    /// from their descriptors as the caller's uid.
+    /// </summary>
+    public string? IdmapStageDirectory { get; init; }
 
     /// <summary>Which optional host /etc files exist (ld.so.cache, localtime, alternatives).</summary>
     public ImmutableArray<string> HostEtcFilesPresent { get; init; } = [];
@@ -41,11 +48,50 @@ internal sealed record LaunchSpec
     public long? AddressSpaceRlimitBytes { get; init; }
 }
 
-/// <summary>The fixed descriptor layout of the spawned chain (<c>cordon-launch enter</c> → bwrap → <c>cordon-launch init</c>).</summary>
+/// <summary>
+/// The descriptor table of the spawned chain (<c>cordon-launch enter</c> → bwrap → <c>cordon-launch init</c>): fixed numbers,
+/// then one descriptor per handed-in object in a fixed order. The supervisor places each handle at the number these
+/// functions give and the command line names the same numbers, so the two cannot disagree.
+/// </summary>
 internal static class LaunchFds
 {
     public const int Status = 3;
     public const int Notify = 4;
     public const int Bpf = 5;
-    public const int FirstData = 6;
+
+    /// <summary>bwrap's options, NUL-separated (<c>--args</c>): environment values never appear on a host command line.</summary>
+    public const int BwrapArgs = 6;
+    public const int FirstData = 7;
+
+    /// <summary>The <paramref name="index"/>th generated /etc file.</summary>
+    public static int EtcFile(LaunchSpec spec, int index) => FirstData + index;
+
+    /// <summary>The <paramref name="index"/>th <see cref="MountKind.CopiedFile"/> mount's contents.</summary>
+    public static int CopiedFile(LaunchSpec spec, int index) => FirstData + spec.GeneratedEtcFiles.Length + index;
+
+    /// <summary>The <paramref name="index"/>th of <see cref="GrantedBind.All"/>: the source opened without following links.</summary>
+    public static int BindSource(LaunchSpec spec, int index) => CopiedFile(spec, CopiedFileCount(spec.Policy)) + index;
+
+    /// <summary>The <paramref name="index"/>th file of <see cref="SandboxCommand.InheritedFiles"/>.</summary>
+    public static int Inherited(LaunchSpec spec, int index) => BindSource(spec, GrantedBind.All(spec.Policy).Length) + index;
+
+    public static int CopiedFileCount(SandboxPolicy policy) => policy.Mounts.Count(m => m.Kind == MountKind.CopiedFile);
+}
+
+/// <summary>A host path the caller granted as a bind: the work directory, or a read-only or read-write mount.</summary>
+internal readonly record struct GrantedBind(string HostPath, string GuestPath, bool Writable)
+{
+    /// <summary>Every granted bind of <paramref name="policy"/>, in descriptor order: the work directory first, then the mounts.</summary>
+    public static ImmutableArray<GrantedBind> All(SandboxPolicy policy)
+    {
+        var binds = ImmutableArray.CreateBuilder<GrantedBind>();
+        if (policy.WorkDirectoryHostPath is { } work) binds.Add(new GrantedBind(work, SandboxPolicy.WorkDirectoryGuestPath, Writable: true));
+        foreach (MountSpec mount in policy.Mounts)
+        {
+            if (mount.Kind is MountKind.ReadOnlyBind or MountKind.ReadWriteBind)
+                binds.Add(new GrantedBind(mount.HostPath!, mount.GuestPath, mount.Kind == MountKind.ReadWriteBind));
+        }
+
+        return binds.ToImmutable();
+    }
 }

@@ -6,6 +6,7 @@ namespace Cordon.Backends.Process.Cgroups;
 /// <summary>A run's cgroups on the legacy (v1) hierarchies: one directory per mounted hierarchy it uses.</summary>
 /// <remarks>
 /// Files used (cgroup-v1/*.rst): memory.limit_in_bytes, memory.memsw.limit_in_bytes (swap accounting), memory.swappiness,
+/// memory.kmem.tcp.limit_in_bytes (TCP buffers),
 /// memory.max_usage_in_bytes, memory.memsw.max_usage_in_bytes, memory.oom_control (oom_kill, Linux ≥ 4.13);
 /// pids.max, pids.current, pids.events, pids.peak; cpuacct.usage, cpuacct.usage_user/usage_sys (≥ 4.7) or
 /// cpuacct.stat; cpu.cfs_quota_us/cfs_period_us; freezer.state. v1 has no cgroup.kill: the freezer stops
@@ -69,6 +70,12 @@ internal sealed class CgroupV1Run : RunCgroup
                 AddWarning($"{swapLimit} is missing (swap accounting off): the memory limit does not count swap; memory.swappiness set to 0");
             }
         }
+
+        // cgroup v1 charges TCP buffers to a counter of their own, unlimited unless set: a guest with a loopback network
+        // could otherwise pin hundreds of MiB of socket buffers outside its memory limit. Capped at the memory limit, so
+        // a run pins at most twice its limit (v2 charges socket memory to memory.current itself).
+        if (memoryBytes is not null && !TryWriteLimit(_memory + "/memory.kmem.tcp.limit_in_bytes", limit))
+            AddWarning("memory.kmem.tcp.limit_in_bytes is missing: TCP buffers of a networked guest are not limited by its memory limit");
 
         WriteLimit(_pids + "/pids.max", maxTasks?.ToString(CultureInfo.InvariantCulture) ?? "max");
 

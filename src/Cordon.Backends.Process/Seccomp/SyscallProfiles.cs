@@ -277,7 +277,7 @@ internal static class SyscallProfiles
             case "mmap" or "mprotect" when profile == SyscallProfile.Strict:
                 return [[ArgumentCondition.BitsClear(2, ProtExec)]];
             // No set-user-ID or set-group-ID bit on anything the guest creates or chmods: on a read-write host mount such a
-            // file outlives the run and lends the run's host uid (the invoking user, or 65534 shared by every run) to
+            // file outlives the run and lends the file's host owner (the invoking user, or the owner of the writable grant) to
             // whoever executes it on the host. The guest's own mounts are nosuid, so it loses nothing it could use.
             case "chmod" or "fchmod" or "creat" or "mknod":
                 // chmod(path, mode), fchmod(fd, mode), creat(path, mode), mknod(path, mode, dev)

@@ -46,25 +46,37 @@ internal sealed class RunResources : IDisposable
         }
     }
 
-    /// <summary>Opens a host file whose current contents bwrap copies in (<c>--ro-bind-data</c>).</summary>
-    public SafeFileHandle OpenCopiedFile(string hostPath)
-    {
-        try
-        {
-            SafeFileHandle handle = File.OpenHandle(hostPath, FileMode.Open, FileAccess.Read);
-            long length = RandomAccess.GetLength(handle);
-            if (length > ProcessSandbox.MaxCopiedFileBytes)
-            {
-                handle.Dispose();
-                throw new SandboxSetupException("copy-file", $"'{hostPath}' is {length} bytes; copied files are limited to 64M", "bind it read-only instead");
-            }
+    /// <summary>Opens the host file of a <see cref="Cordon.Policy.MountKind.CopiedFile"/> mount, whose current contents bwrap copies in.</summary>
+    public SafeFileHandle OpenCopiedFile(Cordon.Policy.MountSpec copied)
+        => Add(HostFiles.HostPath.OpenFile(copied.HostPath!, $"--file {copied.GuestPath}", ProcessSandbox.MaxCopiedFileBytes).Handle);
 
-            return Add(handle);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    /// <summary>Opens a granted bind's source as an <c>O_PATH</c> descriptor, without following links.</summary>
+    public HostFiles.OpenedHostPath OpenBindSource(Bubblewrap.GrantedBind bind)
+    {
+        string purpose = bind.GuestPath == Cordon.Policy.SandboxPolicy.WorkDirectoryGuestPath && bind.Writable
+            ? "workdir"
+            : $"{(bind.Writable ? "--rw" : "--ro")} {bind.GuestPath}";
+        HostFiles.OpenedHostPath opened = HostFiles.HostPath.OpenForBinding(bind.HostPath, purpose);
+        Add(opened.Handle);
+        return opened;
+    }
+
+    /// <summary>A sealed memfd holding <paramref name="contents"/>, read from offset 0 by whoever gets the descriptor.</summary>
+    public SafeFileHandle SealedFile(string name, ReadOnlySpan<byte> contents)
+    {
+        SafeFileHandle memfd = Interop.Libc.MemfdCreate(name, Interop.Libc.MfdCloexec | Interop.Libc.MfdAllowSealing);
+        if (memfd.IsInvalid)
         {
-            throw new SandboxSetupException("copy-file", $"cannot open '{hostPath}': {e.Message}", "check the path and its permissions", e);
+            memfd.Dispose();
+            throw Interop.Errno.Setup("memfd", "cannot create a memfd for bwrap's arguments");
         }
+
+        Add(memfd);
+        // pwrite: the file offset stays at 0 for the reader.
+        RandomAccess.Write(memfd, contents, 0);
+        if (Interop.Libc.AddSeals(memfd, Interop.Libc.FSealWrite | Interop.Libc.FSealGrow | Interop.Libc.FSealShrink | Interop.Libc.FSealSeal) != 0)
+            throw Interop.Errno.Setup("memfd", "cannot seal bwrap's arguments");
+        return memfd;
     }
 
     /// <summary>Closes the supervisor's copies of descriptors that now belong to the spawned chain (so EOF means the guest side is gone).</summary>

@@ -50,18 +50,12 @@ internal sealed class CompiledModuleCache : IDisposable
         byte[] bytes;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (stream.Length > MaxModuleBytes)
-            {
-                return Fail($"module file is {ByteSize.Format(stream.Length)}; the wasm tier accepts at most {ByteSize.Format(MaxModuleBytes)}");
-            }
-
-            bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
+            // Opened once without following links (a guest's work directory may hold the path), never a FIFO or device.
+            bytes = Cordon.HostFiles.HostPath.ReadAllBytes(path, "module", MaxModuleBytes);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Cordon.Errors.SandboxSetupException e)
         {
-            return Fail($"module not found: {TrustedText.Quote(path)}");
+            return Fail(e.Message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

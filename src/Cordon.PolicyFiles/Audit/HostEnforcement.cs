@@ -6,7 +6,7 @@ namespace Cordon.PolicyFiles.Audit;
 /// </summary>
 public sealed record HostEnforcement
 {
-    /// <summary>Cordon runs as root (runs then drop to uid 65534); false for a rootless install.</summary>
+    /// <summary>Cordon runs as root (each run then gets a host uid of its own); false for a rootless install.</summary>
     public bool RunsAsRoot { get; init; }
 
     /// <summary>bwrap can create the sandbox's namespaces.</summary>

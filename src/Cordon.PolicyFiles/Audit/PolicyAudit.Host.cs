@@ -25,7 +25,7 @@ public static partial class PolicyAudit
         {
             doors.Add(1);
             findings.Add(new AuditFinding("privileges.root", FindingSeverity.Low, "host",
-                "Cordon runs as root; each run drops to uid 65534 before bwrap",
+                "Cordon runs as root; each run drops to a host uid of its own before bwrap",
                 "The guest never holds root, but the supervisor does: a sandbox escape into it would be an escape into root.",
                 "run Cordon as an unprivileged user with a delegated cgroup v2 subtree"));
         }

@@ -6,7 +6,7 @@ using Cordon.PolicyFiles.Toml;
 namespace Cordon.PolicyFiles.Reading;
 
 /// <summary>Reads policy documents and follows their <c>extends</c> chains (built-in profiles or other files), refusing cycles.</summary>
-internal sealed class PolicyResolver(string baseDirectory)
+internal sealed class PolicyResolver(string baseDirectory, bool allowExtendsOutsideDirectory = false)
 {
     /// <summary>Longest extends chain; deeper is almost certainly a generated mistake.</summary>
     private const int MaxDepth = 16;
@@ -29,15 +29,26 @@ internal sealed class PolicyResolver(string baseDirectory)
         }
 
         string path = Path.GetFullPath(reference, directory);
+        if (key == "extends" && !allowExtendsOutsideDirectory && !IsBeneath(path, directory))
+        {
+            errors.Add(new PolicyError(key, $"'{reference}' is outside the directory of the file that extends it ({directory}); move the base policy there, or allow it explicitly (PolicyFileOptions.AllowExtendsOutsideDirectory)", at));
+            return null;
+        }
+
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            // Opened without following links (the directory may be a guest's), as a regular file of bounded size.
+            text = System.Text.Encoding.UTF8.GetString(HostFiles.HostPath.ReadAllBytes(path, "policy file", PolicyFileOptions.MaxFileBytes));
+        }
+        catch (SandboxSetupException e)
+        {
+            errors.Add(new PolicyError(key, e.Message, at));
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            string why = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
-            errors.Add(new PolicyError(key, $"cannot read policy file '{path}': {why}", at));
+            errors.Add(new PolicyError(key, $"cannot read policy file '{path}': {e.Message}", at));
             return null;
         }
 
@@ -91,6 +102,13 @@ internal sealed class PolicyResolver(string baseDirectory)
         {
             _chain.RemoveAt(_chain.Count - 1);
         }
+    }
+
+    /// <summary>Lexically beneath <paramref name="directory"/>; with no links followed when opening, that is where it is.</summary>
+    private static bool IsBeneath(string fullPath, string directory)
+    {
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) + "/";
+        return fullPath.StartsWith(root, StringComparison.Ordinal);
     }
 
     /// <summary>Paths under the base directory are shown relative to it, as the user typed them.</summary>

@@ -67,9 +67,9 @@ internal sealed class CanarySet : IDisposable
         if (withWorkDirectory)
         {
             WorkDirectory = Path.Combine(Directory, "work");
+            // Owner-only, as a real job directory would be: as root, the grant is idmapped, so the guest writes as its owner.
             System.IO.Directory.CreateDirectory(WorkDirectory);
-            // The guest runs as another host uid (65534) when the suite runs as root.
-            File.SetUnixFileMode(WorkDirectory, (UnixFileMode)0b111_111_111);
+            File.SetUnixFileMode(WorkDirectory, (UnixFileMode)0b111_000_000);
         }
 
         Socket tcp4 = Listen(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp), new IPEndPoint(IPAddress.Loopback, 0));

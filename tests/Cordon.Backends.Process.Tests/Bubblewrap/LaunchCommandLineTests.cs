@@ -20,17 +20,19 @@ public class LaunchCommandLineTests
         CpuRlimitSeconds = 6,
     };
 
+    private static string Line(LaunchSpec spec) => string.Join(' ', LaunchCommandLine.Build(spec).Expanded());
+
     [Fact]
     public void Default_policy_builds_the_whole_chain_golden()
     {
-        string golden = string.Join(' ', LaunchCommandLine.Build(Spec(SandboxPolicy.Default)));
+        string golden = Line(Spec(SandboxPolicy.Default));
         Assert.Equal(
             "/opt/cordon/cordon-launch enter --status-fd 3 --parent-pid 4242 --cgroup /sys/fs/cgroup/pids/cordon/run-1 --user 65534:65534 -- " +
             "/usr/bin/bwrap --unshare-user --unshare-ipc --unshare-pid --unshare-uts --unshare-cgroup --unshare-net --disable-userns " +
             "--uid 1000 --gid 1000 --hostname cordon --die-with-parent --new-session --as-pid-1 --cap-drop ALL --clearenv " +
             "--setenv PATH /usr/local/bin:/usr/bin:/bin --setenv HOME /work --setenv LANG C.UTF-8 --setenv LC_ALL C.UTF-8 " +
             "--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/sbin /sbin --symlink usr/lib /lib --symlink usr/lib64 /lib64 " +
-            "--ro-bind /etc/ld.so.cache /etc/ld.so.cache --ro-bind-data 6 /etc/passwd --ro-bind-data 7 /etc/group " +
+            "--ro-bind /etc/ld.so.cache /etc/ld.so.cache --ro-bind-data 7 /etc/passwd --ro-bind-data 8 /etc/group " +
             "--proc /proc --dev /dev --size 67108864 --tmpfs /tmp --size 67108864 --tmpfs /dev/shm --size 67108864 --tmpfs /work " +
             "--ro-bind /opt/cordon/cordon-launch /.cordon/launch --chdir /work --remount-ro / -- " +
             "/.cordon/launch init --status-fd 3 --notify-fd 4 --bpf-fd 5 --landlock-ro /usr --landlock-ro /etc --landlock-ro /proc " +
@@ -42,19 +44,60 @@ public class LaunchCommandLineTests
     }
 
     [Fact]
+    public void Bwrap_options_travel_through_its_args_descriptor_so_no_environment_value_is_on_a_command_line()
+    {
+        SandboxPolicy policy = new SandboxPolicyBuilder().SetEnvironment("API_TOKEN", "s3cret-value").Build();
+        LaunchArguments launch = LaunchCommandLine.Build(Spec(policy));
+        Assert.DoesNotContain(launch.Argv, a => a.Contains("s3cret", StringComparison.Ordinal));
+        Assert.Equal(["/usr/bin/bwrap", "--args", "6", "--", "/.cordon/launch", "init"], launch.Argv.SkipWhile(a => a != "/usr/bin/bwrap").Take(6));
+        Assert.Contains("API_TOKEN\0s3cret-value\0", System.Text.Encoding.UTF8.GetString(launch.BwrapOptionsFile()));
+    }
+
+    [Fact]
+    public void Granted_binds_come_from_descriptors_and_as_root_writable_ones_from_the_idmapped_stage()
+    {
+        string dir = Directory.CreateTempSubdirectory("cordon-binds-").FullName;
+        foreach (string name in new[] { "job", "in", "out" }) Directory.CreateDirectory(Path.Combine(dir, name));
+        try
+        {
+            AssertBinds(new SandboxPolicyBuilder().WithWorkDirectory(Path.Combine(dir, "job"))
+                .MountReadOnly(Path.Combine(dir, "in"), "/in").MountReadWrite(Path.Combine(dir, "out"), "/out").Build(), dir);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void AssertBinds(SandboxPolicy policy, string hostDir)
+    {
+        string root = Line(Spec(policy) with { IdmapStageDirectory = "/run/cordon/stage" });
+        // descriptors: 7, 8 etc files; binds 9 (workdir), 10 (/in), 11 (/out)
+        Assert.Contains("--user 65534:65534 --stage /run/cordon/stage --idmap-fd 9 --idmap-fd 11 --", root);
+        Assert.Contains("--bind /run/cordon/stage/0 /work", root);
+        Assert.Contains("--ro-bind-fd 10 /in --bind /run/cordon/stage/1 /out", root);
+        Assert.DoesNotContain(hostDir, root);
+
+        string rootless = Line(Spec(policy) with { DropToHostUser = null });
+        Assert.DoesNotContain("--idmap-fd", rootless);
+        Assert.Contains("--bind-fd 9 /work", rootless);
+        Assert.Contains("--ro-bind-fd 10 /in --bind-fd 11 /out", rootless);
+    }
+
+    [Fact]
     public void Arguments_are_list_elements_never_reparsed()
     {
         var hostile = new SandboxCommand("sh", ["-c", "echo $HOME; rm -rf / --no-preserve-root", "--", "--ro-bind / /"]);
-        var argv = LaunchCommandLine.Build(Spec(SandboxPolicy.Default, hostile));
+        var argv = LaunchCommandLine.Build(Spec(SandboxPolicy.Default, hostile)).Argv;
         Assert.Equal(["sh", "-c", "echo $HOME; rm -rf / --no-preserve-root", "--", "--ro-bind / /"], argv.TakeLast(5));
     }
 
     [Fact]
     public void Host_network_does_not_unshare_the_network_and_loopback_keeps_tcp_open_in_landlock()
     {
-        var host = LaunchCommandLine.Build(Spec(new SandboxPolicyBuilder().WithNetwork(NetworkMode.Host).Allow(Cordon.Policy.Dangerous.HostNetworkAccess.Instance).Build()));
+        var host = LaunchCommandLine.Build(Spec(new SandboxPolicyBuilder().WithNetwork(NetworkMode.Host).Allow(Cordon.Policy.Dangerous.HostNetworkAccess.Instance).Build())).Expanded();
         Assert.DoesNotContain("--unshare-net", host);
-        var loopback = LaunchCommandLine.Build(Spec(new SandboxPolicyBuilder().WithNetwork(NetworkMode.Loopback).Build()));
+        var loopback = LaunchCommandLine.Build(Spec(new SandboxPolicyBuilder().WithNetwork(NetworkMode.Loopback).Build())).Expanded();
         Assert.Contains("--unshare-net", loopback);
         Assert.DoesNotContain("--landlock-deny-net", loopback);
     }
@@ -70,11 +113,10 @@ public class LaunchCommandLineTests
                 .MountReadOnly(existing, "/in").MountReadWrite(existing, "/out").MountTmpfs("/scratch", 1 << 20).CopyFile("/data.csv", file)
                 .WithMemory(null).WithOpenFiles(null).Build();
             using var handle = File.OpenHandle(file);
-            var argv = LaunchCommandLine.Build(Spec(policy, new SandboxCommand("true") { InheritedFiles = [new InheritedFile(handle, 9)] }));
-            string line = string.Join(' ', argv);
-            Assert.Contains($"--ro-bind {existing} /in --bind {existing} /out --size 1048576 --tmpfs /scratch --ro-bind-data 8 /data.csv", line);
+            string line = Line(Spec(policy, new SandboxCommand("true") { InheritedFiles = [new InheritedFile(handle, 9)] }) with { DropToHostUser = null });
+            Assert.Contains("--ro-bind-fd 10 /in --bind-fd 11 /out --size 1048576 --tmpfs /scratch --ro-bind-data 9 /data.csv", line);
             Assert.Contains("--landlock-ro /in --landlock-rw /out --landlock-rw /scratch --landlock-ro /data.csv", line);
-            Assert.Contains("--fd 9:9", line); // data fds 6, 7 (etc), 8 (copied file), then the inherited file at 9
+            Assert.Contains("--fd 12:9", line); // data fds 7, 8 (etc), 9 (copied file), 10, 11 (binds), then the inherited file at 12
             Assert.DoesNotContain("NOFILE", line);
         }
         finally
@@ -86,8 +128,7 @@ public class LaunchCommandLineTests
     [Fact]
     public void Guest_root_maps_uid_0_and_no_system_dirs_mounts_nothing_of_the_host()
     {
-        var argv = LaunchCommandLine.Build(Spec(new SandboxPolicyBuilder().WithGuestRoot().WithSystemDirectories(false).Build()) with { HostEtcFilesPresent = [], GeneratedEtcFiles = [] });
-        string line = string.Join(' ', argv);
+        string line = Line(Spec(new SandboxPolicyBuilder().WithGuestRoot().WithSystemDirectories(false).Build()) with { HostEtcFilesPresent = [], GeneratedEtcFiles = [] });
         Assert.Contains("--uid 0 --gid 0", line);
         Assert.DoesNotContain("--ro-bind /usr", line);
         Assert.DoesNotContain("--landlock-ro /usr", line);
