@@ -11,7 +11,7 @@ namespace Cordon.Workloads.Tests.Judge;
 /// (<c>--profile gcc --workdir job</c>, or <c>--profile python</c> for py_compile), then run the result under a strict
 /// profile with the problem's input on stdin, and read the verdict from the result alone. One submission per verdict.
 /// </summary>
-/// <remarks>Compiling into <c>--workdir job</c> as root needs per-run host uids (issue 11); see <see cref="WritableGrant"/>.</remarks>
+/// <remarks>The compiled program lands in the job directory owned by the directory's owner (<see cref="WritableGrant"/>).</remarks>
 public class OnlineJudgeTests : WorkloadTest
 {
     private const string Input = "21\n";

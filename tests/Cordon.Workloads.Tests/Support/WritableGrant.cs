@@ -1,25 +1,17 @@
+using System.Globalization;
+
 namespace Cordon.Workloads.Tests.Support;
 
 /// <summary>A host directory a user hands in with <c>--rw</c> or <c>--workdir</c>: owned by whoever runs the tests.</summary>
 /// <remarks>
-/// What must hold: the guest can write there, and what it writes lands owned by the directory's owner. As root, Cordon
-/// before per-run host uids (issue 11) runs every guest as host uid 65534, which cannot write a root-owned directory, so
-/// these tests fail as root until that is merged.
-/// TEMPORARY, remove with issue 11: CORDON_WORKLOADS_CHOWN_GRANTS=1 gives the directory to 65534 first, so the rest of
-/// each test can be checked meanwhile; the ownership assertion then compares with 65534, the directory's owner.
+/// What must hold: the guest can write there, and what it writes lands owned by the directory's owner (as root, Cordon
+/// idmaps the writable grant so the run's own host uid writes as that owner), not by a uid the user never chose.
 /// </remarks>
 public static class WritableGrant
 {
-    private const int SandboxHostUid = 65534;
-
     public static string Prepare(string directory)
     {
         File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
-        if (Environment.GetEnvironmentVariable("CORDON_WORKLOADS_CHOWN_GRANTS") == "1" && Environment.UserName == "root")
-        {
-            Chown(directory, SandboxHostUid);
-        }
-
         return directory;
     }
 
@@ -30,19 +22,12 @@ public static class WritableGrant
         Assert.Equal(OwnerOf(grantedDirectory), OwnerOf(path));
     }
 
-    public static int OwnerOf(string path)
+    private static int OwnerOf(string path)
     {
         var psi = new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%u", path]) { RedirectStandardOutput = true };
         using var stat = System.Diagnostics.Process.Start(psi)!;
         string owner = stat.StandardOutput.ReadToEnd().Trim();
         stat.WaitForExit();
-        return int.Parse(owner, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static void Chown(string directory, int uid)
-    {
-        using var chown = System.Diagnostics.Process.Start("chown", ["-R", $"{uid}:{uid}", directory])!;
-        chown.WaitForExit();
-        Assert.Equal(0, chown.ExitCode);
+        return int.Parse(owner, CultureInfo.InvariantCulture);
     }
 }
