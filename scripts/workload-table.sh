@@ -24,13 +24,16 @@ for workload, policy, bare, cordon, note in rows:
         other.append((workload, policy, bare, cordon, note))
 names = {"c": "C (gcc -static)", "cpp": "C++ (g++ -static)", "py": "Python"}
 out = ["| workload | policy and grants | bare: pass / fail | Cordon: pass / fail | notes |", "|---|---|---|---|---|"]
-for workload, policy, bare, cordon, note in sorted(other):
+for workload, policy, bare, cordon, note in sorted(other, key=lambda r: (not r[0].startswith("CPython"), r[0].lower())):
     out.append(f"| {workload} | `{policy}` | {bare} | {cordon} | {note} |")
 for language in ("c", "cpp", "py"):
     subs = judge.get(language, [])
     if not subs:
         continue
     right = sum(1 for s in subs if s[2].startswith("1 "))
+    order = ["accepted", "wrong-answer", "time-limit", "memory-limit", "segfault", "divide-by-zero", "failed-assert",
+             "uncaught-exception", "abort", "output-flood", "fork-bomb"]
+    subs.sort(key=lambda s: order.index(s[0]) if s[0] in order else len(order))
     verdicts = ", ".join(f"{name}: {note}" for name, _, _, note in subs)
     out.append(f"| online judge, {names[language]}: {len(subs)} submissions, compiled in their own sandbox | `{subs[0][1]}` | not run bare (hostile) | {right} / {len(subs) - right} right verdicts | {verdicts} |")
 print("\n".join(out))
