@@ -9,14 +9,16 @@ public class SystemInfoToolTests : WorkloadTest
     [Fact]
     public async Task Ps_and_sync_run_without_a_refused_call()
     {
-        SandboxResult r = await ShAsync(Policy("shell"), "sync && ps -e -o pid=,comm= | wc -l | tr -d ' ' && nproc >/dev/null && echo ok");
+        const string Script = "sync && ps -e -o pid=,comm= | wc -l | tr -d ' ' && nproc >/dev/null && echo ok";
+        SandboxResult r = await ShAsync(Policy("shell"), Script);
 
         AssertExited(r);
         // sh, ps, wc, tr and the sandbox's init: the host's processes are not in the pid namespace.
         Assert.True(int.Parse(Stdout(r).Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture) <= 6, Stdout(r));
         Assert.EndsWith("ok\n", Stdout(r), StringComparison.Ordinal);
         Assert.Empty(r.Violations);
-        CorpusTable.Record("`sync`, `ps -e`, `nproc`", "--profile shell", (1, 0), (1, 0), "sync is answered 0 without flushing the host's filesystems");
+        bool bareOk = HostRun.Sh(HostDirectory(), Script).Stdout.EndsWith("ok\n", StringComparison.Ordinal);
+        CorpusTable.Record("`sync`, `ps -e`, `nproc`", "--profile shell", bareOk ? (1, 0) : (0, 1), (1, 0), "sync is answered 0 without flushing the host's filesystems");
     }
 
     [Fact]
@@ -31,7 +33,8 @@ public class SystemInfoToolTests : WorkloadTest
         Assert.Contains("/sys/devices/system/cpu", Stderr(without), StringComparison.Ordinal);
         AssertExited(with);
         Assert.Matches(@"CPU\(s\):\s+\d+", Stdout(with));
-        CorpusTable.Record("`lscpu`", "--profile shell --ro /sys/devices/system/cpu", (1, 0), (1, 0),
+        bool bareOk = HostRun.Run(HostDirectory(), "lscpu").ExitCode == 0;
+        CorpusTable.Record("`lscpu`", "--profile shell --ro /sys/devices/system/cpu", bareOk ? (1, 0) : (0, 1), (1, 0),
             "without the grant lscpu fails: /sys is absent by design (nproc and os.cpu_count() need none)");
     }
 }
