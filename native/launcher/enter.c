@@ -4,7 +4,7 @@
  * enter: runs on the host, between the supervisor's posix_spawn and bwrap.
  *
  *   cordon-launch enter --status-fd N [--parent-pid P] [--cgroup DIR]... [--user UID:GID]
- *                       [--stage DIR --idmap-fd FD...]
+ *                       [--stage DIR --idmap-fd FD[:UPPER]...]
  *                       -- PROGRAM ARGS...
  *
  * Joining the cgroups here, before bwrap exists, means every process of the run (bwrap, its
@@ -35,8 +35,10 @@ struct enter_options {
     bool has_user;
     uid_t uid;
     gid_t gid;
+    bool cgroup_procs; /* benchmark baseline: join through cgroup.procs even on v1 */
     const char *stage_dir;
     int idmap_fds[LAUNCH_MAX_PATHS];
+    int upper_fds[LAUNCH_MAX_PATHS];
     size_t n_idmaps;
     char **program_argv;
 };
@@ -93,16 +95,28 @@ static const char *parse_enter(int argc, char **argv, struct enter_options *o)
             if (o->has_user || !parse_user(option_value(argc, argv, &i), &o->uid, &o->gid))
                 return "arg-user";
             o->has_user = true;
+        } else if (strcmp(a, "--cgroup-procs") == 0) {
+            o->cgroup_procs = true;
         } else if (strcmp(a, "--stage") == 0) {
             const char *dir = option_value(argc, argv, &i);
             if (dir == NULL || dir[0] != '/' || o->stage_dir != NULL)
                 return "arg-stage";
             o->stage_dir = dir;
         } else if (strcmp(a, "--idmap-fd") == 0) {
-            int fd;
-            if (!parse_fd(option_value(argc, argv, &i), &fd) || fd < 3 || o->n_idmaps == LAUNCH_MAX_PATHS)
+            /* FD, or FD:UPPER with the budgeted tmpfs the guest's writes go to. */
+            const char *v = option_value(argc, argv, &i);
+            char fd_text[16];
+            const char *colon = v == NULL ? NULL : strchr(v, ':');
+            size_t len = v == NULL ? 0 : colon == NULL ? strlen(v) : (size_t)(colon - v);
+            int fd, upper = -1;
+            if (v == NULL || len == 0 || len >= sizeof fd_text || o->n_idmaps == LAUNCH_MAX_PATHS)
                 return "arg-idmap-fd";
-            o->idmap_fds[o->n_idmaps++] = fd;
+            memcpy(fd_text, v, len);
+            fd_text[len] = '\0';
+            if (!parse_fd(fd_text, &fd) || fd < 3 || (colon != NULL && (!parse_fd(colon + 1, &upper) || upper < 3)))
+                return "arg-idmap-fd";
+            o->idmap_fds[o->n_idmaps] = fd;
+            o->upper_fds[o->n_idmaps++] = upper;
         } else {
             return "arg-unknown";
         }
@@ -119,48 +133,49 @@ static const char *parse_enter(int argc, char **argv, struct enter_options *o)
     return NULL;
 }
 
-/* Moves us into DIR. On cgroup v1 through DIR/tasks with "0" (this thread): the launcher is
- * single-threaded, so that moves the whole process, and unlike cgroup.procs it does not wait for
- * the threadgroup lock's RCU grace period (measured 5-15 ms on the first write of a process).
- * cgroup v2 has no tasks file; there the pid goes to DIR/cgroup.procs. */
-static int join_cgroup(const char *dir)
+/* Writes TEXT to DIR/NAME with one write(2). 0, or -1 with errno set. */
+static int write_cgroup_file(const char *dir, const char *name, const char *text)
 {
     char path[PATH_MAX];
-    int n = snprintf(path, sizeof path, "%s/tasks", dir);
+    int n = snprintf(path, sizeof path, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= sizeof path) {
         errno = ENAMETOOLONG;
         return -1;
     }
-    char pid_text[16];
-    int len;
     int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd >= 0) {
-        len = snprintf(pid_text, sizeof pid_text, "0");
-    } else {
-        if (errno != ENOENT)
-            return -1;
-        n = snprintf(path, sizeof path, "%s/cgroup.procs", dir);
-        if (n < 0 || (size_t)n >= sizeof path) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-            return -1;
-        len = snprintf(pid_text, sizeof pid_text, "%d", (int)getpid());
-    }
+    if (fd < 0)
+        return -1;
+    size_t len = strlen(text);
     ssize_t w;
     do
-        w = write(fd, pid_text, (size_t)len);
+        w = write(fd, text, len);
     while (w < 0 && errno == EINTR);
     int write_errno = errno;
-    if (close(fd) < 0 && w == len)
+    if (close(fd) < 0 && w == (ssize_t)len)
         return -1;
-    if (w != len) {
+    if (w != (ssize_t)len) {
         errno = w < 0 ? write_errno : EIO;
         return -1;
     }
     return 0;
+}
+
+/* Moves us into DIR. On cgroup v1 through DIR/tasks with "0" (this thread): the launcher is
+ * single-threaded, so that moves the whole process, and unlike cgroup.procs it does not wait for
+ * the threadgroup lock's RCU grace period (5-15 ms on a process's first write, traced).
+ * cgroup v2 has no tasks file; there the pid goes to DIR/cgroup.procs. THROUGH_PROCS forces the
+ * old way, for the benchmark's before/after. */
+static int join_cgroup(const char *dir, bool through_procs)
+{
+    if (!through_procs) {
+        if (write_cgroup_file(dir, "tasks", "0") == 0)
+            return 0;
+        if (errno != ENOENT)
+            return -1;
+    }
+    char pid_text[16];
+    snprintf(pid_text, sizeof pid_text, "%d", (int)getpid());
+    return write_cgroup_file(dir, "cgroup.procs", pid_text);
 }
 
 static void die_with_parent(const struct enter_options *o)
@@ -235,14 +250,14 @@ int enter_main(int argc, char **argv)
     die_with_parent(&o);
 
     for (size_t i = 0; i < o.n_cgroups; i++) {
-        if (join_cgroup(o.cgroups[i]) < 0)
+        if (join_cgroup(o.cgroups[i], o.cgroup_procs) < 0)
             status_fatal(o.status_fd, "cgroup-join", errno);
     }
 
     if (o.n_idmaps > 0) {
         if (geteuid() != 0)
             status_fatal(o.status_fd, "arg-idmap-fd", EPERM);
-        stage_idmapped(o.status_fd, o.stage_dir, o.idmap_fds, o.n_idmaps, o.uid, o.gid);
+        stage_idmapped(o.status_fd, o.stage_dir, o.idmap_fds, o.upper_fds, o.n_idmaps, o.uid, o.gid);
     }
 
     if (o.has_user) {

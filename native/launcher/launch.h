@@ -10,12 +10,14 @@
  *   E <errno>         execve of the guest failed; an S line follows
  *   X                 the guest was exec'd
  *   S exit <n> | S signal <n>[ core]   the guest ended
+ *   C <copied> <skipped>   copyback mode only: the upper layer was applied
  *
  * A run reports: any W lines, then one of F (end), E then S, or X then S.
  * F steps: arg-<option> (errno EINVAL), stdio, status-fd, pdeathsig, parent-gone (ESRCH),
  *   cgroup-join, stage-unshare, stage-private, stage-tmpfs, stage-open, stage-seal, idmap-userns,
  *   idmap-source-<i>, idmap-clone-<i>, idmap-<i> (EINVAL: the filesystem refuses idmapping),
- *   idmap-mountpoint-<i>, idmap-attach-<i>, setgroups, setresgid, setresuid, getresuid, getresgid, capset, capget,
+ *   idmap-mountpoint-<i>, idmap-attach-<i>, budget-mountpoint-<i>, budget-attach-<i>,
+ *   budget-overlay-<i>, setgroups, setresgid, setresuid, getresuid, getresgid, capset, capget,
  *   user-verify (EPERM), exec-bwrap; not-pid1 (EINVAL), dumpable, no-new-privs, signals,
  *   notify-fd, bpf-read, bpf-close, report-pipe, fork, close-fds, close-report, report-read,
  *   wait, close-status, landlock-abi, landlock-unavailable, landlock-create, landlock-path,
@@ -98,11 +100,15 @@ struct landlock_policy {
 void landlock_apply(const struct landlock_policy *policy, int report_fd);
 
 /* stage.c: idmapped clones of the writable sources (descriptors), attached at STAGE_DIR/<index>
- * in a private mount namespace. Root only. Reports fatal failures and exits; closes the sources. */
-void stage_idmapped(int status_fd, const char *stage_dir, const int *source_fds, size_t n, uid_t run_uid, gid_t run_gid);
+ * in a private mount namespace. Where upper_fds[i] >= 0 (a detached, size-capped tmpfs holding
+ * upper/ and work/, made by the supervisor), an overlay at STAGE_DIR/m<index> puts the guest's
+ * writes there instead: the disk budget. Root only. Reports fatal failures and exits; closes the
+ * descriptors. */
+void stage_idmapped(int status_fd, const char *stage_dir, const int *source_fds, const int *upper_fds, size_t n, uid_t run_uid, gid_t run_gid);
 
 /* Modes. argv starts after the mode word. */
 int enter_main(int argc, char **argv);
 int init_main(int argc, char **argv);
+int copyback_main(int argc, char **argv);
 
 #endif

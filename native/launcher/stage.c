@@ -30,6 +30,9 @@
 
 #include "launch.h"
 
+/* Longest stage directory accepted (it is Cordon's own, /run/cordon/stage). */
+#define PATH_MAX_STAGE 256
+
 #ifndef MOUNT_ATTR_IDMAP
 #define MOUNT_ATTR_IDMAP 0x00100000
 #endif
@@ -139,8 +142,32 @@ static _Noreturn void fail_at(int status_fd, const char *what, size_t i, int err
     status_fatal(status_fd, step, err);
 }
 
-void stage_idmapped(int status_fd, const char *stage_dir, const int *source_fds, size_t n, uid_t run_uid, gid_t run_gid)
+/* An overlay at STAGE/m<i>: the idmapped clone below, the budgeted tmpfs's upper/ and work/ above. */
+static void mount_overlay(int status_fd, const char *stage_dir, int stage, int upper_mount, size_t i)
 {
+    char name[24], options[3 * PATH_MAX_STAGE + 64], merged[PATH_MAX_STAGE + 32];
+    snprintf(name, sizeof name, "u%zu", i);
+    if (mkdirat(stage, name, 0755) < 0)
+        fail_at(status_fd, "budget-mountpoint", i, errno);
+    if (sys_move_mount(upper_mount, "", stage, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        fail_at(status_fd, "budget-attach", i, errno);
+    snprintf(name, sizeof name, "m%zu", i);
+    if (mkdirat(stage, name, 0755) < 0)
+        fail_at(status_fd, "budget-mountpoint", i, errno);
+    /* No redirects, metacopy or index: the upper layer holds whole files, so the supervisor can copy it back
+     * by reading it alone. */
+    snprintf(options, sizeof options,
+             "lowerdir=%s/%zu,upperdir=%s/u%zu/upper,workdir=%s/u%zu/work,redirect_dir=off,metacopy=off,index=off,xino=off",
+             stage_dir, i, stage_dir, i, stage_dir, i);
+    snprintf(merged, sizeof merged, "%s/m%zu", stage_dir, i);
+    if (mount("overlay", merged, "overlay", MS_NOSUID | MS_NODEV, options) < 0)
+        fail_at(status_fd, "budget-overlay", i, errno);
+}
+
+void stage_idmapped(int status_fd, const char *stage_dir, const int *source_fds, const int *upper_fds, size_t n, uid_t run_uid, gid_t run_gid)
+{
+    if (strlen(stage_dir) > PATH_MAX_STAGE)
+        status_fatal(status_fd, "arg-stage", ENAMETOOLONG);
     if (n == 0)
         return;
     /* Clone and idmap every source while still in the host's mount namespace (a clone must come
@@ -183,6 +210,10 @@ void stage_idmapped(int status_fd, const char *stage_dir, const int *source_fds,
         if (sys_move_mount(trees[i], "", stage, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
             fail_at(status_fd, "idmap-attach", i, errno);
         close(trees[i]);
+        if (upper_fds[i] >= 0) {
+            mount_overlay(status_fd, stage_dir, stage, upper_fds[i], i);
+            close(upper_fds[i]);
+        }
     }
     /* The stage is complete: nothing more may be created in it. */
     if (mount(NULL, stage_dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)

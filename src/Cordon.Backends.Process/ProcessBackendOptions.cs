@@ -21,6 +21,9 @@ public sealed record ProcessBackendOptions
     /// </summary>
     internal System.Collections.Immutable.ImmutableArray<(string Host, string Guest)> MountMistakesForTesting { get; init; } = [];
 
+    /// <summary>Benchmark seam: the behaviour before a speed fix, to measure it against the fix in one run. Never set outside the harness.</summary>
+    internal Supervision.SpeedBaselines Baselines { get; init; } = Supervision.SpeedBaselines.None;
+
     /// <summary>Receives each run's phase timings (benchmark harness and profiling); called on the supervisor thread.</summary>
     internal Action<Supervision.RunTimings>? TimingsObserver { get; init; }
 

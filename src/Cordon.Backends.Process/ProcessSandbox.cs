@@ -112,6 +112,23 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         List<HostFiles.OpenedHostPath> bindSources = [];
         foreach (GrantedBind bind in binds) bindSources.Add(resources.OpenBindSource(bind));
 
+        // As root, each writable grant gets a layer of the disk budget's size for the guest's writes.
+        List<Budget.DiskBudgetLayer> budgets = [];
+        bool budgeted = identity is not null && policy.Limits.DiskBytes is not null && binds.Any(b => b.Writable);
+        if (budgeted)
+        {
+            for (int i = 0; i < binds.Length; i++)
+            {
+                if (!binds[i].Writable) continue;
+                budgets.Add(resources.Add(Budget.DiskBudgetLayer.Create(policy.Limits.DiskBytes!.Value, policy.Limits.DiskInodes ?? int.MaxValue,
+                    identity!.Uid, identity.Gid, bindSources[i].Mode, binds[i].GuestPath)));
+            }
+        }
+        else if (policy.Limits.DiskBytes is not null && binds.Any(b => b.Writable))
+        {
+            warnings.Add("disk budget not enforced: without root Cordon cannot put a budget under a writable grant; the guest can fill its filesystem (per-file size is still limited)");
+        }
+
         RunCgroupHandle? cgroup = RunCgroupHandle.Create(policy, warnings);
         if (cgroup is not null) resources.Add(cgroup);
 
@@ -125,6 +142,8 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             CgroupJoinDirectories = cgroup?.JoinDirectories ?? [],
             DropToHostUser = identity is null ? null : (identity.Uid, identity.Gid),
             IdmapStageDirectory = identity is null ? null : _identities.StageDirectory,
+            BudgetWritableGrants = budgeted,
+            JoinCgroupThroughProcs = _options.Baselines.JoinCgroupThroughProcs,
             HostEtcFilesPresent = policy.MountSystemDirectories ? GuestEtc.PresentHostFiles() : [],
             GeneratedEtcFiles = [.. etcFiles.Select(f => f.Path)],
             SupervisorPid = Environment.ProcessId,
@@ -153,7 +172,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             stdinChild = resources.Add(Interop.FileDescriptors.OpenDevNull());
         }
 
-        using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation);
+        using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation, synchronousWakeups: !_options.Baselines.AsynchronousSeccompWakeups);
         // The filter goes through a pipe that init reads only after bwrap has built the sandbox (~10 ms): compiling it
         // after the spawn hides the compilation (a few ms in a cold process, nothing when cached) behind that work.
         var bpf = resources.Pipe(nonBlockingRead: false);
@@ -170,6 +189,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         foreach (MountSpec copied in policy.Mounts.Where(m => m.Kind == MountKind.CopiedFile))
             fds.Add((resources.OpenCopiedFile(copied), LaunchFds.CopiedFile(spec, copiedIndex++)));
         for (int i = 0; i < bindSources.Count; i++) fds.Add((bindSources[i].Handle, LaunchFds.BindSource(spec, i)));
+        for (int k = 0; k < budgets.Count; k++) fds.Add((budgets[k].Mount, LaunchFds.BudgetLayer(spec, k)));
         for (int i = 0; i < command.InheritedFiles.Length; i++) fds.Add((command.InheritedFiles[i].Handle, LaunchFds.Inherited(spec, i)));
 
         ImmutableArray<string> argv = launch.Argv;
@@ -185,7 +205,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         try
         {
             // On failure the write end closes empty: init reads EOF, refuses to start the guest, and the catch reaps the chain.
-            RunResources.Fill(bpf.Write, SeccompSetup.Compile(policy));
+            RunResources.Fill(bpf.Write, SeccompSetup.Compile(policy), readerMayBeGone: true);
             using (cancellationToken.Register(() => Interop.FileDescriptors.WriteAvailable(wake.Write, "c"u8)))
             {
                 supervisor.Supervise(pid, pidfd, stdout.Read, stderr.Read, status.Read, stdinWrite, wake.Read,
@@ -202,7 +222,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             throw;
         }
 
-        SandboxResult result = BuildResult(policy, command.Program, supervisor, cgroup, warnings, binds, bindSources);
+        SandboxResult result = BuildResult(policy, command.Program, supervisor, cgroup, warnings, binds, bindSources, budgets, launcher);
         if (_options.TimingsObserver is { } observe)
         {
             TimeSpan execAt = supervisor.GuestExecAt == TimeSpan.Zero ? supervisor.ExitedAt : supervisor.GuestExecAt;
@@ -235,7 +255,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
     }
 
     private static SandboxResult BuildResult(SandboxPolicy policy, string program, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings,
-        ImmutableArray<GrantedBind> binds, List<HostFiles.OpenedHostPath> bindSources)
+        ImmutableArray<GrantedBind> binds, List<HostFiles.OpenedHostPath> bindSources, List<Budget.DiskBudgetLayer> budgets, string launcher)
     {
         LauncherStatus status = supervisor.Status;
         if (status.Failure is { } failure && supervisor.KillReason is null)
@@ -259,6 +279,19 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         cgroup?.Dispose();
         if (cgroup?.CleanupProblem is { } problem) warnings.Add(problem);
 
+        // Every process of the run is gone: apply each budgeted grant's writes to its host directory.
+        string? fullGrant = null;
+        for (int i = 0, k = 0; i < binds.Length && budgets.Count > 0; i++)
+        {
+            if (!binds[i].Writable) continue;
+            Budget.DiskBudgetLayer layer = budgets[k++];
+            if (layer.IsFull()) fullGrant ??= layer.GuestPath;
+            HostFiles.OpenedHostPath source = bindSources[i];
+            if (layer.CopyBack(launcher, source.Handle, source.OwnerUid, source.OwnerGid) is { } skipped) warnings.Add(skipped);
+        }
+
+        if (fullGrant is not null) warnings.Add($"{fullGrant} reached its disk budget ({Units.ByteSize.Format(policy.Limits.DiskBytes ?? 0)}, {policy.Limits.DiskInodes} files; --disk)");
+
         var facts = new RunFacts
         {
             SupervisorKill = supervisor.KillReason,
@@ -268,6 +301,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             Signal = status.Signal,
             OomKilled = usage.OomKilled,
             ProcessLimitHit = usage.ProcessLimitHit,
+            DiskBudgetFull = fullGrant,
             CpuTime = usage.Usage.TotalCpuTime,
             CpuLimit = policy.Limits.CpuTime,
             KillingSyscall = supervisor.KillingSyscall is { } nr ? KnownSyscalls.NameOf(nr) ?? $"nr-{nr}" : null,

@@ -16,6 +16,7 @@ internal static class ExitCodes
     public const int Output = 122;
     public const int SyscallDenied = 159; // 128 + SIGSYS
     public const int Trapped = 121;
+    public const int Disk = 120;
     public const int Canceled = 130;      // 128 + SIGINT
 
     public static int For(SandboxResult result) => result.Outcome switch
@@ -28,6 +29,7 @@ internal static class ExitCodes
         SandboxOutcome.MemoryExceeded => Memory,
         SandboxOutcome.ProcessLimitExceeded => Processes,
         SandboxOutcome.OutputExceeded => Output,
+        SandboxOutcome.DiskExceeded => Disk,
         SandboxOutcome.SyscallDenied => SyscallDenied,
         SandboxOutcome.Trapped => Trapped,
         SandboxOutcome.Canceled => Canceled,

@@ -124,7 +124,7 @@ public static class HostPath
                 TypeDirectory => HostObjectKind.Directory,
                 _ => HostObjectKind.Other,
             };
-            return new OpenedHostPath(path, handle, kind, status.Uid, status.Gid, filesystem);
+            return new OpenedHostPath(path, handle, kind, status.Uid, status.Gid, filesystem, status.Mode & 0xFFF);
         }
         catch
         {

@@ -12,7 +12,8 @@ namespace Cordon.HostFiles;
 /// <param name="OwnerUid">The owner's host uid.</param>
 /// <param name="OwnerGid">The owner's host gid.</param>
 /// <param name="FilesystemType">The <c>statfs</c> magic of the filesystem holding it (for messages).</param>
-public sealed record OpenedHostPath(string Path, SafeFileHandle Handle, HostObjectKind Kind, uint OwnerUid, uint OwnerGid, long FilesystemType)
+/// <param name="Mode">Its permission bits (<c>st_mode &amp; 07777</c>).</param>
+public sealed record OpenedHostPath(string Path, SafeFileHandle Handle, HostObjectKind Kind, uint OwnerUid, uint OwnerGid, long FilesystemType, uint Mode)
 {
     /// <summary>A readable name of <see cref="FilesystemType"/>.</summary>
     public string FilesystemName => FilesystemType switch

@@ -127,6 +127,7 @@ public class AuditTests
         Assert.Null(SensitivePaths.Assess("/home/alice/project"));
         Assert.Null(SensitivePaths.Assess("/usr/share"));
     }
+
     [Fact]
     public void A_program_brought_in_without_its_host_security_policy_is_a_finding()
     {
@@ -142,5 +143,20 @@ public class AuditTests
         Assert.Contains(Missing(covered), f => f.Key == "system_dirs" && f.Title.Contains("OpenSSL", StringComparison.Ordinal));
         Assert.Empty(Missing(generated));
         Assert.DoesNotContain(Missing(boundBack), f => f.Title.Contains("OpenSSL", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Writable_grants_without_a_disk_budget_or_where_none_can_be_enforced_are_findings()
+    {
+        string dir = Path.GetTempPath().TrimEnd('/');
+        AuditReport unbounded = Audit($"workdir = \"{dir}\"\n[limits]\ndisk = \"none\"\n", HostEnforcement.Complete with { RunsAsRoot = true });
+        Assert.Contains(unbounded.FindingsAtLeast(FindingSeverity.Info), f => f.Id == "filesystem-write.no-disk-budget");
+
+        AuditReport rootless = Audit($"workdir = \"{dir}\"\n", HostEnforcement.Complete);
+        Assert.Contains(rootless.FindingsAtLeast(FindingSeverity.Info), f => f.Id == "host.no-disk-budget");
+        Assert.DoesNotContain(rootless.FindingsAtLeast(FindingSeverity.Info), f => f.Id == "filesystem-write.no-disk-budget");
+
+        AuditReport root = Audit($"workdir = \"{dir}\"\n", HostEnforcement.Complete with { RunsAsRoot = true });
+        Assert.DoesNotContain(root.FindingsAtLeast(FindingSeverity.Info), f => f.Id.EndsWith("no-disk-budget", StringComparison.Ordinal));
     }
 }

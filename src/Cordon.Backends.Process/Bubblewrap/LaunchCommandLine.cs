@@ -47,13 +47,16 @@ internal static class LaunchCommandLine
         ImmutableArray<GrantedBind> binds = GrantedBind.All(spec.Policy);
         List<string> args = [spec.LauncherPath, "enter", "--status-fd", Fd(LaunchFds.Status), "--parent-pid", Fd(spec.SupervisorPid)];
         foreach (string dir in spec.CgroupJoinDirectories) args.AddRange(["--cgroup", dir]);
+        if (spec.JoinCgroupThroughProcs) args.Add("--cgroup-procs");
         if (spec.DropToHostUser is { } user) args.AddRange(["--user", $"{user.Uid}:{user.Gid}"]);
         if (spec.IdmapStageDirectory is { } stage && binds.Any(b => b.Writable))
         {
             args.AddRange(["--stage", stage]);
-            for (int i = 0; i < binds.Length; i++)
+            for (int i = 0, k = 0; i < binds.Length; i++)
             {
-                if (binds[i].Writable) args.AddRange(["--idmap-fd", Fd(LaunchFds.BindSource(spec, i))]);
+                if (!binds[i].Writable) continue;
+                string source = Fd(LaunchFds.BindSource(spec, i));
+                args.AddRange(["--idmap-fd", spec.BudgetWritableGrants ? $"{source}:{Fd(LaunchFds.BudgetLayer(spec, k++))}" : source]);
             }
         }
 
@@ -122,7 +125,7 @@ internal static class LaunchCommandLine
     {
         GrantedBind bind = binds[index];
         if (!bind.Writable) args.AddRange(["--ro-bind-fd", Fd(LaunchFds.BindSource(spec, index)), bind.GuestPath]);
-        else if (spec.IdmapStageDirectory is { } stage) args.AddRange(["--bind", $"{stage}/{staged++}", bind.GuestPath]);
+        else if (spec.IdmapStageDirectory is { } stage) args.AddRange(["--bind", spec.BudgetWritableGrants ? $"{stage}/m{staged++}" : $"{stage}/{staged++}", bind.GuestPath]);
         else args.AddRange(["--bind-fd", Fd(LaunchFds.BindSource(spec, index)), bind.GuestPath]);
     }
 

@@ -29,6 +29,15 @@ internal sealed record LaunchSpec
     /// </summary>
     public string? IdmapStageDirectory { get; init; }
 
+    /// <summary>
+    /// With <see cref="IdmapStageDirectory"/>: each writable grant has a disk-budget layer (a detached tmpfs at
+    /// <see cref="LaunchFds.BudgetLayer"/>) that an overlay puts above it, so the guest's writes stop at the budget.
+    /// </summary>
+    public bool BudgetWritableGrants { get; init; }
+
+    /// <summary>Benchmark baseline only: join v1 cgroups through cgroup.procs, as before the tasks-file fix.</summary>
+    public bool JoinCgroupThroughProcs { get; init; }
+
     /// <summary>Which optional host /etc files exist (ld.so.cache, localtime, alternatives).</summary>
     public ImmutableArray<string> HostEtcFilesPresent { get; init; } = [];
 
@@ -72,8 +81,11 @@ internal static class LaunchFds
     /// <summary>The <paramref name="index"/>th of <see cref="GrantedBind.All"/>: the source opened without following links.</summary>
     public static int BindSource(LaunchSpec spec, int index) => CopiedFile(spec, CopiedFileCount(spec.Policy)) + index;
 
+    /// <summary>The disk-budget layer of the <paramref name="index"/>th writable grant (with <see cref="LaunchSpec.BudgetWritableGrants"/>).</summary>
+    public static int BudgetLayer(LaunchSpec spec, int index) => BindSource(spec, GrantedBind.All(spec.Policy).Length) + index;
+
     /// <summary>The <paramref name="index"/>th file of <see cref="SandboxCommand.InheritedFiles"/>.</summary>
-    public static int Inherited(LaunchSpec spec, int index) => BindSource(spec, GrantedBind.All(spec.Policy).Length) + index;
+    public static int Inherited(LaunchSpec spec, int index) => BudgetLayer(spec, spec.BudgetWritableGrants ? GrantedBind.All(spec.Policy).Count(b => b.Writable) : 0) + index;
 
     public static int CopiedFileCount(SandboxPolicy policy) => policy.Mounts.Count(m => m.Kind == MountKind.CopiedFile);
 }

@@ -44,7 +44,7 @@ internal static class SeccompFilterCompiler
         var key = new CacheKey(policy.Profile, string.Join(',', names), network, refused);
         if (!Cache.TryGetValue(key, out Lazy<SeccompProgram>? lazy))
         {
-            var created = new Lazy<SeccompProgram>(() => CompileUncached(policy.Profile, names, network, refused),
+            var created = new Lazy<SeccompProgram>(() => CompileThroughHostCache(policy.Profile, names, network, refused),
                 LazyThreadSafetyMode.ExecutionAndPublication);
             if (Cache.Count >= CacheCapacity)
             {
@@ -64,6 +64,18 @@ internal static class SeccompFilterCompiler
             Cache.TryRemove(new KeyValuePair<CacheKey, Lazy<SeccompProgram>>(key, lazy));
             throw;
         }
+    }
+
+    /// <summary>From <see cref="SeccompProgramCache"/> when this host has compiled the same rules before; else compiled and stored.</summary>
+    private static SeccompProgram CompileThroughHostCache(SyscallProfile profile, ImmutableArray<string> customNames, NetworkMode network, RefusedCallAction refused)
+    {
+        SeccompRuleSet rules = SyscallProfiles.Build(profile, customNames, network);
+        string description = $"{profile.ToString().ToLowerInvariant()}/{network}/{refused}";
+        string? key = SeccompProgramCache.Key(rules, refused);
+        if (key is not null && SeccompProgramCache.TryLoad(SeccompProgramCache.Directory, key, description) is { } cached) return cached;
+        SeccompProgram compiled = CompileUncached(profile, customNames, network, refused);
+        if (key is not null) SeccompProgramCache.TryStore(SeccompProgramCache.Directory, key, compiled);
+        return compiled;
     }
 
     /// <summary>Compiles without the cache; for tests that need names the policy builder would refuse.</summary>

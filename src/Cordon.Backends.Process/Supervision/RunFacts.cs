@@ -10,6 +10,9 @@ internal sealed record RunFacts
     public int? Signal { get; init; }
     public bool OomKilled { get; init; }
     public bool ProcessLimitHit { get; init; }
+
+    /// <summary>The guest path of a writable grant whose disk budget is full at the end of the run, if any.</summary>
+    public string? DiskBudgetFull { get; init; }
     public TimeSpan CpuTime { get; init; }
     public TimeSpan? CpuLimit { get; init; }
     public string? KillingSyscall { get; init; }

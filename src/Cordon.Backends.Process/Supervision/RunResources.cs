@@ -32,7 +32,10 @@ internal sealed class RunResources : IDisposable
     }
 
     /// <summary>Writes <paramref name="contents"/> (at most 60 KiB, so it fits the pipe buffer and never blocks) and closes <paramref name="write"/>.</summary>
-    public static void Fill(SafeFileHandle write, ReadOnlySpan<byte> contents)
+    /// <param name="write">The write end.</param>
+    /// <param name="contents">What to write.</param>
+    /// <param name="readerMayBeGone">The reader is a spawned process that may already have failed: stop quietly, its own report says why.</param>
+    public static void Fill(SafeFileHandle write, ReadOnlySpan<byte> contents, bool readerMayBeGone = false)
     {
         using (write)
         {
@@ -40,6 +43,7 @@ internal sealed class RunResources : IDisposable
             while (!contents.IsEmpty)
             {
                 int n = Interop.FileDescriptors.WriteAvailable(write, contents);
+                if (n < 0 && readerMayBeGone) return;
                 if (n <= 0) throw new SandboxSetupException("pipe", "cannot fill a setup pipe");
                 contents = contents[n..];
             }

@@ -22,10 +22,12 @@ internal sealed class SeccompChannelPair : IDisposable
 
     public Channel Supervisor { get; }
 
-    public static SeccompChannelPair Create(Cordon.Policy.ViolationAction onViolation)
+    public static SeccompChannelPair Create(Cordon.Policy.ViolationAction onViolation, bool synchronousWakeups = true)
     {
         var (first, second) = Interop.Libc.SocketPair(seqPacket: true);
-        return new SeccompChannelPair(first, second, onViolation);
+        var pair = new SeccompChannelPair(first, second, onViolation);
+        pair.Supervisor.SynchronousWakeups = synchronousWakeups;
+        return pair;
     }
 
     /// <summary>After spawn: only the launcher may hold its end, so a closed peer means no listener will come.</summary>
@@ -52,6 +54,9 @@ internal sealed class SeccompChannelPair : IDisposable
         // In kill mode a refused call is left unanswered, so the guest stays blocked in it until the sandbox dies.
         public Channel(SafeFileHandle socket, Cordon.Policy.ViolationAction onViolation) => (_socket, _onViolation) = (socket, onViolation);
 
+        /// <summary>See <see cref="SeccompNotifier"/>'s constructor.</summary>
+        public bool SynchronousWakeups { get; set; } = true;
+
         public SafeHandle PollHandle => _notifier?.Listener ?? (SafeHandle)_socket;
 
         public bool IsActive => !_closed;
@@ -75,7 +80,7 @@ internal sealed class SeccompChannelPair : IDisposable
                     return;
                 }
 
-                _notifier = new SeccompNotifier(listener, _onViolation);
+                _notifier = new SeccompNotifier(listener, _onViolation, synchronousWakeups: SynchronousWakeups);
                 return;
             }
 

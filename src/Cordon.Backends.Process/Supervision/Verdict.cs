@@ -27,6 +27,8 @@ internal static class Verdict
             return (SandboxOutcome.MemoryExceeded, f.ExitCode, f.Signal ?? SigKill, "the out-of-memory killer fired inside the memory limit");
         if (f.ProcessLimitHit && endedBadly)
             return (SandboxOutcome.ProcessLimitExceeded, f.ExitCode, f.Signal, "fork/clone failed at the process limit");
+        if (f.DiskBudgetFull is { } grant && endedBadly)
+            return (SandboxOutcome.DiskExceeded, f.ExitCode, f.Signal, $"{grant} filled its disk budget (--disk)");
         if (f.SupervisorKill == KillReason.CpuTime || f.Signal == SigXcpu || (f.Signal == SigKill && cpuOver))
             return (SandboxOutcome.CpuTimeExceeded, null, f.Signal ?? SigKill, "killed at the CPU-time limit");
         if (f.SupervisorKill == KillReason.WallTime)

@@ -31,6 +31,7 @@ internal static class RunOptionsParser
         Limits (none = unlimited):
           --time D (10s)  --cpu D (5s)  --memory S (256M)  --pids N (64)  --output S (1M per stream)
           --output-action truncate|kill  --fsize S (16M)  --tmp-size S (64M)  --nofile N (256)  --stack S (8M)
+          --disk SIZE[:FILES] (1G:65536)  budget of each writable grant; as root the guest's writes land when the run ends
           durations: 500ms 2s 1.5m 1h; sizes: 512K 64M 1G (binary units)
         Syscalls:
           --syscalls default|strict   --allow-syscalls a,b,c (custom allowlist)   --on-violation errno|kill
@@ -150,6 +151,16 @@ internal static class RunOptionsParser
                 case "--fsize": if (Value() is { } f) builder.WithFileSize(Size(name, f)); break;
                 case "--tmp-size": if (Value() is { } s) builder.WithTmpfsSize(Size(name, s)); break;
                 case "--stack": if (Value() is { } st) builder.WithStack(Size(name, st)); break;
+                case "--disk":
+                    // SIZE or SIZE:FILES; none writes straight through with no budget
+                    if (Value() is { } disk)
+                    {
+                        string[] parts = disk.Split(':', 2);
+                        builder.WithDiskBudget(Size(name, parts[0]));
+                        if (parts.Length == 2) builder.WithDiskInodes(Count(name, parts[1]));
+                    }
+
+                    break;
                 case "--pids": if (Value() is { } p) builder.WithMaxProcesses(Count(name, p)); break;
                 case "--nofile": if (Value() is { } n) builder.WithOpenFiles(Count(name, n)); break;
                 case "--output-action":

@@ -119,6 +119,8 @@ internal static class JsonReport
         json.WriteString("outputAction", limits.OutputAction == OutputAction.Kill ? "kill" : "truncate");
         WriteNullable(json, "fileSizeBytes", limits.FileSizeBytes);
         WriteNullable(json, "tmpSizeBytes", limits.TmpfsSizeBytes);
+        WriteNullable(json, "diskBytes", limits.DiskBytes);
+        WriteNullable(json, "diskInodes", limits.DiskInodes);
         WriteNullable(json, "openFiles", limits.OpenFiles);
         WriteNullable(json, "stackBytes", limits.StackBytes);
         json.WriteEndObject();

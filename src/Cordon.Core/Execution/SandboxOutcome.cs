@@ -27,6 +27,9 @@ public enum SandboxOutcome
     /// <summary>Wrote past the output cap with <see cref="Policy.OutputAction.Kill"/>.</summary>
     OutputExceeded,
 
+    /// <summary>Filled a writable grant's disk budget (<see cref="Policy.ResourceLimits.DiskBytes"/>) and did not finish successfully.</summary>
+    DiskExceeded,
+
     /// <summary>Made a refused syscall with <see cref="Policy.ViolationAction.Kill"/> (or used a foreign syscall ABI).</summary>
     SyscallDenied,
 

@@ -11,8 +11,10 @@ public sealed record ResourceLimits
 {
     internal ResourceLimits(TimeSpan? wallTime, TimeSpan? cpuTime, long? memoryBytes, int? maxProcesses,
         long? maxOutputBytes, OutputAction outputAction, long? fileSizeBytes, long? tmpfsSizeBytes,
-        int? openFiles, long? stackBytes)
+        int? openFiles, long? stackBytes, long? diskBytes = DefaultDiskBytes, long? diskInodes = DefaultDiskInodes)
     {
+        DiskBytes = diskBytes;
+        DiskInodes = diskInodes;
         WallTime = wallTime;
         CpuTime = cpuTime;
         MemoryBytes = memoryBytes;
@@ -59,4 +61,20 @@ public sealed record ResourceLimits
 
     /// <summary>Stack size per process (RLIMIT_STACK).</summary>
     public long? StackBytes { get; }
+
+    /// <summary>Default <see cref="DiskBytes"/>: 1 GiB.</summary>
+    internal const long DefaultDiskBytes = 1024 * ByteSize.MiB;
+
+    /// <summary>Default <see cref="DiskInodes"/>.</summary>
+    internal const long DefaultDiskInodes = 65536;
+
+    /// <summary>
+    /// Bytes the guest may write into each writable grant (<c>--rw</c> mounts and the work directory), null for
+    /// unlimited. Enforced as root by putting the guest's writes in a private layer of this size and copying them back
+    /// when the run ends; a run that fills it ends <see cref="Execution.SandboxOutcome.DiskExceeded"/>.
+    /// </summary>
+    public long? DiskBytes { get; }
+
+    /// <summary>Files and directories the guest may create in each writable grant, null for unlimited.</summary>
+    public long? DiskInodes { get; }
 }

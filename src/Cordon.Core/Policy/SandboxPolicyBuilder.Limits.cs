@@ -18,6 +18,8 @@ public sealed partial class SandboxPolicyBuilder
     private OutputAction _outputAction;
     private long? _fileSizeBytes;
     private long? _tmpfsSizeBytes;
+    private long? _diskBytes = ResourceLimits.DefaultDiskBytes;
+    private long? _diskInodes = ResourceLimits.DefaultDiskInodes;
     private int? _openFiles;
     private long? _stackBytes;
 
@@ -45,6 +47,12 @@ public sealed partial class SandboxPolicyBuilder
     /// <summary>Size of each private tmpfs; null means unlimited (bounded only by memory).</summary>
     public SandboxPolicyBuilder WithTmpfsSize(long? bytes) { _tmpfsSizeBytes = bytes; return this; }
 
+    /// <summary>Disk budget in bytes of each writable grant (see <see cref="ResourceLimits.DiskBytes"/>); null for unlimited.</summary>
+    public SandboxPolicyBuilder WithDiskBudget(long? bytes) { _diskBytes = bytes; return this; }
+
+    /// <summary>Files the guest may create in each writable grant (see <see cref="ResourceLimits.DiskInodes"/>); null for unlimited.</summary>
+    public SandboxPolicyBuilder WithDiskInodes(long? inodes) { _diskInodes = inodes; return this; }
+
     /// <summary>Open descriptors per process; null means unlimited (the host's hard limit).</summary>
     public SandboxPolicyBuilder WithOpenFiles(int? count) { _openFiles = count; return this; }
 
@@ -61,12 +69,14 @@ public sealed partial class SandboxPolicyBuilder
         _outputAction = limits.OutputAction;
         _fileSizeBytes = limits.FileSizeBytes;
         _tmpfsSizeBytes = limits.TmpfsSizeBytes;
+        _diskBytes = limits.DiskBytes;
+        _diskInodes = limits.DiskInodes;
         _openFiles = limits.OpenFiles;
         _stackBytes = limits.StackBytes;
     }
 
     private ResourceLimits BuildLimits() => new(_wallTime, _cpuTime, _memoryBytes, _maxProcesses, _maxOutputBytes,
-        _outputAction, _fileSizeBytes, _tmpfsSizeBytes, _openFiles, _stackBytes);
+        _outputAction, _fileSizeBytes, _tmpfsSizeBytes, _openFiles, _stackBytes, _diskBytes, _diskInodes);
 
     private void ValidateLimits(List<PolicyError> problems)
     {
@@ -78,6 +88,9 @@ public sealed partial class SandboxPolicyBuilder
         CheckBytes("limits.fsize", _fileSizeBytes, 1, null);
         CheckBytes("limits.tmp_size", _tmpfsSizeBytes, 4 * ByteSize.KiB, "a tmpfs needs at least one page");
         CheckCount("limits.nofile", _openFiles, 4);
+        CheckBytes("limits.disk", _diskBytes, ByteSize.MiB, "a writable grant needs room for a few files");
+        if (_diskInodes is { } inodes && (inodes < 16 || inodes > int.MaxValue))
+            problems.Add(new("limits.disk_inodes", $"{inodes} is out of range; allowed 16 to {int.MaxValue}, or none for unlimited"));
         CheckBytes("limits.stack", _stackBytes, 64 * ByteSize.KiB, "programs cannot start with less");
 
         void CheckDuration(string key, TimeSpan? value)

@@ -36,6 +36,16 @@ public static partial class PolicyAudit
                 "leave workdir = false (a private tmpfs) and copy inputs in with type = \"file\" mounts"));
         }
 
+        bool writable = policy.WorkDirectoryHostPath is not null || policy.Mounts.Any(m => m.Kind == MountKind.ReadWriteBind);
+        if (writable && policy.Limits.DiskBytes is null)
+        {
+            doors.Add(4);
+            findings.Add(new AuditFinding("filesystem-write.no-disk-budget", FindingSeverity.Medium, "limits.disk",
+                "writable grants have no disk budget (limits.disk = \"none\")",
+                "The guest's writes go straight to the host filesystem: it can fill it and all its inodes, for every other user of that filesystem.",
+                "set limits.disk (default \"1G\") so writes land in a capped layer applied when the run ends"));
+        }
+
         if (doors.Count == 0)
         {
             findings.Add(new AuditFinding("filesystem-write.none", FindingSeverity.Info, "mounts",

@@ -89,6 +89,16 @@ public static partial class PolicyAudit
                 $"Landlock ABI {host.LandlockAbi} has no TCP rules", "A network-less run relies on its namespace and seccomp alone.", "use Linux 6.7+"));
         }
 
+        bool writable = policy.WorkDirectoryHostPath is not null || policy.Mounts.Any(m => m.Kind == MountKind.ReadWriteBind);
+        if (writable && policy.Limits.DiskBytes is not null && !host.RunsAsRoot)
+        {
+            doors.Add(2);
+            findings.Add(new AuditFinding("host.no-disk-budget", FindingSeverity.Low, "limits.disk",
+                "rootless: the disk budget of writable grants cannot be enforced here",
+                "Without root Cordon cannot put a size-capped layer under a grant; the guest can fill that filesystem and its inodes (one file is still capped by limits.fsize).",
+                "run as root, or grant a directory on a filesystem of its own size"));
+        }
+
         if (doors.Count == 0 && host.Namespaces && host.Seccomp)
         {
             findings.Add(new AuditFinding("host.complete", FindingSeverity.Info, "host",

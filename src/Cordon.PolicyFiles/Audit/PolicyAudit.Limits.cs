@@ -21,6 +21,7 @@ public static partial class PolicyAudit
         yield return ("limits.tmp_size", l.TmpfsSizeBytes, ByteSize.MiB, 16 * ByteSize.GiB, d.TmpfsSizeBytes!.Value, Bytes);
         yield return ("limits.nofile", l.OpenFiles, 16, 65536, d.OpenFiles!.Value, Plain);
         yield return ("limits.stack", l.StackBytes, ByteSize.MiB, ByteSize.GiB, d.StackBytes!.Value, Bytes);
+        yield return ("limits.disk", l.DiskBytes, 16 * ByteSize.MiB, 64 * ByteSize.GiB, d.DiskBytes!.Value, Bytes);
     }
 
     private static AuditDimension Limits(SandboxPolicy policy)

@@ -23,6 +23,8 @@ internal sealed partial class DocumentReader
                 case "fsize": if (Size(item, key, out long? fsize)) _builder.WithFileSize(fsize); break;
                 case "tmp_size": if (Size(item, key, out long? tmp)) _builder.WithTmpfsSize(tmp); break;
                 case "stack": if (Size(item, key, out long? stack)) _builder.WithStack(stack); break;
+                case "disk": if (Size(item, key, out long? disk)) _builder.WithDiskBudget(disk); break;
+                case "disk_inodes": if (Count(item, key, out int? inodes)) _builder.WithDiskInodes(inodes); break;
                 case "pids": if (Count(item, key, out int? pids)) _builder.WithMaxProcesses(pids); break;
                 case "nofile": if (Count(item, key, out int? nofile)) _builder.WithOpenFiles(nofile); break;
                 case "output_action":

@@ -7,7 +7,7 @@ internal static class PolicySchema
         ["description", "extends", "system_dirs", "workdir", "network", "guest_root", "env", "limits", "syscalls", "require", "dangerous", "mounts"];
 
     public static readonly string[] Limits =
-        ["time", "cpu", "memory", "pids", "output", "output_action", "fsize", "tmp_size", "nofile", "stack"];
+        ["time", "cpu", "memory", "pids", "output", "output_action", "fsize", "tmp_size", "nofile", "stack", "disk", "disk_inodes"];
 
     public static readonly string[] Syscalls = ["profile", "allow", "deny", "on_violation"];
 

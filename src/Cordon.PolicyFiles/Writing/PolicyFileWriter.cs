@@ -34,6 +34,8 @@ internal static class PolicyFileWriter
         w.Append("tmp_size = ").Append(Size(limits.TmpfsSizeBytes)).Append('\n');
         w.Append("nofile = ").Append(Count(limits.OpenFiles)).Append('\n');
         w.Append("stack = ").Append(Size(limits.StackBytes)).Append('\n');
+        w.Append("disk = ").Append(Size(limits.DiskBytes)).Append('\n');
+        w.Append("disk_inodes = ").Append(Count(limits.DiskInodes is { } i ? (int)i : null)).Append('\n');
 
         SyscallPolicy syscalls = policy.Syscalls;
         w.Append("\n[syscalls]\n");

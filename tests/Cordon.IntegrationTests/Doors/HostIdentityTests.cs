@@ -48,6 +48,18 @@ public class HostIdentityTests : SandboxTest
     }
 
     [Fact]
+    public async Task A_writable_grant_on_a_filesystem_that_refuses_idmapping_fails_before_the_guest_naming_path_and_filesystem()
+    {
+        if (!IsRoot) return;
+        var e = await Assert.ThrowsAsync<Cordon.Errors.SandboxSetupException>(
+            () => ShAsync("echo ran", new SandboxPolicyBuilder().MountReadWrite("/sys/kernel/mm", "/x").Build()));
+        Assert.StartsWith("writable grant: '/sys/kernel/mm' is on sysfs, which refuses idmapped mounts", e.Message);
+        Assert.Contains("grant it read-only with --ro", e.Message);
+        // The identity and everything else of the failed run are given back: the next run works.
+        AssertExited(await ShAsync("true"));
+    }
+
+    [Fact]
     public async Task Two_concurrent_runs_have_different_host_uids_seen_in_the_hosts_proc_and_neither_is_root_or_nobody()
     {
         if (!IsRoot) return;

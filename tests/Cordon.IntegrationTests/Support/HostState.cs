@@ -81,5 +81,30 @@ public static class HostState
         for (int i = 0; i < 50 && (SandboxProcesses().Count > 0 || CordonCgroups().Count > 0); i++) Thread.Sleep(20);
         Assert.Empty(SandboxProcesses());
         Assert.Empty(CordonCgroups());
+        Assert.Empty(StageMounts());
+        Assert.Empty(HeldRunIdentities());
+    }
+
+    /// <summary>Mounts under Cordon's state directory in the host's mount namespace: the stage must only ever exist inside a run's own.</summary>
+    public static IReadOnlyList<string> StageMounts()
+        => [.. File.ReadLines("/proc/self/mountinfo").Where(l => l.Split(' ') is { Length: > 4 } f && f[4].StartsWith("/run/cordon", StringComparison.Ordinal))];
+
+    /// <summary>Run identities this test process still holds: each id's lock file names its holder's pid while held.</summary>
+    public static IReadOnlyList<string> HeldRunIdentities()
+    {
+        const string Ids = "/run/cordon/ids";
+        if (!Directory.Exists(Ids)) return [];
+        string us = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        List<string> held = [];
+        foreach (string file in Directory.EnumerateFiles(Ids))
+        {
+            try
+            {
+                if (File.ReadAllText(file).Trim() == us) held.Add(file);
+            }
+            catch (IOException) { }
+        }
+
+        return held;
     }
 }
