@@ -4,6 +4,7 @@ using Cordon.Backends.Process.Bubblewrap;
 using Cordon.Backends.Process.Supervision;
 using Cordon.Errors;
 using Cordon.Execution;
+using Cordon.Output;
 using Cordon.Policy;
 using Microsoft.Win32.SafeHandles;
 
@@ -78,6 +79,13 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             if (file.Handle.IsInvalid || file.Handle.IsClosed)
                 throw PolicyValidationException.Create([new PolicyError("fd", $"the handle for guest descriptor {file.GuestFd} is closed")]);
         }
+
+        if (command.StandardInput is not null && command.StandardInputSource is not null)
+            throw PolicyValidationException.Create([new PolicyError("stdin", "give StandardInput or StandardInputSource, not both")]);
+        if (command.WorkingDirectory is { } cwd && !cwd.StartsWith('/'))
+            throw PolicyValidationException.Create([new PolicyError("chdir", $"the working directory '{cwd}' must be an absolute path inside the sandbox")]);
+        if (command.StandardInputSource is { } source && (source.IsInvalid || source.IsClosed))
+            throw PolicyValidationException.Create([new PolicyError("stdin", "the StandardInputSource handle is closed")]);
     }
 
     /// <summary>
@@ -155,31 +163,15 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             warnings.Add("process limit not enforced: without a pids cgroup only RLIMIT_NPROC exists, and it counts every process of the host user");
 
         // Descriptors of the chain, by the fixed layout in LaunchFds.
-        var stdout = resources.Pipe();
-        var stderr = resources.Pipe();
+        GuestStdio stdio = GuestStdio.Create(command, resources);
         var status = resources.Pipe();
         var wake = resources.Pipe();
-        SafeFileHandle stdinChild;
-        SafeFileHandle? stdinWrite = null;
-        if (command.StandardInput is not null)
-        {
-            var stdin = resources.Pipe(nonBlockingRead: false);
-            Interop.FileDescriptors.SetNonBlocking(stdin.Write);
-            (stdinChild, stdinWrite) = (stdin.Read, stdin.Write);
-        }
-        else
-        {
-            stdinChild = resources.Add(Interop.FileDescriptors.OpenDevNull());
-        }
 
         using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation, synchronousWakeups: !_options.Baselines.AsynchronousSeccompWakeups);
         // The filter goes through a pipe that init reads only after bwrap has built the sandbox (~10 ms): compiling it
         // after the spawn hides the compilation (a few ms in a cold process, nothing when cached) behind that work.
         var bpf = resources.Pipe(nonBlockingRead: false);
-        List<(System.Runtime.InteropServices.SafeHandle, int)> fds =
-        [
-            (stdinChild, 0), (stdout.Write, 1), (stderr.Write, 2), (status.Write, LaunchFds.Status),
-        ];
+        List<(System.Runtime.InteropServices.SafeHandle, int)> fds = [.. stdio.ChildDescriptors, (status.Write, LaunchFds.Status)];
         fds.Add((notify.LauncherEnd, LaunchFds.Notify));
         fds.Add((bpf.Read, LaunchFds.Bpf));
         LaunchArguments launch = LaunchCommandLine.Build(spec);
@@ -199,7 +191,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         int pid = ChainSpawner.Spawn(argv, fds);
         TimeSpan spawn = clock.Elapsed;
         using SafeFileHandle pidfd = Interop.FileDescriptors.OpenPidfd(pid);
-        resources.CloseChildEnds(stdout.Write, stderr.Write, status.Write, stdinChild, bpf.Read);
+        resources.CloseChildEnds([.. stdio.ChildEnds, status.Write, bpf.Read]);
         notify.CloseLauncherEnd();
 
         try
@@ -207,9 +199,9 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             // On failure the write end closes empty: init reads EOF, refuses to start the guest, and the catch reaps the chain.
             RunResources.Fill(bpf.Write, SeccompSetup.Compile(policy), readerMayBeGone: true);
             using (cancellationToken.Register(() => Interop.FileDescriptors.WriteAvailable(wake.Write, "c"u8)))
+            using (command.Signals?.Subscribe(() => Interop.FileDescriptors.WriteAvailable(wake.Write, "s"u8)))
             {
-                supervisor.Supervise(pid, pidfd, stdout.Read, stderr.Read, status.Read, stdinWrite, wake.Read,
-                    () => cancellationToken.IsCancellationRequested, clock);
+                supervisor.Supervise(pid, pidfd, stdio, status.Read, wake.Read, () => cancellationToken.IsCancellationRequested, clock);
             }
         }
         catch
@@ -222,7 +214,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             throw;
         }
 
-        SandboxResult result = BuildResult(policy, command.Program, supervisor, cgroup, warnings, binds, bindSources, budgets, launcher);
+        SandboxResult result = BuildResult(policy, command, supervisor, cgroup, warnings, binds, bindSources, budgets, launcher);
         if (_options.TimingsObserver is { } observe)
         {
             TimeSpan execAt = supervisor.GuestExecAt == TimeSpan.Zero ? supervisor.ExitedAt : supervisor.GuestExecAt;
@@ -254,7 +246,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             : new SandboxSetupException("writable grant", $"cannot prepare '{source.Path}' ({parts[1]}): {error}", "run cordon doctor");
     }
 
-    private static SandboxResult BuildResult(SandboxPolicy policy, string program, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings,
+    private static SandboxResult BuildResult(SandboxPolicy policy, SandboxCommand command, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings,
         ImmutableArray<GrantedBind> binds, List<HostFiles.OpenedHostPath> bindSources, List<Budget.DiskBudgetLayer> budgets, string launcher)
     {
         LauncherStatus status = supervisor.Status;
@@ -267,7 +259,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
 
         if (!status.GuestStarted && status.ExecErrno is null && supervisor.KillReason is null)
         {
-            string bwrapMessage = TrustedText.LastLine(supervisor.StandardError.ToCapturedOutput().Bytes.Span);
+            string bwrapMessage = UntrustedText.LastLine(supervisor.StandardError.ToCapturedOutput().Bytes.Span);
             throw new SandboxSetupException("bwrap", bwrapMessage.Length > 0 ? bwrapMessage : $"bubblewrap exited with status {supervisor.BwrapExitStatus} before the guest started",
                 "check the mount paths in the policy; run cordon doctor");
         }
@@ -306,9 +298,11 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             CpuLimit = policy.Limits.CpuTime,
             KillingSyscall = supervisor.KillingSyscall is { } nr ? KnownSyscalls.NameOf(nr) ?? $"nr-{nr}" : null,
             BwrapExitStatus = supervisor.BwrapExitStatus,
+            ForwardedSignal = supervisor.ForwardedSignal,
+            SignalGrace = command.Signals?.KillAfter,
         };
         var (outcome, exitCode, signal, detail) = Verdict.Decide(facts);
-        if (outcome == SandboxOutcome.ExecFailed && exitCode == 127) detail = ExecFailureHint.ForMissingLoader(policy, program) ?? detail;
+        if (outcome == SandboxOutcome.ExecFailed && exitCode == 127) detail = ExecFailureHint.ForMissingLoader(policy, command.Program) ?? detail;
         ImmutableArray<SyscallViolation> violations = supervisor.Violations;
 
         return new SandboxResult(outcome, exitCode, signal, supervisor.WallTime, usage.Usage,

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Cordon.Execution;
+using Cordon.Output;
 using Cordon.Policy;
 using Cordon.Units;
 using Wasmtime;
@@ -210,7 +211,7 @@ public sealed partial class WasmSandboxBackend
             case WasmtimeException when run.HostFunctionFailure is ({ } function, { } error):
                 outcome = SandboxOutcome.Trapped;
                 trapCode = TrapMapping.HostFunctionError;
-                detail = $"trap: {trapCode} ({function.Module}::{function.Name} threw {error.GetType().Name}: {TrustedText.Sanitize(error.Message)})";
+                detail = $"trap: {trapCode} ({function.Module}::{function.Name} threw {error.GetType().Name}: {UntrustedText.Fragment(error.Message)})";
                 break;
             case WasmtimeException when failedToInstantiate:
                 if (InitialMemoryBytes(module) is { } initial && initial > memoryLimit)
@@ -219,11 +220,11 @@ public sealed partial class WasmSandboxBackend
                         $"the module's initial linear memory ({ByteSize.Format(initial)}) exceeds the {ByteSize.Format(memoryLimit.Value)} memory limit");
                 }
 
-                return (SandboxOutcome.ExecFailed, null, null, $"instantiation failed: {TrustedText.Sanitize(FirstLine(failure.Message))}");
+                return (SandboxOutcome.ExecFailed, null, null, $"instantiation failed: {UntrustedText.Fragment(FirstLine(failure.Message))}");
             default:
                 outcome = SandboxOutcome.Trapped;
                 trapCode = TrapMapping.Unknown;
-                detail = $"trap: {trapCode} ({TrustedText.Sanitize(FirstLine(failure.Message))})";
+                detail = $"trap: {trapCode} ({UntrustedText.Fragment(FirstLine(failure.Message))})";
                 break;
         }
 
@@ -255,10 +256,10 @@ public sealed partial class WasmSandboxBackend
         }
 
         string exported = functions.IsEmpty ? "it exports no functions"
-            : $"it exports {string.Join(", ", functions.Take(20).Select(TrustedText.Quote))}{(functions.Length > 20 ? ", ..." : "")}";
+            : $"it exports {string.Join(", ", functions.Take(20).Select(UntrustedText.Quote))}{(functions.Length > 20 ? ", ..." : "")}";
         return Options.InvokeExport is null
             ? $"module has no _start, so it is not a WASI command; {exported} (call one with invoke)"
-            : $"module exports no function {TrustedText.Quote(entry)}; {exported}";
+            : $"module exports no function {UntrustedText.Quote(entry)}; {exported}";
     }
 
     /// <summary>The policy's memory limit, lowered to the pooling slot size when pooling is on (with a warning).</summary>

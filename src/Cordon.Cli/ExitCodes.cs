@@ -2,10 +2,17 @@ using Cordon.Execution;
 
 namespace Cordon.Cli;
 
-/// <summary>The exit-code contract of <c>cordon run</c>, modelled on timeout(1), env(1) and docker run.</summary>
+/// <summary>
+/// The exit-code contract of every cordon command, modelled on timeout(1), env(1) and docker run: Cordon's own failures,
+/// usage errors included, are 125 everywhere (never 1 or 2, which a guest uses for its own failures).
+/// </summary>
 internal static class ExitCodes
 {
-    public const int Usage = 2;
+    /// <summary>A bad option or argument, for every command (the same code as any other failure of Cordon itself).</summary>
+    public const int Usage = CordonFailed;
+
+    /// <summary>128 + SIGPIPE: the caller's stdout or stderr was closed, so the run was stopped, as a shell pipeline stops.</summary>
+    public const int BrokenPipe = 141;
     public const int WallTime = 124;
     public const int CordonFailed = 125;
     public const int CannotExecute = 126;
@@ -32,7 +39,8 @@ internal static class ExitCodes
         SandboxOutcome.DiskExceeded => Disk,
         SandboxOutcome.SyscallDenied => SyscallDenied,
         SandboxOutcome.Trapped => Trapped,
-        SandboxOutcome.Canceled => Canceled,
+        // A forwarded signal N gives 128 + N (143 for SIGTERM); a library-style cancellation (Signal 9) counts as Ctrl-C.
+        SandboxOutcome.Canceled => result.Signal is { } n and not 9 ? 128 + n : Canceled,
         _ => CordonFailed,
     };
 }

@@ -79,7 +79,7 @@ public sealed class MalformedModuleTests(DefaultBackendFixture fixture) : IClass
 
         result.AssertOutcome(SandboxOutcome.ExecFailed);
         Assert.DoesNotContain('\u001b', result.Detail!);
-        Assert.Contains("env::\\u{1b}[31mred", result.Detail);
+        Assert.Contains("env::\\x1b[31mred", result.Detail);
     }
 
     [Fact]

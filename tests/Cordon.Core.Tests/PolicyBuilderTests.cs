@@ -82,7 +82,40 @@ public class PolicyBuilderTests
     {
         byte[] hostile = [0x1b, (byte)']', (byte)'5', (byte)'2', 0x07, (byte)'\r', 0xc2, 0x9b, 0xff, (byte)'o', (byte)'k', (byte)'\n', 0x7f];
         string shown = UntrustedText.ForTerminal(hostile);
-        Assert.Equal("\\x1b]52\\x07\\x0d\\u009b\\xffok\n\\x7f", shown);
+        Assert.Equal("\\x1b]52\\x07\r\\u009b\\xffok\n\\x7f", shown);
         Assert.DoesNotContain('\u001b', shown);
+    }
+
+    [Theory]
+    [InlineData("a\u202eb", "a\\u202eb")]
+    [InlineData("\u200e\u200f\u2066\u2069\u061c", "\\u200e\\u200f\\u2066\\u2069\\u061c")]
+    [InlineData("line\u2028sep\u2029", "line\\u2028sep\\u2029")]
+    [InlineData("tab\tcr\rnl\n", "tab\tcr\rnl\n")]
+    [InlineData("héllo wörld ✓ 日本", "héllo wörld ✓ 日本")]
+    [InlineData("zero\u200bwidth\ufeff", "zero\\u200bwidth\\ufeff")]
+    public void Terminal_text_keeps_printable_unicode_and_escapes_bidi_and_format_controls(string input, string expected)
+        => Assert.Equal(expected, UntrustedText.ForTerminal(input));
+
+    [Fact]
+    public void Single_line_text_escapes_newline_tab_and_carriage_return_and_fragments_are_capped()
+    {
+        Assert.Equal("a\\nb\\tc\\rd", UntrustedText.ForSingleLine("a\nb\tc\rd"));
+        string fragment = UntrustedText.Fragment(new string('x', 1000));
+        Assert.Equal(UntrustedText.MaxFragmentLength + 1, fragment.Length);
+        Assert.EndsWith("…", fragment);
+    }
+
+    [Fact]
+    public void A_character_split_between_chunks_is_shown_whole()
+    {
+        var neutraliser = new TerminalNeutraliser();
+        byte[] check = "✓"u8.ToArray();
+        byte[] first = neutraliser.Neutralise([(byte)'a', check[0]]);
+        byte[] second = neutraliser.Neutralise([check[1], check[2], 0x1b]);
+        Assert.Equal("a", System.Text.Encoding.UTF8.GetString(first));
+        Assert.Equal("✓\\x1b", System.Text.Encoding.UTF8.GetString(second));
+        Assert.Empty(neutraliser.Flush());
+        neutraliser.Neutralise([0xe2]);
+        Assert.Equal("\\xe2", System.Text.Encoding.UTF8.GetString(neutraliser.Flush()));
     }
 }

@@ -115,7 +115,7 @@ internal static class LaunchCommandLine
         foreach (var (host, guest) in spec.MountMistakesForTesting) a.AddRange(["--ro-bind", host, guest]);
 
         a.AddRange(["--ro-bind", spec.LauncherPath, GuestLauncherPath,
-            "--chdir", SandboxPolicy.WorkDirectoryGuestPath,
+            "--chdir", spec.Command.WorkingDirectory ?? SandboxPolicy.WorkDirectoryGuestPath,
             // The root itself is bwrap's tmpfs; nothing may be created beside the granted mounts.
             "--remount-ro", "/"]);
         return a;

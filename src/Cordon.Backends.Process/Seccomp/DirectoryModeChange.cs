@@ -55,7 +55,8 @@ internal static class DirectoryModeChange
 
         // The pid named the caller when the call arrived; if the caller died meanwhile, it may name another process now.
         if (Interop.Libc.SeccompNotifyIdValid(listener, notification.Id) != 0) return null;
-        if (Interop.Libc.StatxOf(target, out Interop.Libc.Statx stat) != 0) return null;
+        const uint Wanted = Interop.Libc.StatxType | Interop.Libc.StatxMode | Interop.Libc.StatxUid | Interop.Libc.StatxGid;
+        if (Interop.Libc.Statx((int)target.DangerousGetHandle(), "", Interop.Libc.AtEmptyPath, Wanted, out Interop.Libc.StatxBuffer stat) != 0) return null;
         if ((stat.Mode & Interop.Libc.SIfMt) != Interop.Libc.SIfDir) return null; // a file: the set-id bit stays refused
 
         uint mode = (uint)(data.Number is Fchmod or Chmod ? a[1] : a[2]) & ModeBits;

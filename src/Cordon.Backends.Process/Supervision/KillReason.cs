@@ -8,4 +8,7 @@ internal enum KillReason
     Output,
     Syscall,
     Canceled,
+
+    /// <summary>The grace period after a forwarded signal (<see cref="Cordon.Execution.SignalForwarder.KillAfter"/>) ran out.</summary>
+    Signal,
 }

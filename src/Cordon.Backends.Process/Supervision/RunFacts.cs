@@ -17,4 +17,10 @@ internal sealed record RunFacts
     public TimeSpan? CpuLimit { get; init; }
     public string? KillingSyscall { get; init; }
     public int? BwrapExitStatus { get; init; }
+
+    /// <summary>The first signal the caller had forwarded to the guest.</summary>
+    public int? ForwardedSignal { get; init; }
+
+    /// <summary>How long the guest was given after a forwarded signal before everything was killed.</summary>
+    public TimeSpan? SignalGrace { get; init; }
 }

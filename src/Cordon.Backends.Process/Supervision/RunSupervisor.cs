@@ -34,6 +34,7 @@ internal sealed class RunSupervisor
     private int _bwrapPid;
     private Stopwatch _clock = new();
     private TimeSpan? _forceKillAt;
+    private TimeSpan? _signalKillAt;
 
     public RunSupervisor(ResourceLimits limits, SandboxCommand command, ICgroupControl? cgroup, ISeccompChannel? seccomp, ViolationAction violationAction)
     {
@@ -57,39 +58,42 @@ internal sealed class RunSupervisor
     public TimeSpan ExitedAt { get; private set; }
     public TimeSpan WallTime { get; private set; }
 
+    /// <summary>The first signal forwarded from the caller (<see cref="SandboxCommand.Signals"/>), if any.</summary>
+    public int? ForwardedSignal { get; private set; }
+
+    /// <summary>Bytes streamed into the guest's stdin.</summary>
+    public long StandardInputBytes { get; private set; }
+
     /// <summary>Supervises the spawned chain until every guest process is gone.</summary>
-    public void Supervise(int bwrapPid, SafeFileHandle pidfd, SafeFileHandle stdoutRead, SafeFileHandle stderrRead,
-        SafeFileHandle statusRead, SafeFileHandle? stdinWrite, SafeFileHandle wakeRead, Func<bool> isCanceled, Stopwatch clock)
+    public void Supervise(int bwrapPid, SafeFileHandle pidfd, GuestStdio stdio, SafeFileHandle statusRead, SafeFileHandle wakeRead,
+        Func<bool> isCanceled, Stopwatch clock)
     {
         _bwrapPid = bwrapPid;
         _clock = clock;
-        ReadOnlyMemory<byte> pendingInput = _command.StandardInput ?? ReadOnlyMemory<byte>.Empty;
-        SafeFileHandle? stdin = stdinWrite;
-        if (stdin is not null && pendingInput.IsEmpty)
-        {
-            stdin.Dispose();
-            stdin = null;
-        }
-
-        bool stdoutOpen = true, stderrOpen = true, statusOpen = true, exited = false;
+        SafeFileHandle stdoutRead = stdio.OutputRead;
+        SafeFileHandle? stderrRead = stdio.ErrorRead;
+        StdinPump stdin = stdio.Input;
+        stdin.SignalGuest = signal => GuestSignals.Forward(bwrapPid, signal);
+        bool stdoutOpen = true, stderrOpen = stderrRead is not null, statusOpen = true, exited = false;
         TimeSpan nextCpuCheck = CpuPollInterval;
-        Span<Interop.Libc.PollFd> fds = stackalloc Interop.Libc.PollFd[8];
+        Span<Interop.Libc.PollFd> fds = stackalloc Interop.Libc.PollFd[10];
         while (!exited)
         {
             int count = 0;
             int iStdout = stdoutOpen ? Add(fds, ref count, stdoutRead, Interop.Libc.PollIn) : -1;
-            int iStderr = stderrOpen ? Add(fds, ref count, stderrRead, Interop.Libc.PollIn) : -1;
+            int iStderr = stderrOpen ? Add(fds, ref count, stderrRead!, Interop.Libc.PollIn) : -1;
             int iStatus = statusOpen ? Add(fds, ref count, statusRead, Interop.Libc.PollIn) : -1;
             int iPid = Add(fds, ref count, pidfd, Interop.Libc.PollIn);
             int iWake = Add(fds, ref count, wakeRead, Interop.Libc.PollIn);
             int iSeccomp = _seccomp is { IsActive: true } ? Add(fds, ref count, _seccomp.PollHandle, Interop.Libc.PollIn) : -1;
-            int iStdin = stdin is not null ? Add(fds, ref count, stdin, Interop.Libc.PollOut) : -1;
+            int iStdin = stdin.TargetToPoll is { } target ? Add(fds, ref count, target, Interop.Libc.PollOut) : -1;
+            int iSource = stdin.SourceToPoll is { } source ? Add(fds, ref count, source, Interop.Libc.PollIn) : -1;
 
             int timeout = NextTimeout(clock.Elapsed, nextCpuCheck);
             PollOnce(fds[..count], timeout);
 
             if (iStdout >= 0 && Ready(fds[iStdout])) stdoutOpen = Drain(stdoutRead, _stdout, OutputStream.StandardOutput);
-            if (iStderr >= 0 && Ready(fds[iStderr])) stderrOpen = Drain(stderrRead, _stderr, OutputStream.StandardError);
+            if (iStderr >= 0 && Ready(fds[iStderr])) stderrOpen = Drain(stderrRead!, _stderr, OutputStream.StandardError);
             if (iStatus >= 0 && Ready(fds[iStatus]))
             {
                 statusOpen = DrainStatus(statusRead);
@@ -97,22 +101,21 @@ internal sealed class RunSupervisor
             }
 
             if (iSeccomp >= 0 && Ready(fds[iSeccomp])) HandleSeccomp((fds[iSeccomp].REvents & (Interop.Libc.PollHup | Interop.Libc.PollErr | Interop.Libc.PollNval)) != 0);
-            if (iStdin >= 0 && Ready(fds[iStdin]))
+            if (iStdin >= 0 && Ready(fds[iStdin])) stdin.OnTargetReady();
+            if (iSource >= 0 && Ready(fds[iSource])) stdin.OnSourceReady();
+
+            if (iWake >= 0 && Ready(fds[iWake]))
             {
-                int written = Interop.FileDescriptors.WriteAvailable(stdin!, pendingInput.Span[..Math.Min(pendingInput.Length, 64 * 1024)]);
-                pendingInput = written < 0 ? ReadOnlyMemory<byte>.Empty : pendingInput[written..];
-                if (pendingInput.IsEmpty)
-                {
-                    stdin!.Dispose();
-                    stdin = null;
-                }
+                while (Interop.FileDescriptors.ReadAvailable(wakeRead, _readBuffer) > 0) { }
+                if (isCanceled()) Kill(Supervision.KillReason.Canceled);
+                ForwardSignals();
             }
 
-            if (iWake >= 0 && Ready(fds[iWake]) && isCanceled()) Kill(Supervision.KillReason.Canceled);
             if (iPid >= 0 && Ready(fds[iPid])) exited = true;
 
             TimeSpan elapsed = clock.Elapsed;
             if (_forceKillAt is { } forceAt && elapsed >= forceAt && !exited) ForceKill();
+            if (_signalKillAt is { } signalAt && elapsed >= signalAt && !exited) Kill(Supervision.KillReason.Signal);
             if (_limits.WallTime is { } wall && elapsed >= wall) Kill(Supervision.KillReason.WallTime);
             if (_cgroup is not null && _limits.CpuTime is { } cpu && elapsed >= nextCpuCheck)
             {
@@ -121,7 +124,8 @@ internal sealed class RunSupervisor
             }
         }
 
-        stdin?.Dispose();
+        stdin.Dispose();
+        StandardInputBytes = stdin.BytesWritten;
         ExitedAt = clock.Elapsed;
         BwrapExitStatus = Reap(bwrapPid);
 
@@ -131,12 +135,25 @@ internal sealed class RunSupervisor
         DrainToEnd(stdoutRead, stderrRead, statusRead, stdoutOpen, stderrOpen, statusOpen);
     }
 
+    /// <summary>Passes every signal the caller queued on to the guest; the first starts the grace period before the kill.</summary>
+    private void ForwardSignals()
+    {
+        if (_command.Signals is not { } signals) return;
+        while (signals.TryTake(out int signal))
+        {
+            ForwardedSignal ??= signal;
+            _signalKillAt ??= _clock.Elapsed + signals.KillAfter;
+            if (_killReason is null) GuestSignals.Forward(_bwrapPid, signal);
+        }
+    }
+
     private int NextTimeout(TimeSpan elapsed, TimeSpan nextCpuCheck)
     {
         TimeSpan wait = TimeSpan.FromSeconds(1);
         if (_limits.WallTime is { } wall) wait = Min(wait, wall - elapsed);
         if (_cgroup is not null && _limits.CpuTime is not null) wait = Min(wait, nextCpuCheck - elapsed);
         if (_forceKillAt is { } forceAt) wait = Min(wait, forceAt - elapsed);
+        if (_signalKillAt is { } signalAt) wait = Min(wait, signalAt - elapsed);
         return Math.Max(0, (int)Math.Ceiling(wait.TotalMilliseconds));
     }
 
@@ -211,7 +228,7 @@ internal sealed class RunSupervisor
         Interop.Libc.KillProcess(_bwrapPid, Interop.Libc.SigKill);
     }
 
-    private void DrainToEnd(SafeFileHandle stdoutRead, SafeFileHandle stderrRead, SafeFileHandle statusRead, bool stdoutOpen, bool stderrOpen, bool statusOpen)
+    private void DrainToEnd(SafeFileHandle stdoutRead, SafeFileHandle? stderrRead, SafeFileHandle statusRead, bool stdoutOpen, bool stderrOpen, bool statusOpen)
     {
         var deadline = Stopwatch.StartNew();
         Span<Interop.Libc.PollFd> fds = stackalloc Interop.Libc.PollFd[3];
@@ -219,11 +236,11 @@ internal sealed class RunSupervisor
         {
             int count = 0;
             int iOut = stdoutOpen ? Add(fds, ref count, stdoutRead, Interop.Libc.PollIn) : -1;
-            int iErr = stderrOpen ? Add(fds, ref count, stderrRead, Interop.Libc.PollIn) : -1;
+            int iErr = stderrOpen ? Add(fds, ref count, stderrRead!, Interop.Libc.PollIn) : -1;
             int iStatus = statusOpen ? Add(fds, ref count, statusRead, Interop.Libc.PollIn) : -1;
             PollOnce(fds[..count], 100);
             if (iOut >= 0 && Ready(fds[iOut])) stdoutOpen = Drain(stdoutRead, _stdout, OutputStream.StandardOutput);
-            if (iErr >= 0 && Ready(fds[iErr])) stderrOpen = Drain(stderrRead, _stderr, OutputStream.StandardError);
+            if (iErr >= 0 && Ready(fds[iErr])) stderrOpen = Drain(stderrRead!, _stderr, OutputStream.StandardError);
             if (iStatus >= 0 && Ready(fds[iStatus])) statusOpen = DrainStatus(statusRead);
         }
     }

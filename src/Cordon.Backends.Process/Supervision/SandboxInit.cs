@@ -25,7 +25,7 @@ internal static class SandboxInit
         return Interop.Libc.PidfdSendSignal(pidfd, Interop.Libc.SigKill, 0, 0) == 0;
     }
 
-    private static int? FindChild(int bwrapPid)
+    internal static int? FindChild(int bwrapPid)
     {
         string? children = ReadProc($"/proc/{bwrapPid}/task/{bwrapPid}/children");
         string[] pids = children?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
@@ -33,7 +33,7 @@ internal static class SandboxInit
     }
 
     /// <summary>Field 4 of /proc/PID/stat, read after the command name (which may itself contain spaces and parentheses).</summary>
-    private static int? ParentOf(int pid)
+    internal static int? ParentOf(int pid)
     {
         string? stat = ReadProc($"/proc/{pid}/stat");
         int end = stat?.LastIndexOf(')') ?? -1;

@@ -15,6 +15,14 @@ internal static class Verdict
         bool endedBadly = f.SupervisorKill is KillReason.WallTime or KillReason.CpuTime || f.Signal is not null || (f.ExitCode ?? 0) != 0;
         bool cpuOver = f.CpuLimit is { } limit && f.CpuTime >= limit;
 
+        if (f.ForwardedSignal is { } forwarded)
+        {
+            string grace = f.SignalGrace is { } g ? Units.DurationText.Format(g) : "the grace period";
+            return (SandboxOutcome.Canceled, null, forwarded, f.SupervisorKill == KillReason.Signal
+                ? $"canceled by signal {forwarded} ({SignalName(forwarded)}): forwarded to the guest, then every guest process was killed after {grace}"
+                : $"canceled by signal {forwarded} ({SignalName(forwarded)}): forwarded to the guest, which ended within {grace}");
+        }
+
         if (f.SupervisorKill == KillReason.Canceled)
             return (SandboxOutcome.Canceled, null, SigKill, "canceled by the caller; every guest process was killed");
         if (f.SupervisorKill == KillReason.Syscall)
@@ -47,4 +55,16 @@ internal static class Verdict
             ? (SandboxOutcome.Signaled, null, status - 128, "guest status inferred from bwrap's exit code")
             : (SandboxOutcome.Exited, f.BwrapExitStatus, null, "guest status inferred from bwrap's exit code");
     }
+
+    /// <summary>The usual name of the signals a caller forwards.</summary>
+    public static string SignalName(int signal) => signal switch
+    {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        9 => "SIGKILL",
+        13 => "SIGPIPE",
+        15 => "SIGTERM",
+        _ => $"signal number {signal}",
+    };
 }

@@ -1,3 +1,4 @@
+using Cordon.Output;
 using Wasmtime;
 
 namespace Cordon.Backends.Wasm;
@@ -12,7 +13,7 @@ internal static class ImportCheck
         List<string> mismatched = [];
         foreach (Import import in module.Imports)
         {
-            string name = TrustedText.ImportName(import.ModuleName, import.Name);
+            string name = $"{UntrustedText.Fragment(import.ModuleName)}::{UntrustedText.Fragment(import.Name)}";
             if (import is not FunctionImport wanted)
             {
                 missing.Add($"{name} ({KindOf(import)}; the wasm tier grants functions only)");

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using Cordon.Output;
 using Wasmtime;
 
 namespace Cordon.Backends.Wasm;
@@ -16,7 +17,7 @@ internal static class InvokeArguments
         string signature = ImportCheck.Signature(parameters, []);
         if (arguments.Length != parameters.Count)
         {
-            problem = $"export {TrustedText.Quote(export)} takes {parameters.Count} argument(s) {signature[..signature.IndexOf(" ->", StringComparison.Ordinal)]}, but {arguments.Length} were given";
+            problem = $"export {UntrustedText.Quote(export)} takes {parameters.Count} argument(s) {signature[..signature.IndexOf(" ->", StringComparison.Ordinal)]}, but {arguments.Length} were given";
             return false;
         }
 
@@ -24,7 +25,7 @@ internal static class InvokeArguments
         {
             if (!TryParseOne(parameters[i], arguments[i], out values[i]))
             {
-                problem = $"argument {i + 1} of {TrustedText.Quote(export)} must be {Describe(parameters[i])}, not {TrustedText.Quote(arguments[i])}";
+                problem = $"argument {i + 1} of {UntrustedText.Quote(export)} must be {Describe(parameters[i])}, not {UntrustedText.Quote(arguments[i])}";
                 return false;
             }
         }
@@ -38,7 +39,7 @@ internal static class InvokeArguments
     {
         ValueKind? bad = parameters.Concat(results).Cast<ValueKind?>().FirstOrDefault(k => WasmHostFunction.FromKind(k!.Value) is null);
         return bad is null ? null
-            : $"export {TrustedText.Quote(export)} has signature {ImportCheck.Signature(parameters, results)}; invoking passes only i32, i64, f32 and f64";
+            : $"export {UntrustedText.Quote(export)} has signature {ImportCheck.Signature(parameters, results)}; invoking passes only i32, i64, f32 and f64";
     }
 
     /// <summary>One line per result, in invariant culture (floats round-trip).</summary>

@@ -102,6 +102,37 @@ internal sealed class WasiSetup : IDisposable
             config.WithStandardInput(Path.Combine(temporary.FullName, "stdin"));
         }
 
+        else if (command.StandardInputSource is { } source)
+        {
+            // WASI opens stdin by path. A file: its /proc link reopens exactly the caller's already opened file (never
+            // whatever a path names by now). A pipe or terminal (whose link Landlock refuses inside a contained run):
+            // streamed to its end into the private stdin file first, 64 KiB at a time, so memory stays flat.
+            string link = $"/proc/self/fd/{(int)source.DangerousGetHandle()}";
+            // readlink names a file by its path, a pipe as "pipe:[inode]", a socket as "socket:[inode]".
+            if (File.ResolveLinkTarget(link, returnFinalTarget: false) is { } target && target.FullName.StartsWith('/') && File.Exists(target.FullName))
+            {
+                config.WithStandardInput(link);
+            }
+            else
+            {
+                try
+                {
+                    temporary = WriteStandardInput(file =>
+                    {
+                        using var input = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(source.DangerousGetHandle(), ownsHandle: false), FileAccess.Read, 1);
+                        input.CopyTo(file, 64 * 1024);
+                    });
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new SandboxSetupException("wasm-stdin", $"cannot copy stdin to a file under {Path.GetTempPath()}: {e.Message}",
+                        "make TMPDIR a writable directory with room for the input", e);
+                }
+
+                config.WithStandardInput(Path.Combine(temporary.FullName, "stdin"));
+            }
+        }
+
         return new WasiSetup(config, temporary);
     }
 
@@ -124,9 +155,15 @@ internal sealed class WasiSetup : IDisposable
 
     private static DirectoryInfo WriteStandardInput(ReadOnlySpan<byte> input)
     {
-            // The 50.0.1 .NET API takes stdin only as a file path: a private (0700) directory holding a 0600 file,
-            // deleted as soon as the store has opened it (Apply), and in Dispose should the run fail first.
-        DirectoryInfo temporary = Directory.CreateTempSubdirectory("cordon-wasm-");
+        byte[] copy = input.ToArray();
+        return WriteStandardInput(file => file.Write(copy));
+    }
+
+    private static DirectoryInfo WriteStandardInput(Action<Stream> write)
+    {
+        // The 50.0.1 .NET API takes stdin only as a file path: a private (0700) directory holding a 0600 file,
+        // deleted as soon as the store has opened it (Apply), and in Dispose should the run fail first.
+        DirectoryInfo temporary = Directory.CreateTempSubdirectory(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cordon-wasm-{Environment.ProcessId}-"));
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -136,7 +173,7 @@ internal sealed class WasiSetup : IDisposable
         try
         {
             using var file = new FileStream(Path.Combine(temporary.FullName, "stdin"), options);
-            file.Write(input);
+            write(file);
         }
         catch
         {

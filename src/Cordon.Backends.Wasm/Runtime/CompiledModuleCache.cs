@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Cordon.Output;
 using Cordon.Units;
 using Wasmtime;
 
@@ -59,10 +60,17 @@ internal sealed class CompiledModuleCache : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Fail($"cannot read module {TrustedText.Quote(path)}: {e.Message}");
+            return Fail($"cannot read module {UntrustedText.Quote(path)}: {e.Message}");
         }
 
         bool isText = IsText(path, bytes);
+        if (!isText && !bytes.AsSpan().StartsWith(WasmPreamble))
+        {
+            // Wasmtime's own answer here is its internal debug dump of the two headers; say what the file is instead.
+            string kind = bytes.Length == 0 ? "an empty file" : bytes.AsSpan().StartsWith("\u007fELF"u8) ? "an ELF executable" : bytes.AsSpan().StartsWith("#!"u8) ? "a script" : "neither a binary .wasm nor a .wat text module";
+            return Fail($"invalid WebAssembly module {UntrustedText.Quote(Path.GetFileName(path))}: it is not a WebAssembly module but {kind}; the wasm tier runs .wasm and .wat modules, and native programs run in the process tier (drop --tier wasm)");
+        }
+
         string hash = ContentHash(isText, bytes);
         Lazy<ModuleLoad> lazy = _entries.GetOrAdd(hash, h => new Lazy<ModuleLoad>(() => Compile(h, Path.GetFileName(path), isText, bytes)));
         ModuleLoad load = lazy.Value;
@@ -172,7 +180,7 @@ internal sealed class CompiledModuleCache : IDisposable
             // FromBytes says only "is not valid"; Validate names the defect and its offset.
             string? reason = isText ? FirstLines(e.Message) : Module.Validate(_engine, bytes) ?? FirstLines(e.Message);
             string what = isText ? "invalid WebAssembly text" : "invalid WebAssembly module";
-            return Fail($"{what} {TrustedText.Quote(name)}: {TrustedText.Sanitize(reason)}");
+            return Fail($"{what} {UntrustedText.Quote(name)}: {UntrustedText.Fragment(reason)}");
         }
 
         var loaded = new LoadedModule(module, hash);

@@ -22,7 +22,7 @@ internal static class AuditCommand
           --json         one JSON document with the overall figure in a top-level "score" field
           --threshold X  exit 1 when the score is above X (for CI)
           --no-host      do not check which layers this host enforces (audit the policy alone)
-        Exit codes: 0 audited (and within the threshold), 1 score above --threshold, 2 usage error or invalid policy.
+        Exit codes: 0 audited (and within the threshold), 1 score above --threshold, 125 usage error or invalid policy.
         """;
 
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)

@@ -52,9 +52,14 @@ internal static class ContainedWasm
         SandboxResult host = await RunCommand.ProcessBackend().RunAsync(outer, new SandboxCommand(program, inner)
         {
             StandardInput = command.StandardInput,
+            StandardInputSource = command.StandardInputSource,
+            Signals = command.Signals,
         }, cancellationToken).ConfigureAwait(false);
         return Combine(host, user.Limits);
     }
+
+    /// <summary>Syscalls the contained runner itself makes at start-up, refused harmlessly: not the module's doing.</summary>
+    private static readonly HashSet<string> RunnerOwnCalls = new(["get_mempolicy"], StringComparer.Ordinal);
 
     /// <summary>This CLI inside the sandbox: the NativeAOT binary itself, or the dotnet host with cordon.dll.</summary>
     private static (string Program, List<string> Prefix) RunnerCommand()
@@ -83,6 +88,7 @@ internal static class ContainedWasm
         }
 
         if (p.WorkDirectoryHostPath is not null) { yield return "--workdir"; yield return SandboxPolicy.WorkDirectoryGuestPath; }
+        if (options.StandardInputPath is not null) { yield return "--stdin"; yield return "-"; }
         if (options.Invoke is { } export) { yield return "--invoke"; yield return export; }
         if (options.Fuel is { } fuel) { yield return "--fuel"; yield return fuel.ToString(CultureInfo.InvariantCulture); }
         else if (options.FuelUnlimited) { yield return "--fuel"; yield return "none"; }
@@ -95,6 +101,8 @@ internal static class ContainedWasm
     /// </summary>
     internal static TierOutcome Combine(SandboxResult host, ResourceLimits moduleLimits)
     {
+        // Refused calls are reported for what the module can cause: the runner's own start-up probes are not (the
+        // .NET runtime asks get_mempolicy for its NUMA layout, gets EPERM and carries on).
         const string Contained = "contained: the Wasm runner ran as a process-tier guest; the module's outcome and output are the runner's report from inside the sandbox, resource usage is the host's measurement";
         if (host.Outcome is not (SandboxOutcome.Exited or SandboxOutcome.ExecFailed) || !TryParse(host.StandardOutput.Bytes.Span, out JsonElement report, out JsonDocument? document))
         {
@@ -111,7 +119,7 @@ internal static class ContainedWasm
 
             ImmutableArray<string> warnings = [.. host.Warnings, .. report.GetProperty("warnings").EnumerateArray().Select(w => w.GetString() ?? ""), Contained];
             var result = new SandboxResult(outcome, Int(report, "exitCode"), Int(report, "signal"), host.WallTime, host.Usage,
-                Output(report, "stdout"), Output(report, "stderr"), host.Violations, warnings, moduleLimits,
+                Output(report, "stdout"), Output(report, "stderr"), [.. host.Violations.Where(v => !RunnerOwnCalls.Contains(v.Syscall))], warnings, moduleLimits,
                 report.TryGetProperty("detail", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null);
             long? fuel = report.TryGetProperty("fuelConsumed", out JsonElement f) && f.ValueKind == JsonValueKind.Number ? f.GetInt64() : null;
             string? trap = report.TryGetProperty("trapCode", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;

@@ -10,21 +10,23 @@ internal static class DoctorCommand
 
     public const string Usage = """
         usage: cordon doctor [--json]
+               cordon doctor --cleanup   remove run cgroups and temp dirs that dead cordon processes left behind
 
         Checks this host: bubblewrap and its version, user namespaces (including Ubuntu's AppArmor restriction), cgroups
         and which controllers this user can write, seccomp with user notification, the Landlock ABI, privileges, a real
         run of the default policy, whether Cordon runs in a container, and the runtimes of later tiers (runsc, wasmtime).
-        Exit codes: 0 the default policy is fully enforced, 1 it is not (a required layer is degraded or missing), 2 usage error.
+        Exit codes: 0 the default policy is fully enforced, 1 it is not (a required layer is degraded or missing), 125 usage error.
         """;
 
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        bool json = false;
+        bool json = false, cleanup = false;
         foreach (string arg in args)
         {
             switch (arg)
             {
                 case "--json": json = true; break;
+                case "--cleanup": cleanup = true; break;
                 case "--help" or "-h":
                     Console.Out.WriteLine(Usage);
                     return 0;
@@ -33,6 +35,8 @@ internal static class DoctorCommand
                     return ExitCodes.Usage;
             }
         }
+
+        if (cleanup) return Cleanup();
 
         HostReport report = await HostDiagnostics.RunAsync(endToEnd: true, cancellationToken).ConfigureAwait(false);
         if (json) WriteJson(report);
@@ -87,4 +91,17 @@ internal static class DoctorCommand
     }
 
     private static string Name(LayerStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// Sweeps what supervisors that died without cleaning up (SIGKILL, a crash) left: their run cgroups in every
+    /// hierarchy and their temp dirs, each only after checking that its owner is really gone (and its pid not reused).
+    /// </summary>
+    private static int Cleanup()
+    {
+        Backends.Process.Cgroups.SweepReport report = Backends.Process.Cgroups.LeftoverSweep.Run();
+        foreach (string removed in report.Removed) Console.Out.WriteLine($"removed {removed}");
+        foreach (string problem in report.Problems) Cli.Error(problem);
+        if (report.Removed.IsEmpty && report.Problems.IsEmpty) Console.Out.WriteLine("nothing left behind by dead cordon processes");
+        return report.Problems.IsEmpty ? 0 : NotFullyEnforced;
+    }
 }

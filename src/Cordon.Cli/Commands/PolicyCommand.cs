@@ -16,7 +16,7 @@ internal static class PolicyCommand
                cordon policy show FILE|PROFILE      print the fully resolved effective policy (extends and defaults applied)
 
         A name without '/' or a .toml suffix is a built-in profile (cordon profiles lists them).
-        Exit codes: 0 valid, 1 invalid (errors on stderr), 2 usage error.
+        Exit codes: 0 valid, 1 invalid (errors on stderr), 125 usage error.
         """;
 
     public static int Execute(IReadOnlyList<string> args)
@@ -74,31 +74,12 @@ internal static class PolicyCommand
             ? PolicyFile.TryLoad(reference, out policy, out errors)
             : PolicyFile.TryLoadReference(reference, out policy, out errors);
 
-    /// <summary>
-    /// The basis policy of <c>cordon run</c>: <c>--policy FILE</c> or <c>--profile NAME</c> among the options before
-    /// <c>--</c> (null when neither is given). Every problem of the file comes back at once.
-    /// </summary>
-    public static (SandboxPolicy? Basis, ImmutableArray<PolicyError> Errors) LoadRunBasis(IReadOnlyList<string> args)
+    /// <summary>The basis policy of <c>cordon run</c>: <c>--policy FILE</c> or <c>--profile NAME</c>. Every problem of the file comes back at once.</summary>
+    public static (SandboxPolicy? Basis, ImmutableArray<PolicyError> Errors) LoadBasis(string option, string value)
     {
-        List<(string Option, string Value)> sources = [];
-        for (int i = 0; i < args.Count && args[i] != "--" && args[i].StartsWith("--", StringComparison.Ordinal); i++)
-        {
-            string arg = args[i];
-            foreach (string option in new[] { "--policy", "--profile" })
-            {
-                if (arg == option && i + 1 < args.Count) sources.Add((option, args[++i]));
-                else if (arg.StartsWith(option + "=", StringComparison.Ordinal)) sources.Add((option, arg[(option.Length + 1)..]));
-            }
-        }
-
-        if (sources.Count == 0) return (null, []);
-        if (sources.Count > 1)
-            return (null, [new PolicyError(sources[1].Option, "give one --policy or --profile; to combine them, write a file that extends the profile", sources[1].Option)]);
-
-        (string which, string value) = sources[0];
-        if (which == "--profile" && !PolicyFile.IsProfileReference(value))
+        if (option == "--profile" && !PolicyFile.IsProfileReference(value))
             return (null, [new PolicyError("--profile", $"'{value}' is a path; use --policy for files", "--profile")]);
-        bool ok = which == "--policy"
+        bool ok = option == "--policy"
             ? PolicyFile.TryLoad(value, out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors)
             : PolicyFile.TryLoadReference(value, out policy, out errors);
         return ok ? (policy, []) : (null, errors);

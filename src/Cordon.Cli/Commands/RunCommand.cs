@@ -3,15 +3,13 @@ using Cordon.Backends.Wasm;
 using Cordon.Cli.Reporting;
 using Cordon.Errors;
 using Cordon.Execution;
-using Cordon.Output;
-using Microsoft.Win32.SafeHandles;
 
 namespace Cordon.Cli.Commands;
 
 /// <summary><c>cordon run</c>: one untrusted command, confined, with the exit-code contract of <see cref="ExitCodes"/>.</summary>
 internal static class RunCommand
 {
-    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args, IReadOnlySet<int> passedDescriptors, CancellationToken cancellationToken)
     {
         if (args.Count > 0 && args[0] is "--help" or "-h")
         {
@@ -19,28 +17,30 @@ internal static class RunCommand
             return 0;
         }
 
-        // --policy FILE / --profile NAME load a basis policy first; the other flags then override it.
-        var (basis, basisErrors) = PolicyCommand.LoadRunBasis(args);
-        var (options, errors) = basisErrors.IsEmpty ? RunOptionsParser.Parse(args, basis) : (null, basisErrors);
-        bool json = args.TakeWhile(a => a != "--").Contains("--json");
+        var (options, errors) = RunOptionsParser.Parse(args);
         if (options is null)
         {
             string message = string.Join("\n", errors.Select(e => e.ToString()));
             Cli.Error(message);
-            if (json) JsonReport.WriteSetupError(Console.OpenStandardOutput(), message, "process");
-            return ExitCodes.CordonFailed;
+            if (args.TakeWhile(a => a != "--").Contains("--json")) JsonReport.WriteSetupError(Console.OpenStandardOutput(), message, "process");
+            return ExitCodes.Usage;
         }
 
+        if (options.DryRun) return DryRunReport.Write(options);
+
+        using var session = new RunSession(options, cancellationToken);
         try
         {
-            SandboxCommand command = BuildCommand(options);
+            if (options.Tier == "process" || options.Contain) SweepLeftovers();
+            SandboxCommand command = session.BuildCommand(passedDescriptors);
             TierOutcome run = options.Tier switch
             {
-                "wasm" when options.Contain => await ContainedWasm.RunAsync(options, command, cancellationToken).ConfigureAwait(false),
-                "wasm" => await RunWasmAsync(options, command, cancellationToken).ConfigureAwait(false),
+                "wasm" when options.Contain => await ContainedWasm.RunAsync(options, command, session.Token).ConfigureAwait(false),
+                "wasm" => await RunWasmAsync(options, command, session.Token).ConfigureAwait(false),
                 // Synchronous on the main thread: a one-shot CLI would otherwise start the thread pool just to resume here.
-                _ => new TierOutcome(ProcessBackend().Run(options.Policy, command, cancellationToken), "process"),
+                _ => new TierOutcome(ProcessBackend().Run(options.Policy, command, session.Token), "process"),
             };
+            session.RestoreTerminal();
             SandboxResult result = run.Result;
             if (options.Contain && command.OnOutput is { } show)
             {
@@ -56,21 +56,37 @@ internal static class RunCommand
             else if (!options.Quiet)
             {
                 // Start the summary on its own line even when the guest's last output did not end one.
-                Console.Error.Write((s_guestLineOpen ? "\n" : "") + HumanSummary.Format(result));
+                Cli.Stderr((session.GuestLineOpen ? "\n" : "") + HumanSummary.Format(result)
+                    + RunHints.Format(result, options, session.BrokenStream, RunParseContext.Host));
             }
 
+            if (session.BrokenStream is not null) return ExitCodes.BrokenPipe;
+            if (result.Outcome == SandboxOutcome.Canceled && session.ReceivedSignal is { } signal) return 128 + signal;
             return ExitCodes.For(result);
         }
         catch (CordonException e)
         {
+            session.RestoreTerminal();
             Cli.Error(e.Message);
             if (options.Json) JsonReport.WriteSetupError(Console.OpenStandardOutput(), e.Message, options.Tier);
             return ExitCodes.CordonFailed;
         }
     }
 
-    /// <summary>Whether the guest's passed-through output ended mid-line (the CLI runs one sandbox per process).</summary>
-    private static bool s_guestLineOpen;
+    /// <summary>
+    /// Removes run cgroups and temp dirs of supervisors that died without cleaning up. Quietly and never failing the run:
+    /// what cannot be removed here (another user's leftovers) is for <c>cordon doctor --cleanup</c> to report.
+    /// </summary>
+    private static void SweepLeftovers()
+    {
+        try
+        {
+            _ = Backends.Process.Cgroups.LeftoverSweep.Run();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CordonException)
+        {
+        }
+    }
 
     internal static ProcessSandbox ProcessBackend() => new(new ProcessBackendOptions
     {
@@ -103,65 +119,5 @@ internal static class RunCommand
         }
 
         return Path.Combine(root, "cordon", "wasm");
-    }
-
-    private static SandboxCommand BuildCommand(RunOptions options)
-    {
-        ReadOnlyMemory<byte>? stdin = options.StandardInputPath switch
-        {
-            null => null,
-            "-" => ReadAll(Console.OpenStandardInput()),
-            string path => File.Exists(path)
-                ? File.ReadAllBytes(path)
-                : throw new SandboxSetupException("stdin", $"'{path}' does not exist", "give an existing file or - for cordon's own stdin"),
-        };
-
-        OutputObserver? passThrough = null;
-        if (!options.Json)
-        {
-            Stream stdout = Console.OpenStandardOutput();
-            Stream stderr = Console.OpenStandardError();
-            bool neutraliseOut = !options.RawOutput && !Console.IsOutputRedirected;
-            bool neutraliseErr = !options.RawOutput && !Console.IsErrorRedirected;
-            passThrough = (stream, chunk) =>
-            {
-                bool isOut = stream == OutputStream.StandardOutput;
-                Stream target = isOut ? stdout : stderr;
-                if (isOut ? neutraliseOut : neutraliseErr) target.Write(System.Text.Encoding.UTF8.GetBytes(UntrustedText.ForTerminal(chunk)));
-                else target.Write(chunk);
-                target.Flush();
-                if (!chunk.IsEmpty) s_guestLineOpen = chunk[^1] != (byte)'\n';
-            };
-        }
-
-        return new SandboxCommand(options.Program, options.Arguments)
-        {
-            StandardInput = stdin,
-            OnOutput = passThrough,
-            InheritedFiles = [.. options.Descriptors.Select(d => new InheritedFile(OpenInherited(d.HostFd), d.GuestFd))],
-        };
-    }
-
-    private static SafeFileHandle OpenInherited(int hostFd)
-    {
-        var handle = new SafeFileHandle(hostFd, ownsHandle: false);
-        try
-        {
-            // Fails on a descriptor that is not open, with a message naming it.
-            _ = File.GetUnixFileMode(handle);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            throw new SandboxSetupException("fd", $"descriptor {hostFd} is not open in cordon's process", "open it in the shell, e.g. cordon run --fd 3 -- CMD 3<file");
-        }
-
-        return handle;
-    }
-
-    private static byte[] ReadAll(Stream stream)
-    {
-        using var memory = new MemoryStream();
-        stream.CopyTo(memory);
-        return memory.ToArray();
     }
 }

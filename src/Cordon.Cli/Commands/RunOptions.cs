@@ -27,4 +27,16 @@ internal sealed record RunOptions
 
     /// <summary>Wasm tier: run the Wasm runner itself as a process-tier guest.</summary>
     public bool Contain { get; init; }
+
+    /// <summary>-t: the guest gets a new pseudo-terminal.</summary>
+    public bool Tty { get; init; }
+
+    /// <summary>After a forwarded signal, how long the guest has before the whole sandbox is killed.</summary>
+    public TimeSpan KillAfter { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>--chdir: the guest's working directory (null: /work).</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>--dry-run: print what would run, run nothing.</summary>
+    public bool DryRun { get; init; }
 }

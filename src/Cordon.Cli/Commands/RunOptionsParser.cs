@@ -7,266 +7,447 @@ using Cordon.Units;
 
 namespace Cordon.Cli.Commands;
 
-/// <summary>Parses <c>cordon run [options] -- PROGRAM [ARGS...]</c>. Pure: every problem is collected, nothing touches the host.</summary>
+/// <summary>
+/// Parses <c>cordon run [options] [--] PROGRAM [ARGS...]</c> against <see cref="RunOptionTable"/>. Every problem is
+/// collected and reported at once; the host is read only where an option asks for it (<c>--env NAME</c>,
+/// <c>--env-file</c>), through <see cref="RunParseContext"/>.
+/// </summary>
 internal static class RunOptionsParser
 {
-    public const string Usage = """
-        usage: cordon run [options] -- PROGRAM [ARGS...]
+    /// <summary>Where a system directory is mounted when <see cref="SandboxPolicy.MountSystemDirectories"/> is on.</summary>
+    internal static readonly ImmutableArray<string> SystemDirectories = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc"];
 
-        Policy (loaded first; the options below override it):
-          --policy FILE            a policy file (TOML; see docs/policy-reference.md)
-          --profile NAME           a built-in profile: minimal, shell, python, node, gcc (cordon profiles)
-        Doors (all closed by default):
-          --ro HOST[:GUEST]        bind a host path read-only
-          --rw HOST[:GUEST]        bind a host path read-write
-          --tmpfs GUEST[:SIZE]     add a private tmpfs
-          --file GUEST=HOST        copy one host file in, read-only
-          --fd N | --fd GUEST=HOST hand an open descriptor of cordon's own to the guest
-          --workdir DIR            bind DIR read-write at /work (default: private tmpfs)
-          --net none|loopback|host network (default none; host is loudly warned)
-          --env K=V                set a guest environment variable
-          --stdin FILE|-           feed the guest's stdin (default /dev/null)
-          --guest-root             appear as uid 0 inside (no capabilities)
-          --no-system-dirs         do not mount /usr, /lib, /bin and the minimal /etc
-        Limits (none = unlimited):
-          --time D (10s)  --cpu D (5s)  --memory S (256M)  --pids N (64)  --output S (1M per stream)
-          --output-action truncate|kill  --fsize S (16M)  --tmp-size S (64M)  --nofile N (256)  --stack S (8M)
-          --disk SIZE[:FILES] (1G:65536)  budget of each writable grant; as root the guest's writes land when the run ends
-          durations: 500ms 2s 1.5m 1h; sizes: 512K 64M 1G (binary units)
-        Syscalls:
-          --syscalls default|strict   --allow-syscalls a,b,c (custom allowlist)   --on-violation errno|kill
-        Strictness:
-          --require-cgroups  --require-landlock
-        Tiers:
-          --tier process|wasm      process (default): namespaces, seccomp, Landlock, cgroups
-                                   wasm: PROGRAM is a .wasm/.wat module run by Wasmtime (WASI preview 1)
-          --invoke NAME            wasm: call export NAME with ARGS as typed arguments instead of _start
-          --fuel N|none            wasm: deterministic instruction budget (cpu_time_exceeded when spent)
-          --contain                wasm: run the Wasm runner itself inside the process tier
-        Output:
-          --json  --quiet  --raw-output (do not neutralise terminal escapes on a tty)
-        """;
+    public static string Usage => RunOptionTable.Usage();
 
-    public static (RunOptions? Options, ImmutableArray<PolicyError> Errors) Parse(IReadOnlyList<string> args, SandboxPolicy? basis = null)
+    /// <summary>Splits the arguments into options (canonical long names with their values) and the command.</summary>
+    internal static (List<(RunOption Option, string Written, string? Value)> Options, int ProgramIndex) Tokenize(IReadOnlyList<string> args, List<PolicyError> errors)
     {
-        var builder = basis is null ? new SandboxPolicyBuilder() : new SandboxPolicyBuilder(basis);
-        List<PolicyError> errors = [];
-        List<(int, int)> fds = [];
-        bool json = false, quiet = false, raw = false;
-        string? stdin = null;
-        string tier = "process";
-        string? invoke = null;
-        long? fuel = null;
-        bool fuelUnlimited = false, contain = false;
+        List<(RunOption, string, string?)> options = [];
         int i = 0;
         for (; i < args.Count; i++)
         {
             string arg = args[i];
             if (arg == "--") { i++; break; }
-            if (!arg.StartsWith("--", StringComparison.Ordinal)) break;
+            if (arg.Length < 2 || arg[0] != '-') break;
 
-            string name = arg;
-            string? inlineValue = null;
-            int eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0) { name = arg[..eq]; inlineValue = arg[(eq + 1)..]; }
-
-            string? Value()
+            if (arg.StartsWith("--", StringComparison.Ordinal))
             {
-                if (inlineValue is not null) return inlineValue;
-                if (i + 1 < args.Count) return args[++i];
-                errors.Add(new(name, "needs a value", name));
-                return null;
+                int eq = arg.IndexOf('=', StringComparison.Ordinal);
+                string name = eq > 0 ? arg[..eq] : arg;
+                if (RunOptionTable.Find(name) is not { } option)
+                {
+                    errors.Add(new(name, "unknown option; see cordon run --help", name));
+                    continue;
+                }
+
+                if (!option.TakesValue)
+                {
+                    if (eq > 0) errors.Add(new(name, "takes no value", name));
+                    options.Add((option, name, null));
+                }
+                else if (eq > 0) options.Add((option, name, arg[(eq + 1)..]));
+                else if (i + 1 < args.Count) options.Add((option, name, args[++i]));
+                else errors.Add(new(name, $"needs a value ({option.Value})", name));
+                continue;
             }
 
-            switch (name)
+            // Short options: flags may be bundled (-it); a value follows attached (-eA=1) or as the next argument.
+            for (int c = 1; c < arg.Length; c++)
             {
-                case "--json": json = true; break;
-                case "--policy" or "--profile": Value(); break; // the basis, loaded by PolicyCommand.LoadRunBasis
-                case "--quiet": quiet = true; break;
-                case "--raw-output": raw = true; break;
-                case "--guest-root": builder.WithGuestRoot(); break;
-                case "--no-system-dirs": builder.WithSystemDirectories(false); break;
-                case "--require-cgroups": builder.RequireCgroups(); break;
-                case "--require-landlock": builder.RequireLandlock(); break;
-                case "--tier":
-                    tier = Value() ?? tier;
-                    if (tier is not ("process" or "wasm")) errors.Add(new(name, $"'{tier}' is not a tier; use process or wasm", name));
+                string name = "-" + arg[c];
+                if (RunOptionTable.Find(name) is not { } option)
+                {
+                    errors.Add(new(name, arg.Length > 2 ? $"unknown option (in '{arg}'); see cordon run --help" : "unknown option; see cordon run --help", name));
                     break;
-                case "--invoke": invoke = Value(); break;
-                case "--contain": contain = true; break;
-                case "--fuel":
-                    if (Value() is { } fuelText)
-                    {
-                        if (fuelText == "none") fuelUnlimited = true;
-                        else if (long.TryParse(fuelText, NumberStyles.None, CultureInfo.InvariantCulture, out long units) && units > 0) fuel = units;
-                        else errors.Add(new(name, $"'{fuelText}' is not a positive whole number of fuel units (or none)", name));
-                    }
-                    break;
-                case "--stdin": stdin = Value(); break;
-                case "--ro": Bind("--ro", Value(), builder.MountReadOnly); break;
-                case "--rw": Bind("--rw", Value(), builder.MountReadWrite); break;
-                case "--tmpfs":
-                    if (Value() is { } tmpfs)
-                    {
-                        string[] parts = tmpfs.Split(':', 2);
-                        long? size = parts.Length == 2 ? Size(name, parts[1]) : null;
-                        builder.MountTmpfs(parts[0], size, name);
-                    }
-                    break;
-                case "--file":
-                    if (Value() is { } file)
-                    {
-                        int split = file.IndexOf('=', StringComparison.Ordinal);
-                        if (split <= 0) errors.Add(new(name, $"'{file}' must be GUEST=HOST, e.g. /input.txt=/srv/data/in.txt", name));
-                        else builder.CopyFile(file[..split], Absolute(file[(split + 1)..]), name);
-                    }
-                    break;
-                case "--fd":
-                    if (Value() is { } fd) ParseFd(fd);
-                    break;
-                case "--workdir":
-                    if (Value() is { } work) builder.WithWorkDirectory(Absolute(work));
-                    break;
-                case "--net":
-                    switch (Value())
-                    {
-                        case "none": builder.WithNetwork(NetworkMode.None); break;
-                        case "loopback": builder.WithNetwork(NetworkMode.Loopback); break;
-                        case "host": builder.WithNetwork(NetworkMode.Host).Allow(HostNetworkAccess.Instance); break;
-                        case { } other: errors.Add(new(name, $"'{other}' is not a network mode; use none, loopback or host", name)); break;
-                    }
-                    break;
-                case "--env":
-                    if (Value() is { } env)
-                    {
-                        int split = env.IndexOf('=', StringComparison.Ordinal);
-                        if (split <= 0) errors.Add(new(name, $"'{env}' must be NAME=VALUE", name));
-                        else builder.SetEnvironment(env[..split], env[(split + 1)..]);
-                    }
-                    break;
-                case "--time": if (Value() is { } t) builder.WithWallTime(Duration(name, t)); break;
-                case "--cpu": if (Value() is { } c) builder.WithCpuTime(Duration(name, c)); break;
-                case "--memory": if (Value() is { } m) builder.WithMemory(Size(name, m)); break;
-                case "--output": if (Value() is { } o) builder.WithMaxOutput(Size(name, o)); break;
-                case "--fsize": if (Value() is { } f) builder.WithFileSize(Size(name, f)); break;
-                case "--tmp-size": if (Value() is { } s) builder.WithTmpfsSize(Size(name, s)); break;
-                case "--stack": if (Value() is { } st) builder.WithStack(Size(name, st)); break;
-                case "--disk":
-                    // SIZE or SIZE:FILES; none writes straight through with no budget
-                    if (Value() is { } disk)
-                    {
-                        string[] parts = disk.Split(':', 2);
-                        builder.WithDiskBudget(Size(name, parts[0]));
-                        if (parts.Length == 2) builder.WithDiskInodes(Count(name, parts[1]));
-                    }
+                }
 
-                    break;
-                case "--pids": if (Value() is { } p) builder.WithMaxProcesses(Count(name, p)); break;
-                case "--nofile": if (Value() is { } n) builder.WithOpenFiles(Count(name, n)); break;
-                case "--output-action":
-                    switch (Value())
-                    {
-                        case "truncate": builder.WithOutputAction(OutputAction.Truncate); break;
-                        case "kill": builder.WithOutputAction(OutputAction.Kill); break;
-                        case { } other: errors.Add(new(name, $"'{other}' is not an output action; use truncate or kill", name)); break;
-                    }
-                    break;
-                case "--syscalls":
-                    switch (Value())
-                    {
-                        case "default": builder.WithSyscallProfile(SyscallProfile.Default); break;
-                        case "strict": builder.WithSyscallProfile(SyscallProfile.Strict); break;
-                        case { } other: errors.Add(new(name, $"'{other}' is not a syscall profile; use default or strict, or --allow-syscalls for a custom list", name)); break;
-                    }
-                    break;
-                case "--allow-syscalls":
-                    if (Value() is { } list) builder.WithCustomSyscalls(list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-                    break;
-                case "--on-violation":
-                    switch (Value())
-                    {
-                        case "errno": builder.WithViolationAction(ViolationAction.Errno); break;
-                        case "kill": builder.WithViolationAction(ViolationAction.Kill); break;
-                        case { } other: errors.Add(new(name, $"'{other}' is not a violation action; use errno or kill", name)); break;
-                    }
-                    break;
-                default:
-                    errors.Add(new(name, "unknown option; see cordon run --help", name));
-                    break;
+                if (!option.TakesValue)
+                {
+                    options.Add((option, name, null));
+                    continue;
+                }
+
+                if (c + 1 < arg.Length) options.Add((option, name, arg[(c + 1)..]));
+                else if (i + 1 < args.Count) options.Add((option, name, args[++i]));
+                else errors.Add(new(name, $"needs a value ({option.Value})", name));
+                break;
             }
         }
 
-        if (i >= args.Count) errors.Add(new("PROGRAM", "no program given; write cordon run [options] -- PROGRAM [ARGS...]"));
-        if (tier != "wasm" && (invoke is not null || fuel is not null || fuelUnlimited || contain))
+        return (options, i);
+    }
+
+    public static (RunOptions? Options, ImmutableArray<PolicyError> Errors) Parse(IReadOnlyList<string> args, RunParseContext? context = null)
+    {
+        context ??= RunParseContext.Host;
+        List<PolicyError> errors = [];
+        var (tokens, programIndex) = Tokenize(args, errors);
+
+        // Conflicts first: an option given twice, or two that contradict each other, is one clear error, never "the last wins".
+        foreach (var group in tokens.GroupBy(t => t.Option).Where(g => !g.Key.Repeatable && g.Count() > 1))
+        {
+            string values = string.Join(" and ", group.Select(t => t.Value is null ? t.Written : $"{t.Written} {t.Value}"));
+            errors.Add(new(group.Key.Long, $"given more than once ({values}); give it once", group.Key.Long));
+        }
+
+        bool Has(string name) => tokens.Exists(t => t.Option.Long == name);
+        void Conflict(string a, string b, string why)
+        {
+            if (Has(a) && Has(b)) errors.Add(new(a, $"cannot be combined with {b}: {why}", a));
+        }
+
+        Conflict("--policy", "--profile", "give one; to combine them, write a policy file that extends the profile");
+        Conflict("--syscalls", "--allow-syscalls", "--allow-syscalls replaces the profile with a custom list");
+        Conflict("--interactive", "--stdin", "-i is the same as --stdin -");
+        Conflict("--tty", "--json", "a terminal's output is not captured for a JSON report");
+        Conflict("--tty", "--stdin", "with -t the guest reads its terminal; add -i to type into it");
+
+        SandboxPolicy? basis = null;
+        if (tokens.Find(t => t.Option.Long is "--policy" or "--profile") is { Option: not null } source && errors.Count == 0)
+        {
+            (basis, ImmutableArray<PolicyError> basisErrors) = PolicyCommand.LoadBasis(source.Option.Long, source.Value!);
+            errors.AddRange(basisErrors);
+        }
+
+        var builder = basis is null ? new SandboxPolicyBuilder() : new SandboxPolicyBuilder(basis);
+        var state = new ParseState();
+        foreach (var (option, written, value) in tokens) Apply(option, written, value, builder, state, errors, context);
+
+        if (programIndex >= args.Count) errors.Add(new("PROGRAM", "no program given; write cordon run [options] -- PROGRAM [ARGS...]"));
+        if (state.Tier != "wasm" && (state.Invoke is not null || state.Fuel is not null || state.FuelUnlimited || state.Contain))
             errors.Add(new("--tier", "--invoke, --fuel and --contain belong to the wasm tier; add --tier wasm"));
+        if (state.Tier == "wasm" && state.Tty) errors.Add(new("--tty", "the wasm tier has no terminals; drop -t", "--tty"));
+        if (state.Tier == "wasm" && state.WorkingDirectory is not null) errors.Add(new("--chdir", "the wasm tier has no working directory to change; drop --chdir", "--chdir"));
         if (!builder.TryBuild(out SandboxPolicy? policy, out ImmutableArray<PolicyError> policyErrors)) errors.AddRange(policyErrors);
+        if (policy is not null && policy.MountSystemDirectories && !state.OverSystemDirectories)
+        {
+            foreach (var (option, guest, host) in state.Mounts)
+            {
+                if (SystemDirectoryUnder(guest, host) is { } system)
+                {
+                    errors.Add(new(option, $"'{guest}' would mount over the system directory {system} (Cordon mounts /usr, /bin, /sbin, /lib, /lib64 and a minimal /etc itself); "
+                        + "choose another guest path, add --no-system-dirs to bring your own, or --over-system-dirs to mount there anyway", option));
+                }
+            }
+        }
+
         if (errors.Count > 0 || policy is null) return (null, [.. errors]);
 
         return (new RunOptions
         {
             Policy = policy,
-            Program = args[i],
-            Arguments = [.. args.Skip(i + 1)],
-            Json = json,
-            Quiet = quiet,
-            RawOutput = raw,
-            StandardInputPath = stdin,
-            Descriptors = [.. fds],
-            Tier = tier,
-            Invoke = invoke,
-            Fuel = fuel,
-            FuelUnlimited = fuelUnlimited,
-            Contain = contain,
+            Program = args[programIndex],
+            Arguments = [.. args.Skip(programIndex + 1)],
+            Json = state.Json,
+            Quiet = state.Quiet,
+            RawOutput = state.Raw,
+            StandardInputPath = state.Stdin,
+            Descriptors = [.. state.Fds],
+            Tier = state.Tier,
+            Invoke = state.Invoke,
+            Fuel = state.Fuel,
+            FuelUnlimited = state.FuelUnlimited,
+            Contain = state.Contain,
+            Tty = state.Tty,
+            KillAfter = state.KillAfter,
+            WorkingDirectory = state.WorkingDirectory,
+            DryRun = state.DryRun,
         }, []);
+    }
 
-        void Bind(string option, string? value, Func<string, string?, string?, SandboxPolicyBuilder> add)
+    private sealed class ParseState
+    {
+        public bool Json, Quiet, Raw, FuelUnlimited, Contain, Tty, DryRun, OverSystemDirectories;
+        public string? Stdin, Invoke, WorkingDirectory;
+        public string Tier = "process";
+        public long? Fuel;
+        public TimeSpan KillAfter = TimeSpan.FromSeconds(2);
+        public List<(int, int)> Fds = [];
+        public List<(string Option, string Guest, string? Host)> Mounts = [];
+    }
+
+    private static void Apply(RunOption option, string written, string? value, SandboxPolicyBuilder builder, ParseState s, List<PolicyError> errors, RunParseContext context)
+    {
+        string name = option.Long;
+        switch (name)
         {
-            if (value is null) return;
-            int split = value.IndexOf(':', StringComparison.Ordinal);
-            string host = split < 0 ? value : value[..split];
-            string? guest = split < 0 ? null : value[(split + 1)..];
-            host = Absolute(host);
-            add(host, guest ?? host, $"{option} {value}");
+            case "--json": s.Json = true; break;
+            case "--policy" or "--profile" or "--help": break; // the basis was loaded above; --help is answered before parsing
+            case "--quiet": s.Quiet = true; break;
+            case "--raw-output": s.Raw = true; break;
+            case "--dry-run": s.DryRun = true; break;
+            case "--guest-root": builder.WithGuestRoot(); break;
+            case "--no-system-dirs": builder.WithSystemDirectories(false); break;
+            case "--over-system-dirs": s.OverSystemDirectories = true; break;
+            case "--require-cgroups": builder.RequireCgroups(); break;
+            case "--require-landlock": builder.RequireLandlock(); break;
+            case "--tier":
+                if (value is "process" or "wasm") s.Tier = value;
+                else errors.Add(new(name, $"'{value}' is not a tier; use process or wasm", name));
+                break;
+            case "--invoke": s.Invoke = value; break;
+            case "--contain": s.Contain = true; break;
+            case "--fuel":
+                if (value == "none") s.FuelUnlimited = true;
+                else if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long units) && units > 0) s.Fuel = units;
+                else errors.Add(new(name, $"'{value}' is not a positive whole number of fuel units (or none)", name));
+                break;
+            case "--stdin": s.Stdin = value; break;
+            case "--interactive": s.Stdin = "-"; break;
+            case "--tty": s.Tty = true; break;
+            case "--kill-after":
+                if (DurationText.TryParse(value!, out TimeSpan grace, out string graceError)) s.KillAfter = grace;
+                else errors.Add(new(name, graceError, name));
+                break;
+            case "--ro": Bind(written, value!, readOnly: true); break;
+            case "--rw": Bind(written, value!, readOnly: false); break;
+            case "--volume":
+                {
+                    List<string> parts = SplitPath(value!);
+                    bool readOnly = true;
+                    if (parts.Count == 3 && parts[2] is "ro" or "rw")
+                    {
+                        readOnly = parts[2] == "ro";
+                        parts.RemoveAt(2);
+                    }
+                    else if (parts.Count > 2)
+                    {
+                        errors.Add(new(name, $"'{value}' must be HOST[:GUEST[:ro|rw]]; write \\: for a ':' inside a path", name));
+                        break;
+                    }
+
+                    AddBind(written, value!, parts[0], parts.Count == 2 ? parts[1] : null, readOnly);
+                    break;
+                }
+            case "--tmpfs":
+                {
+                    List<string> parts = SplitPath(value!);
+                    long? size = parts.Count == 2 ? Size(name, parts[1], errors) : null;
+                    if (parts.Count > 2) errors.Add(new(name, $"'{value}' must be GUEST[:SIZE]", name));
+                    builder.MountTmpfs(parts[0], size, name);
+                    s.Mounts.Add((written, parts[0], null));
+                    break;
+                }
+            case "--file":
+                {
+                    int split = value!.IndexOf('=', StringComparison.Ordinal);
+                    if (split <= 0) errors.Add(new(name, $"'{value}' must be GUEST=HOST, e.g. /input.txt=/srv/data/in.txt", name));
+                    else
+                    {
+                        builder.CopyFile(value[..split], context.Absolute(value[(split + 1)..]), name);
+                        s.Mounts.Add((written, value[..split], null));
+                    }
+
+                    break;
+                }
+            case "--fd": ParseFd(value!, s, errors); break;
+            case "--workdir": builder.WithWorkDirectory(context.Absolute(value!)); break;
+            case "--chdir":
+                if (value!.StartsWith('/')) s.WorkingDirectory = value;
+                else errors.Add(new(name, $"'{value}' must be an absolute path inside the sandbox, e.g. --chdir /work/src", name));
+                break;
+            case "--net":
+                switch (value)
+                {
+                    case "none": builder.WithNetwork(NetworkMode.None); break;
+                    case "loopback": builder.WithNetwork(NetworkMode.Loopback); break;
+                    case "host": builder.WithNetwork(NetworkMode.Host).Allow(HostNetworkAccess.Instance); break;
+                    default: errors.Add(new(name, $"'{value}' is not a network mode; use none, loopback or host", name)); break;
+                }
+
+                break;
+            case "--env": Environment(written, value!, builder, errors, context); break;
+            case "--env-file":
+                {
+                    if (context.ReadEnvFile(value!, out string text, out string? problem))
+                    {
+                        int line = 0;
+                        foreach (string raw in text.Split('\n'))
+                        {
+                            line++;
+                            string entry = raw.TrimEnd('\r');
+                            if (entry.Trim().Length == 0 || entry.TrimStart().StartsWith('#')) continue;
+                            Environment($"--env-file {value}:{line}", entry, builder, errors, context);
+                        }
+                    }
+                    else errors.Add(new(name, problem!, name));
+                    break;
+                }
+            case "--time": builder.WithWallTime(Duration(name, value!, errors)); break;
+            case "--cpu": builder.WithCpuTime(Duration(name, value!, errors)); break;
+            case "--memory": builder.WithMemory(Size(name, value!, errors)); break;
+            case "--output": builder.WithMaxOutput(Size(name, value!, errors)); break;
+            case "--fsize": builder.WithFileSize(Size(name, value!, errors)); break;
+            case "--tmp-size": builder.WithTmpfsSize(Size(name, value!, errors)); break;
+            case "--stack": builder.WithStack(Size(name, value!, errors)); break;
+            case "--disk":
+                {
+                    // SIZE or SIZE:FILES; none writes straight through with no budget
+                    string[] parts = value!.Split(':', 2);
+                    builder.WithDiskBudget(Size(name, parts[0], errors));
+                    if (parts.Length == 2) builder.WithDiskInodes(Count(name, parts[1], errors));
+                    break;
+                }
+
+            case "--pids": builder.WithMaxProcesses(Count(name, value!, errors)); break;
+            case "--nofile": builder.WithOpenFiles(Count(name, value!, errors)); break;
+            case "--output-action":
+                switch (value)
+                {
+                    case "truncate": builder.WithOutputAction(OutputAction.Truncate); break;
+                    case "kill": builder.WithOutputAction(OutputAction.Kill); break;
+                    default: errors.Add(new(name, $"'{value}' is not an output action; use truncate or kill", name)); break;
+                }
+
+                break;
+            case "--syscalls":
+                switch (value)
+                {
+                    case "default": builder.WithSyscallProfile(SyscallProfile.Default); break;
+                    case "strict": builder.WithSyscallProfile(SyscallProfile.Strict); break;
+                    default: errors.Add(new(name, $"'{value}' is not a syscall profile; use default or strict, or --allow-syscalls for a custom list", name)); break;
+                }
+
+                break;
+            case "--allow-syscalls": builder.WithCustomSyscalls(value!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
+            case "--on-violation":
+                switch (value)
+                {
+                    case "errno": builder.WithViolationAction(ViolationAction.Errno); break;
+                    case "kill": builder.WithViolationAction(ViolationAction.Kill); break;
+                    default: errors.Add(new(name, $"'{value}' is not a violation action; use errno or kill", name)); break;
+                }
+
+                break;
+            default:
+                errors.Add(new(name, $"internal: {name} is in the option table but not handled", name));
+                break;
         }
 
-        void ParseFd(string value)
+        void Bind(string optionText, string text, bool readOnly)
         {
-            string[] parts = value.Split('=', 2);
-            if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int guest)
-                || !int.TryParse(parts.Length == 2 ? parts[1] : parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int host))
+            List<string> parts = SplitPath(text);
+            if (parts.Count > 2)
             {
-                errors.Add(new("--fd", $"'{value}' must be N or GUEST=HOST descriptor numbers, e.g. --fd 3 (with 3<file in the shell)", "--fd"));
+                errors.Add(new(name, $"'{text}' has more than one ':'; write \\: for a ':' inside a path", name));
                 return;
             }
 
-            if (guest is < 3 or > 254) errors.Add(new("--fd", $"guest descriptor {guest} is out of range; use 3 to 254", "--fd"));
-            else fds.Add((guest, host));
+            AddBind(optionText, text, parts[0], parts.Count == 2 ? parts[1] : null, readOnly);
         }
 
-        long? Size(string option, string text)
+        void AddBind(string optionText, string text, string host, string? guest, bool readOnly)
         {
-            if (text == "none") return null;
-            if (ByteSize.TryParse(text, out long bytes, out string error)) return bytes;
-            errors.Add(new(option, error, option));
-            return null;
-        }
-
-        TimeSpan? Duration(string option, string text)
-        {
-            if (text == "none") return null;
-            if (DurationText.TryParse(text, out TimeSpan value, out string error)) return value;
-            errors.Add(new(option, error, option));
-            return null;
-        }
-
-        int? Count(string option, string text)
-        {
-            if (text == "none") return null;
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0) return n;
-            errors.Add(new(option, $"'{text}' is not a positive whole number (or none)", option));
-            return null;
+            string absolute = context.Absolute(host);
+            string source = $"{optionText} {text}";
+            if (readOnly) builder.MountReadOnly(absolute, guest ?? absolute, source);
+            else builder.MountReadWrite(absolute, guest ?? absolute, source);
+            s.Mounts.Add((optionText, guest ?? absolute, absolute));
         }
     }
 
-    private static string Absolute(string path) => Path.IsPathFullyQualified(path) ? Path.GetFullPath(path) : Path.GetFullPath(path, Environment.CurrentDirectory);
+    /// <summary>
+    /// <c>NAME=VALUE</c> sets a variable; <c>NAME</c> alone passes the caller's own value on, explicitly (the guest
+    /// never inherits the host environment otherwise).
+    /// </summary>
+    private static void Environment(string where, string entry, SandboxPolicyBuilder builder, List<PolicyError> errors, RunParseContext context)
+    {
+        int split = entry.IndexOf('=', StringComparison.Ordinal);
+        if (split == 0)
+        {
+            errors.Add(new(where, $"'{entry}' has no name; write NAME=VALUE, or NAME to pass the caller's value", "--env"));
+            return;
+        }
+
+        if (split > 0)
+        {
+            builder.SetEnvironment(entry[..split], entry[(split + 1)..]);
+            return;
+        }
+
+        if (context.Variable(entry) is { } passed) builder.SetEnvironment(entry, passed);
+        else errors.Add(new(where, $"{entry} is not set in cordon's environment, so there is no value to pass; write {entry}=VALUE, or export it first", "--env"));
+    }
+
+    /// <summary>The system directory <paramref name="guest"/> would cover, sit above or shadow part of, or null.</summary>
+    internal static string? SystemDirectoryUnder(string guest, string? host)
+    {
+        string path = guest.Length > 1 ? guest.TrimEnd('/') : guest;
+        foreach (string system in SystemDirectories)
+        {
+            bool atOrAbove = path == system || system.StartsWith(path == "/" ? "/" : path + "/", StringComparison.Ordinal);
+            bool below = path.StartsWith(system + "/", StringComparison.Ordinal);
+            // The host's own directory bound at its own path changes nothing a guest sees.
+            if (below && host is not null && host.TrimEnd('/') == path) continue;
+            if (atOrAbove || below) return system;
+        }
+
+        return null;
+    }
+
+    /// <summary>Splits at ':' except where written <c>\:</c>; <c>\\</c> is one backslash.</summary>
+    internal static List<string> SplitPath(string text)
+    {
+        List<string> parts = [];
+        var current = new System.Text.StringBuilder();
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '\\' && i + 1 < text.Length && text[i + 1] is ':' or '\\')
+            {
+                current.Append(text[++i]);
+            }
+            else if (c == ':')
+            {
+                parts.Add(current.ToString());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(c);
+            }
+        }
+
+        parts.Add(current.ToString());
+        return parts;
+    }
+
+    private static void ParseFd(string value, ParseState s, List<PolicyError> errors)
+    {
+        string[] parts = value.Split('=', 2);
+        if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int guest)
+            || !int.TryParse(parts.Length == 2 ? parts[1] : parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int host))
+        {
+            errors.Add(new("--fd", $"'{value}' must be N or GUEST=HOST descriptor numbers, e.g. --fd 3 (with 3<file in the shell)", "--fd"));
+            return;
+        }
+
+        if (guest is < 3 or > 254) errors.Add(new("--fd", $"guest descriptor {guest} is out of range; use 3 to 254", "--fd"));
+        else if (s.Fds.Exists(f => f.Item1 == guest)) errors.Add(new("--fd", $"guest descriptor {guest} is given twice", "--fd"));
+        else s.Fds.Add((guest, host));
+    }
+
+    private static long? Size(string option, string text, List<PolicyError> errors)
+    {
+        if (text == "none") return null;
+        if (ByteSize.TryParse(text, out long bytes, out string error)) return bytes;
+        errors.Add(new(option, error, option));
+        return null;
+    }
+
+    private static TimeSpan? Duration(string option, string text, List<PolicyError> errors)
+    {
+        if (text == "none") return null;
+        if (DurationText.TryParse(text, out TimeSpan value, out string error)) return value;
+        errors.Add(new(option, error, option));
+        return null;
+    }
+
+    private static int? Count(string option, string text, List<PolicyError> errors)
+    {
+        if (text == "none") return null;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0) return n;
+        errors.Add(new(option, $"'{text}' is not a positive whole number (or none)", option));
+        return null;
+    }
 }

@@ -1,0 +1,113 @@
+using System.Collections.Immutable;
+using System.Text;
+
+namespace Cordon.Cli.Commands;
+
+/// <summary>One option of <c>cordon run</c>: the single source of <c>--help</c>, the man page, shell completions and the parser's checks.</summary>
+/// <param name="Long">The long name, e.g. <c>--env</c>.</param>
+/// <param name="Short">The short letter (<c>-e</c>), or null.</param>
+/// <param name="Value">The value's placeholder (<c>NAME=VALUE</c>), or null for a flag.</param>
+/// <param name="Help">One line of help.</param>
+/// <param name="Section">The heading it is listed under.</param>
+/// <param name="Repeatable">Whether giving it several times adds up (a mount, a variable) rather than being a conflict.</param>
+/// <param name="Choices">The fixed values it takes, for completions.</param>
+internal sealed record RunOption(string Long, char? Short, string? Value, string Help, string Section, bool Repeatable = false, ImmutableArray<string> Choices = default)
+{
+    public bool TakesValue => Value is not null;
+
+    /// <summary>How it is written in help: <c>-e, --env NAME[=VALUE]</c>.</summary>
+    public string Synopsis => (Short is { } s ? $"-{s}, " : "    ") + Long + (Value is null ? "" : " " + Value);
+}
+
+/// <summary>Every option of <c>cordon run</c>, in help order.</summary>
+internal static class RunOptionTable
+{
+    public const string Policy = "Policy (loaded first; the options below override it)";
+    public const string Doors = "Doors (all closed by default)";
+    public const string Streams = "Streams, terminal and signals";
+    public const string Limits = "Limits (none = unlimited; durations 500ms 2s 1.5m 1h; sizes 512K 64M 1G, binary units)";
+    public const string Syscalls = "Syscalls";
+    public const string Strictness = "Strictness";
+    public const string Tiers = "Tiers";
+    public const string Output = "Output";
+
+    public static readonly ImmutableArray<RunOption> All =
+    [
+        new("--policy", null, "FILE", "a policy file (TOML; see docs/policy-reference.md)", Policy),
+        new("--profile", null, "NAME", "a built-in profile: minimal, shell, python, node, gcc (cordon profiles)", Policy),
+
+        new("--ro", null, "HOST[:GUEST]", "bind a host path read-only (write \\: for a ':' in a path, \\\\ for '\\')", Doors, Repeatable: true),
+        new("--rw", null, "HOST[:GUEST]", "bind a host path read-write", Doors, Repeatable: true),
+        new("--volume", 'v', "HOST[:GUEST[:ro|rw]]", "bind a host path, read-only unless :rw is added", Doors, Repeatable: true),
+        new("--tmpfs", null, "GUEST[:SIZE]", "add a private tmpfs", Doors, Repeatable: true),
+        new("--file", null, "GUEST=HOST", "copy one host file in, read-only", Doors, Repeatable: true),
+        new("--fd", null, "N|GUEST=HOST", "hand in a descriptor the caller passed to cordon (e.g. 3<file)", Doors, Repeatable: true),
+        new("--workdir", 'w', "DIR", "bind DIR read-write at /work (default: a private tmpfs)", Doors),
+        new("--chdir", null, "DIR", "the guest's working directory (default /work)", Doors),
+        new("--net", null, "MODE", "network: none (default), loopback, host (loudly warned)", Doors, Choices: ["none", "loopback", "host"]),
+        new("--env", 'e', "NAME[=VALUE]", "set a guest variable; NAME alone passes the caller's value", Doors, Repeatable: true),
+        new("--env-file", null, "FILE", "NAME=VALUE lines (# comments; NAME alone passes the caller's value)", Doors, Repeatable: true),
+        new("--guest-root", null, null, "appear as uid 0 inside (no capabilities)", Doors),
+        new("--no-system-dirs", null, null, "do not mount /usr, /lib, /bin and the minimal /etc", Doors),
+        new("--over-system-dirs", null, null, "allow a mount at, above or below /usr, /bin, /sbin, /lib, /lib64 or /etc", Doors),
+
+        new("--stdin", null, "FILE|-", "feed the guest's stdin from a regular file or cordon's own stdin (default /dev/null)", Streams),
+        new("--interactive", 'i', null, "stream cordon's stdin to the guest live (--stdin -)", Streams),
+        new("--tty", 't', null, "give the guest a new pseudo-terminal (raw mode and window size passed through)", Streams),
+        new("--kill-after", null, "D", "after a forwarded SIGINT/TERM/HUP/QUIT, kill the sandbox after D (2s)", Streams),
+
+        new("--time", null, "D", "wall-clock limit (10s)", Limits),
+        new("--cpu", null, "D", "CPU-time limit (5s)", Limits),
+        new("--memory", null, "S", "memory limit (256M)", Limits),
+        new("--pids", null, "N", "process limit (64)", Limits),
+        new("--output", null, "S", "output kept per stream (1M)", Limits),
+        new("--output-action", null, "ACTION", "at the output limit: truncate (default) or kill", Limits, Choices: ["truncate", "kill"]),
+        new("--fsize", null, "S", "largest file the guest may write (16M)", Limits),
+        new("--tmp-size", null, "S", "size of each private tmpfs (64M)", Limits),
+        new("--nofile", null, "N", "open descriptors (256)", Limits),
+        new("--stack", null, "S", "stack size (8M)", Limits),
+        new("--disk", null, "SIZE[:FILES]", "budget of each writable grant (1G:65536); as root the guest's writes land when the run ends", Limits),
+
+        new("--syscalls", null, "PROFILE", "default or strict", Syscalls, Choices: ["default", "strict"]),
+        new("--allow-syscalls", null, "a,b,c", "a custom allowlist instead of a profile", Syscalls),
+        new("--on-violation", null, "ACTION", "a refused call fails with EPERM (errno) or kills the run (kill)", Syscalls, Choices: ["errno", "kill"]),
+
+        new("--require-cgroups", null, null, "refuse to run without a per-run cgroup", Strictness),
+        new("--require-landlock", null, null, "refuse to run without Landlock", Strictness),
+
+        new("--tier", null, "TIER", "process (default): namespaces, seccomp, Landlock, cgroups; wasm: PROGRAM is a .wasm/.wat module", Tiers, Choices: ["process", "wasm"]),
+        new("--invoke", null, "NAME", "wasm: call export NAME with ARGS as typed arguments instead of _start", Tiers),
+        new("--fuel", null, "N|none", "wasm: deterministic instruction budget (cpu_time_exceeded when spent)", Tiers),
+        new("--contain", null, null, "wasm: run the Wasm runner itself inside the process tier", Tiers),
+
+        new("--json", null, null, "print one JSON document (docs/json-schema.md) instead of the guest's output", Output),
+        new("--quiet", 'q', null, "no summary line", Output),
+        new("--raw-output", null, null, "do not neutralise terminal escapes on a terminal", Output),
+        new("--dry-run", null, null, "print the resolved policy and what would be executed, then exit 0", Output),
+        new("--help", 'h', null, "this help", Output),
+    ];
+
+    private static readonly Dictionary<string, RunOption> ByName = All
+        .SelectMany(o => o.Short is { } s ? new[] { (o.Long, o), ("-" + s, o) } : [(o.Long, o)])
+        .ToDictionary(p => p.Item1, p => p.o, StringComparer.Ordinal);
+
+    /// <summary>The option named <paramref name="name"/> (<c>--env</c> or <c>-e</c>), or null.</summary>
+    public static RunOption? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The text of <c>cordon run --help</c>.</summary>
+    public static string Usage()
+    {
+        var text = new StringBuilder("usage: cordon run [options] [--] PROGRAM [ARGS...]\n");
+        int width = All.Max(o => o.Synopsis.Length) + 2;
+        foreach (var section in All.GroupBy(o => o.Section))
+        {
+            text.Append('\n').Append(section.Key).Append(":\n");
+            foreach (RunOption o in section) text.Append("  ").Append(o.Synopsis.PadRight(width)).Append(o.Help).Append('\n');
+        }
+
+        text.Append("\nExit codes: the guest's own, or 124 wall time, 152 CPU time, 137 memory, 123 processes, 122 output, 120 disk, 159 syscall,\n")
+            .Append("121 Wasm trap, 141 stdout/stderr closed, 128+N canceled by signal N (130 Ctrl-C, 143 SIGTERM), 125 cordon failed\n")
+            .Append("(bad option, setup error), 126 cannot execute, 127 not found. See the README's exit-code table.\n");
+        return text.ToString();
+    }
+}
