@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages Cordon needs on Debian/Ubuntu: bubblewrap (namespaces and mounts), libseccomp2
 # (the filter compiler, loaded at run time), gcc + libc6-dev (the static in-sandbox launcher), python3 (demo and
-# hostile test programs). The .NET 10 SDK must already be installed (it is not in Debian's archive).
+# hostile test programs), chromium (the JavaScript tier's real-browser test). The .NET 10 SDK must already be installed (it is not in Debian's archive).
 # The workload corpus (tests/Cordon.Workloads.Tests) runs real programs from the host's /usr: CPython's own test
 # modules, g++, make, git, node + npm, sqlite3, ImageMagick with Ghostscript (and Debian's policy.xml), poppler-utils.
 set -euo pipefail
@@ -13,6 +13,7 @@ command -v gcc >/dev/null || need+=(gcc)
 [ -e /usr/include/seccomp.h ] || need+=(libseccomp-dev)
 command -v python3 >/dev/null || need+=(python3)
 command -v setpriv >/dev/null || need+=(util-linux)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 # workload corpus
 [ -e /usr/lib/python3.11/test/test_json/__init__.py ] || need+=(libpython3.11-testsuite)
 command -v g++ >/dev/null || need+=(g++)

@@ -7,6 +7,7 @@ using Cordon.Backends.Process.Supervision;
 using Cordon.Benchmarks;
 using Cordon.Execution;
 using Cordon.Policy;
+using Jint;
 
 // Cordon's benchmark harness: every scenario is measured interleaved with its baselines in the same run, and the
 // published figures are ratios against those baselines (these machines are noisy; absolute times are not comparable).
@@ -16,6 +17,7 @@ string? cli = null;
 string jsonPath = "bench/results.json";
 int? loop = null;
 string? aotFloor = null;
+bool jsOnly = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -26,7 +28,8 @@ for (int i = 0; i < args.Length; i++)
         case "--json": jsonPath = args[++i]; break;
         case "--loop": loop = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--aot-floor": aotFloor = args[++i]; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH]"); return 2;
+        case "--js-only": jsOnly = true; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only]"); return 2;
     }
 }
 
@@ -42,6 +45,12 @@ string[] bareBwrap =
 ConcurrentBag<RunTimings> timings = [];
 var sandbox = new ProcessSandbox(new ProcessBackendOptions { TimingsObserver = timings.Add });
 SandboxPolicy policy = SandboxPolicy.Default;
+if (jsOnly)
+{
+    var (warm, bare) = JavaScriptFigures(smoke ? 20 : 2000);
+    Console.WriteLine(FormattableString.Invariant($"js tier, warm, a trivial script with every limit on: engine+run {warm.MedianEngineAndRunMicroseconds:0.0} µs median (target ≤ 20 µs), bare Jint engine+run {bare:0.0} µs (ratio {warm.MedianEngineAndRunMicroseconds / bare:0.00}); whole RunJavaScriptAsync {warm.MedianRunMicroseconds:0.0} µs (p99 {warm.P99RunMicroseconds:0.0})"));
+    return 0;
+}
 
 double Library(string program, params string[] arguments)
 {
@@ -173,6 +182,8 @@ using (var wasm = new Cordon.Backends.Wasm.WasmSandboxBackend(Cordon.Backends.Wa
     wasmPooled = Cordon.Backends.Wasm.WasmWarmRunMeasurement.MeasureAsync(wasm, policy, new SandboxCommand(helloWasm), smoke ? 20 : 1000).GetAwaiter().GetResult();
 }
 
+var (jsWarm, jsBareEngineMicroseconds) = JavaScriptFigures(smoke ? 20 : 2000);
+
 Stats teardown = Stats.Of("teardown (guest exit → result)", [.. sequentialTimings.Select(t => t.Teardown.TotalMilliseconds)]);
 Stats toGuest = Stats.Of("spawn → guest exec (bwrap, cgroup join, seccomp)", [.. sequentialTimings.Select(t => t.UntilGuestExec.TotalMilliseconds)]);
 Stats setup = Stats.Of("setup (cgroup, pipes)", [.. sequentialTimings.Select(t => t.Setup.TotalMilliseconds)]);
@@ -236,6 +247,7 @@ Console.WriteLine(FormattableString.Invariant($"managed allocation while capturi
 if (cliPeakRssKiB is { } rss) Console.WriteLine(FormattableString.Invariant($"CLI peak RSS (whole process, cordon run -- /bin/true): {rss / 1024.0:0.0} MiB"));
 Console.WriteLine(FormattableString.Invariant($"wasm tier, warm, trivial WASI module: instantiate+run {wasmOnDemand.MedianInstantiateAndRunMicroseconds:0.0} µs median ({wasmPooled.MedianInstantiateAndRunMicroseconds:0.0} µs with the pooling allocator); whole RunAsync {wasmOnDemand.MedianRunMicroseconds:0.0} µs"));
 Console.WriteLine(FormattableString.Invariant($"refused call per call: notified {refusedSync.P50Microseconds:0.0} µs p50 / {refusedSync.P99Microseconds:0.0} µs p99; before (asynchronous wake-ups) {refusedAsync.P50Microseconds:0.0} / {refusedAsync.P99Microseconds:0.0} µs; in-kernel errno {refusedInKernel.P50Microseconds:0.00} / {refusedInKernel.P99Microseconds:0.00} µs"));
+Console.WriteLine(FormattableString.Invariant($"js tier, warm, a trivial script with every limit on: engine+run {jsWarm.MedianEngineAndRunMicroseconds:0.0} µs median (target ≤ 20 µs), bare Jint engine+run {jsBareEngineMicroseconds:0.0} µs (ratio {jsWarm.MedianEngineAndRunMicroseconds / jsBareEngineMicroseconds:0.00}); whole RunJavaScriptAsync {jsWarm.MedianRunMicroseconds:0.0} µs"));
 Console.WriteLine($"leftover cgroups after the run: {leftoverCgroups}");
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
@@ -254,9 +266,57 @@ File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
     wasmWarmPooledInstantiateAndRunMicroseconds = wasmPooled.MedianInstantiateAndRunMicroseconds,
     wasmWarmRunAsyncMicroseconds = wasmOnDemand.MedianRunMicroseconds,
     refusedCall = new { notifiedP50 = refusedSync.P50Microseconds, notifiedP99 = refusedSync.P99Microseconds, beforeP50 = refusedAsync.P50Microseconds, beforeP99 = refusedAsync.P99Microseconds, inKernelP50 = refusedInKernel.P50Microseconds, inKernelP99 = refusedInKernel.P99Microseconds },
+    jsWarmEngineAndRunMicroseconds = jsWarm.MedianEngineAndRunMicroseconds,
+    jsBareEngineAndRunMicroseconds = jsBareEngineMicroseconds,
+    jsWarmRunAsyncMicroseconds = jsWarm.MedianRunMicroseconds,
 }, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"figures written to {jsonPath}");
 return leftoverCgroups == 0 ? 0 : 1;
+
+// The JavaScript tier, warm and in process: a fresh engine with every limit on, plus a trivial script (target ≤ 20 µs),
+// against the bare engine in the same run (Jint with the same constraints, no Cordon globals, guards or watchdog).
+(Cordon.Backends.JavaScript.JavaScriptWarmRunMeasurement Warm, double BareMicroseconds) JavaScriptFigures(int iterations)
+{
+    const string Trivial = "console.log('hello, ' + (1 + 1));\n";
+    string script = Path.Combine(Path.GetTempPath(), $"cordon-bench-{Environment.ProcessId}.js");
+    File.WriteAllText(script, Trivial);
+    try
+    {
+        using var js = new Cordon.Backends.JavaScript.JavaScriptSandboxBackend();
+        var warm = Cordon.Backends.JavaScript.JavaScriptWarmRunMeasurement.MeasureAsync(js, policy, new SandboxCommand(script), iterations).GetAwaiter().GetResult();
+        return (warm, BareJintMicroseconds(Trivial, iterations));
+    }
+    finally
+    {
+        File.Delete(script);
+    }
+}
+
+// The baseline: Jint alone, same constraints, a prepared script, console.log as a no-op, on this thread.
+static double BareJintMicroseconds(string source, int iterations)
+{
+    var prepared = Jint.Engine.PrepareScript(source, "hello.js");
+    var samples = new double[iterations];
+    for (int i = -Math.Max(10, iterations / 10); i < iterations; i++)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var engine = new Jint.Engine(o =>
+        {
+            o.TimeoutInterval(TimeSpan.FromSeconds(10)).LimitMemory(256L << 20).MaxStatements(1_000_000).LimitRecursion(1000);
+            o.AgentCanSuspend = false;
+        });
+        var console = new Jint.Native.JsObject(engine);
+        console.FastSetProperty("log", new Jint.Runtime.Descriptors.PropertyDescriptor(
+            new Jint.Runtime.Interop.ClrFunction(engine, "log", (_, _) => Jint.Native.JsValue.Undefined), Jint.Runtime.Descriptors.PropertyFlag.Enumerable));
+        engine.SetValue("console", console);
+        engine.SetValue("args", new Jint.Native.JsArray(engine));
+        engine.Execute(in prepared);
+        if (i >= 0) samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+    }
+
+    Array.Sort(samples);
+    return samples[iterations / 2];
+}
 
 double Throughput(int concurrency, Func<double> one)
 {

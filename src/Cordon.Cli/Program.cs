@@ -25,6 +25,7 @@ const string Usage = """
            cordon doctor [--json] | --cleanup             which protection layers this host can enforce; sweep leftovers
            cordon completions bash|zsh|fish               shell completions for cordon run's options
            cordon man                                     the man page (roff), from the same option table as --help
+           cordon playground [--port N]                   a loopback web playground for every tier this host has
            cordon version | --version | -V
 
     Exit codes: 125 for a usage error or any failure of cordon itself, in every command; see cordon run --help.
@@ -60,6 +61,7 @@ try
         "completions" => CompletionsCommand.Execute(args[1..]),
         "man" => ManPage.Execute(args[1..]),
         "version" or "--version" or "-V" => Version(),
+        "playground" => await PlaygroundCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
         _ => Unknown(args[0]),
     };
 }

@@ -37,23 +37,33 @@ public static class HostPath
     /// <exception cref="SandboxSetupException">Missing, a link in the path, not a regular file, too large, or not readable.</exception>
     public static OpenedHostPath OpenFile(string path, string purpose, long? maxBytes = null)
     {
-        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, before any limit of the run starts.
-        OpenedHostPath opened = Open(path, purpose, Interop.OCloexec | Interop.ONoFollow | Interop.ONonBlock | Interop.ONoCtty);
-        try
+        // First a reference only (O_PATH): a FIFO or a device is refused without ever being opened, since opening one
+        // can block (a FIFO waits for a writer) or act (some devices do something on open).
+        OpenedHostPath reference = Open(path, purpose, Interop.OCloexec | Interop.OPath | Interop.ONoFollow);
+        using (reference.Handle)
         {
-            if (opened.Kind != HostObjectKind.RegularFile)
-                throw Refuse(purpose, path, $"is {Describe(opened.Handle)}, not a regular file", "name a regular file");
-            if (maxBytes is { } max && RandomAccess.GetLength(opened.Handle) is var length && length > max)
+            if (reference.Kind != HostObjectKind.RegularFile)
+                throw Refuse(purpose, path, $"is {Describe(reference.Handle)}, not a regular file", "name a regular file");
+
+            // Then the same inode for reading, through the reference's descriptor: no path lookup again.
+            int fd = Interop.OpenAt(Interop.AtFdCwd, $"/proc/self/fd/{reference.Handle.DangerousGetHandle()}", Interop.OCloexec | Interop.ONoCtty);
+            if (fd < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                throw errno == Interop.Eacces
+                    ? Refuse(purpose, path, "cannot be opened: permission denied", "check the permissions of the path and of every directory above it")
+                    : Refuse(purpose, path, $"cannot be opened: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", "check the path");
+            }
+
+            var handle = new SafeFileHandle(fd, ownsHandle: true);
+            OpenedHostPath opened = reference with { Handle = handle };
+            if (maxBytes is { } max && RandomAccess.GetLength(handle) is var length && length > max)
+            {
+                handle.Dispose();
                 throw Refuse(purpose, path, $"is {length} bytes; the limit here is {max} bytes", "pass a smaller file, or bind its directory read-only with --ro");
-            // Regular files ignore O_NONBLOCK for reads, but clear it so nothing downstream sees a surprising flag.
-            int flags = Interop.FcntlInt(opened.Handle, Interop.FGetFl, 0);
-            if (flags >= 0) Interop.FcntlInt(opened.Handle, Interop.FSetFl, flags & ~Interop.ONonBlock);
+            }
+
             return opened;
-        }
-        catch
-        {
-            opened.Handle.Dispose();
-            throw;
         }
     }
 
@@ -117,6 +127,9 @@ public static class HostPath
         {
             if (Interop.Fstat(handle, out Interop.FileStatus status) != 0)
                 throw Refuse(purpose, path, $"cannot be examined (errno {Marshal.GetLastPInvokeError()})", "check the path");
+            // O_PATH | O_NOFOLLOW opens a final link itself rather than failing: refuse it as every other link.
+            if ((status.Mode & TypeMask) == TypeSymlink)
+                throw Refuse(purpose, path, LinkMessage(path), "name the real path (for example the output of realpath) after checking it is what you meant");
             long filesystem = Interop.Fstatfs(handle, out Interop.FilesystemStatus fs) == 0 ? fs.Type : 0;
             HostObjectKind kind = (status.Mode & TypeMask) switch
             {

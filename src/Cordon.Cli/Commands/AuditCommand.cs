@@ -15,19 +15,21 @@ internal static class AuditCommand
     public const int AboveThreshold = 1;
 
     public const string Usage = """
-        usage: cordon audit POLICY [--json] [--threshold X] [--no-host]
+        usage: cordon audit POLICY [--json] [--threshold X] [--no-host] [--tier process|js [--contain]]
 
         POLICY is a policy file or a built-in profile name. Prints each dimension's findings (what is open, why it
         matters, how to close it) and an overall exposure from 0.0 (nothing open) to 10.0 (no sandbox).
           --json         one JSON document with the overall figure in a top-level "score" field
           --threshold X  exit 1 when the score is above X (for CI)
           --no-host      do not check which layers this host enforces (audit the policy alone)
+          --tier js      audit the policy as the in-process JavaScript tier applies it (--contain: inside the process tier)
         Exit codes: 0 audited (and within the threshold), 1 score above --threshold, 125 usage error or invalid policy.
         """;
 
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        bool json = false, checkHost = true;
+        bool json = false, checkHost = true, contain = false;
+        string tier = "process";
         double? threshold = null;
         string? reference = null;
         for (int i = 0; i < args.Count; i++)
@@ -39,6 +41,16 @@ internal static class AuditCommand
                     return 0;
                 case "--json": json = true; break;
                 case "--no-host": checkHost = false; break;
+                case "--contain": contain = true; break;
+                case "--tier":
+                    if (i + 1 < args.Count && args[i + 1] is "process" or "js")
+                    {
+                        tier = args[++i];
+                        break;
+                    }
+
+                    Cli.Error("--tier needs process or js, e.g. --tier js");
+                    return ExitCodes.Usage;
                 case "--threshold":
                     if (i + 1 < args.Count && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out double t) && t is >= 0 and <= 10)
                     {
@@ -87,7 +99,13 @@ internal static class AuditCommand
             };
         }
 
-        AuditReport report = PolicyAudit.Audit(policy, host);
+        if (contain && tier != "js")
+        {
+            Cli.Error("--contain belongs to --tier js (the process tier is the container)");
+            return ExitCodes.Usage;
+        }
+
+        AuditReport report = tier == "js" ? PolicyAudit.AuditJavaScriptTier(policy, contain, host) : PolicyAudit.Audit(policy, host);
         bool exceeded = threshold is { } limit && report.Score > limit;
         if (json) WriteJson(report, reference, threshold, exceeded);
         else WriteText(report, reference, threshold, exceeded);

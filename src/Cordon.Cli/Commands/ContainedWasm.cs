@@ -16,7 +16,7 @@ namespace Cordon.Cli.Commands;
 /// </summary>
 internal static class ContainedWasm
 {
-    private const string RunnerDirectory = "/opt/cordon";
+    internal const string RunnerDirectory = "/opt/cordon";
     private const string ModuleDirectory = "/opt/module";
 
     /// <summary>Headroom for the runner itself (the .NET runtime, Wasmtime, its compiler threads) above the module's own limits.</summary>
@@ -62,7 +62,7 @@ internal static class ContainedWasm
     private static readonly HashSet<string> RunnerOwnCalls = new(["get_mempolicy"], StringComparer.Ordinal);
 
     /// <summary>This CLI inside the sandbox: the NativeAOT binary itself, or the dotnet host with cordon.dll.</summary>
-    private static (string Program, List<string> Prefix) RunnerCommand()
+    internal static (string Program, List<string> Prefix) RunnerCommand()
     {
         string self = Environment.ProcessPath ?? throw new SandboxSetupException("wasm contain", "cannot tell where the cordon executable is");
         return Path.GetFileNameWithoutExtension(self) == "dotnet"
@@ -127,7 +127,7 @@ internal static class ContainedWasm
         }
     }
 
-    private static bool TryParse(ReadOnlySpan<byte> json, out JsonElement root, out JsonDocument? document)
+    internal static bool TryParse(ReadOnlySpan<byte> json, out JsonElement root, out JsonDocument? document)
     {
         try
         {
@@ -146,7 +146,7 @@ internal static class ContainedWasm
         return false;
     }
 
-    private static SandboxOutcome ParseOutcome(string? snake)
+    internal static SandboxOutcome ParseOutcome(string? snake)
     {
         foreach (SandboxOutcome o in Enum.GetValues<SandboxOutcome>())
         {
@@ -157,10 +157,10 @@ internal static class ContainedWasm
         return SandboxOutcome.Signaled;
     }
 
-    private static int? Int(JsonElement report, string name)
+    internal static int? Int(JsonElement report, string name)
         => report.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i : null;
 
-    private static CapturedOutput Output(JsonElement report, string name)
+    internal static CapturedOutput Output(JsonElement report, string name)
     {
         byte[] bytes = report.TryGetProperty(name + "Base64", out JsonElement b64) && b64.ValueKind == JsonValueKind.String
             ? Convert.FromBase64String(b64.GetString()!)
@@ -170,6 +170,6 @@ internal static class ContainedWasm
         return new CapturedOutput(bytes, Math.Max(total, bytes.Length), truncated);
     }
 
-    private static SandboxResult WithWarning(SandboxResult r, string warning) => new(r.Outcome, r.ExitCode, r.Signal, r.WallTime, r.Usage,
+    internal static SandboxResult WithWarning(SandboxResult r, string warning) => new(r.Outcome, r.ExitCode, r.Signal, r.WallTime, r.Usage,
         r.StandardOutput, r.StandardError, r.Violations, [.. r.Warnings, warning], r.Limits, r.Detail);
 }

@@ -14,7 +14,8 @@ internal static class DoctorCommand
 
         Checks this host: bubblewrap and its version, user namespaces (including Ubuntu's AppArmor restriction), cgroups
         and which controllers this user can write, seccomp with user notification, the Landlock ABI, privileges, a real
-        run of the default policy, whether Cordon runs in a container, and the runtimes of later tiers (runsc, wasmtime).
+        run of the default policy, whether Cordon runs in a container, the runtimes of later tiers (runsc, wasmtime), and a
+        probe script in the in-process JavaScript tier (Jint).
         Exit codes: 0 the default policy is fully enforced, 1 it is not (a required layer is degraded or missing), 125 usage error.
         """;
 
@@ -39,6 +40,7 @@ internal static class DoctorCommand
         if (cleanup) return Cleanup();
 
         HostReport report = await HostDiagnostics.RunAsync(endToEnd: true, cancellationToken).ConfigureAwait(false);
+        report = report with { Checks = [.. report.Checks, await JavaScriptTier.DoctorCheckAsync(cancellationToken).ConfigureAwait(false)] };
         if (json) WriteJson(report);
         else WriteText(report);
         return report.DefaultPolicyEnforced ? 0 : NotFullyEnforced;

@@ -37,6 +37,8 @@ internal static class RunCommand
             {
                 "wasm" when options.Contain => await ContainedWasm.RunAsync(options, command, session.Token).ConfigureAwait(false),
                 "wasm" => await RunWasmAsync(options, command, session.Token).ConfigureAwait(false),
+                "js" when options.Contain => await JavaScriptTier.RunContainedAsync(options, command, session.Token).ConfigureAwait(false),
+                "js" => await JavaScriptTier.RunAsync(options, command, session.Token).ConfigureAwait(false),
                 // Synchronous on the main thread: a one-shot CLI would otherwise start the thread pool just to resume here.
                 _ => new TierOutcome(ProcessBackend().Run(options.Policy, command, session.Token), "process"),
             };
@@ -51,12 +53,13 @@ internal static class RunCommand
 
             if (options.Json)
             {
-                JsonReport.Write(Console.OpenStandardOutput(), result, run.Tier, run.FuelConsumed, run.TrapCode);
+                JsonReport.Write(Console.OpenStandardOutput(), result, run.Tier, run.FuelConsumed, run.TrapCode, run.JavaScript);
             }
             else if (!options.Quiet)
             {
                 // Start the summary on its own line even when the guest's last output did not end one.
                 Cli.Stderr((session.GuestLineOpen ? "\n" : "") + HumanSummary.Format(result)
+                    + JavaScriptTier.FormatDenials(run.JavaScript)
                     + RunHints.Format(result, options, session.BrokenStream, RunParseContext.Host));
             }
 

@@ -75,10 +75,11 @@ internal static class RunOptionTable
         new("--require-cgroups", null, null, "refuse to run without a per-run cgroup", Strictness),
         new("--require-landlock", null, null, "refuse to run without Landlock", Strictness),
 
-        new("--tier", null, "TIER", "process (default): namespaces, seccomp, Landlock, cgroups; wasm: PROGRAM is a .wasm/.wat module", Tiers, Choices: ["process", "wasm"]),
+        new("--tier", null, "TIER", "process (default): namespaces, seccomp, Landlock, cgroups; wasm: PROGRAM is a .wasm/.wat module; js: PROGRAM is a script run in process by Jint", Tiers, Choices: ["process", "wasm", "js"]),
         new("--invoke", null, "NAME", "wasm: call export NAME with ARGS as typed arguments instead of _start", Tiers),
         new("--fuel", null, "N|none", "wasm: deterministic instruction budget (cpu_time_exceeded when spent)", Tiers),
-        new("--contain", null, null, "wasm: run the Wasm runner itself inside the process tier", Tiers),
+        new("--js-statements", null, "N|none", "js: deterministic statement budget (cpu_time_exceeded when spent)", Tiers),
+        new("--contain", null, null, "wasm, js: run the tier's runner itself inside the process tier", Tiers),
 
         new("--json", null, null, "print one JSON document (docs/json-schema.md) instead of the guest's output", Output),
         new("--quiet", 'q', null, "no summary line", Output),

@@ -25,7 +25,7 @@ internal sealed record RunOptions
     /// <summary>Wasm tier: the explicit "no fuel limit".</summary>
     public bool FuelUnlimited { get; init; }
 
-    /// <summary>Wasm tier: run the Wasm runner itself as a process-tier guest.</summary>
+    /// <summary>Wasm and js tiers: run the tier's runner itself as a process-tier guest.</summary>
     public bool Contain { get; init; }
 
     /// <summary>-t: the guest gets a new pseudo-terminal.</summary>
@@ -39,4 +39,7 @@ internal sealed record RunOptions
 
     /// <summary>--dry-run: print what would run, run nothing.</summary>
     public bool DryRun { get; init; }
+
+    /// <summary>JavaScript tier: the statement budget (<c>--js-statements</c>); null for none.</summary>
+    public int? JsStatements { get; init; }
 }

@@ -114,8 +114,14 @@ internal static class RunOptionsParser
         foreach (var (option, written, value) in tokens) Apply(option, written, value, builder, state, errors, context);
 
         if (programIndex >= args.Count) errors.Add(new("PROGRAM", "no program given; write cordon run [options] -- PROGRAM [ARGS...]"));
-        if (state.Tier != "wasm" && (state.Invoke is not null || state.Fuel is not null || state.FuelUnlimited || state.Contain))
-            errors.Add(new("--tier", "--invoke, --fuel and --contain belong to the wasm tier; add --tier wasm"));
+        if (state.Tier != "wasm" && (state.Invoke is not null || state.Fuel is not null || state.FuelUnlimited))
+            errors.Add(new("--tier", "--invoke and --fuel belong to the wasm tier; add --tier wasm"));
+        if (state.Tier == "process" && state.Contain)
+            errors.Add(new("--tier", "--contain belongs to the wasm and js tiers (the process tier is the container); add --tier wasm or --tier js"));
+        if (state.Tier != "js" && state.JsStatements is not null)
+            errors.Add(new("--tier", "--js-statements belongs to the js tier; add --tier js"));
+        if (state.Tier == "js" && state.Tty) errors.Add(new("--tty", "the js tier has no terminals; drop -t", "--tty"));
+        if (state.Tier == "js" && state.WorkingDirectory is not null) errors.Add(new("--chdir", "the js tier has no working directory to change; drop --chdir", "--chdir"));
         if (state.Tier == "wasm" && state.Tty) errors.Add(new("--tty", "the wasm tier has no terminals; drop -t", "--tty"));
         if (state.Tier == "wasm" && state.WorkingDirectory is not null) errors.Add(new("--chdir", "the wasm tier has no working directory to change; drop --chdir", "--chdir"));
         if (!builder.TryBuild(out SandboxPolicy? policy, out ImmutableArray<PolicyError> policyErrors)) errors.AddRange(policyErrors);
@@ -148,6 +154,7 @@ internal static class RunOptionsParser
             Fuel = state.Fuel,
             FuelUnlimited = state.FuelUnlimited,
             Contain = state.Contain,
+            JsStatements = state.JsStatements,
             Tty = state.Tty,
             KillAfter = state.KillAfter,
             WorkingDirectory = state.WorkingDirectory,
@@ -161,6 +168,7 @@ internal static class RunOptionsParser
         public string? Stdin, Invoke, WorkingDirectory;
         public string Tier = "process";
         public long? Fuel;
+        public int? JsStatements;
         public TimeSpan KillAfter = TimeSpan.FromSeconds(2);
         public List<(int, int)> Fds = [];
         public List<(string Option, string Guest, string? Host)> Mounts = [];
@@ -182,8 +190,8 @@ internal static class RunOptionsParser
             case "--require-cgroups": builder.RequireCgroups(); break;
             case "--require-landlock": builder.RequireLandlock(); break;
             case "--tier":
-                if (value is "process" or "wasm") s.Tier = value;
-                else errors.Add(new(name, $"'{value}' is not a tier; use process or wasm", name));
+                if (value is "process" or "wasm" or "js") s.Tier = value;
+                else errors.Add(new(name, $"'{value}' is not a tier; use process, wasm or js", name));
                 break;
             case "--invoke": s.Invoke = value; break;
             case "--contain": s.Contain = true; break;
@@ -191,6 +199,11 @@ internal static class RunOptionsParser
                 if (value == "none") s.FuelUnlimited = true;
                 else if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long units) && units > 0) s.Fuel = units;
                 else errors.Add(new(name, $"'{value}' is not a positive whole number of fuel units (or none)", name));
+                break;
+            case "--js-statements":
+                if (value == "none") break;
+                if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int statements) && statements > 0) s.JsStatements = statements;
+                else errors.Add(new(name, $"'{value}' is not a positive whole number of statements (at most {int.MaxValue}, or none)", name));
                 break;
             case "--stdin": s.Stdin = value; break;
             case "--interactive": s.Stdin = "-"; break;

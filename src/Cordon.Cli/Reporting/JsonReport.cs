@@ -10,7 +10,8 @@ namespace Cordon.Cli.Reporting;
 /// <summary>Writes one run as one JSON document (schema in docs/json-schema.md). Valid JSON for any guest bytes.</summary>
 internal static class JsonReport
 {
-    public static void Write(Stream output, SandboxResult result, string tier, long? fuelConsumed = null, string? trapCode = null)
+    public static void Write(Stream output, SandboxResult result, string tier, long? fuelConsumed = null, string? trapCode = null,
+        Commands.JavaScriptFacts? javaScript = null)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
@@ -51,6 +52,15 @@ internal static class JsonReport
             WriteNullable(json, "fuelConsumed", fuelConsumed);
             if (trapCode is null) json.WriteNull("trapCode");
             else json.WriteString("trapCode", trapCode);
+        }
+
+        if (tier == "js")
+        {
+            WriteText(json, "jsLimit", javaScript?.Limit);
+            WriteText(json, "jsError", javaScript?.ErrorName);
+            json.WriteStartArray("denials");
+            foreach (string denial in javaScript?.Denials ?? []) json.WriteStringValue(denial);
+            json.WriteEndArray();
         }
 
         json.WriteEndObject();

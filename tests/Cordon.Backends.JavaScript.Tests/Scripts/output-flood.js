@@ -1,0 +1,3 @@
+// Writes without end.
+const line = 'flood '.repeat(100);
+for (;;) console.log(line);
