@@ -2,6 +2,8 @@
 # Installs the system packages Cordon needs on Debian/Ubuntu: bubblewrap (namespaces and mounts), libseccomp2
 # (the filter compiler, loaded at run time), gcc + libc6-dev (the static in-sandbox launcher), python3 (demo and
 # hostile test programs), chromium (the JavaScript tier's real-browser test). The .NET 10 SDK must already be installed (it is not in Debian's archive).
+# The workload corpus (tests/Cordon.Workloads.Tests) runs real programs from the host's /usr: CPython's own test
+# modules, g++, make, git, node + npm, sqlite3, ImageMagick with Ghostscript (and Debian's policy.xml), poppler-utils.
 set -euo pipefail
 need=()
 command -v bwrap >/dev/null || need+=(bubblewrap)
@@ -12,6 +14,17 @@ command -v gcc >/dev/null || need+=(gcc)
 command -v python3 >/dev/null || need+=(python3)
 command -v setpriv >/dev/null || need+=(util-linux)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# workload corpus
+[ -e /usr/lib/python3.11/test/test_json/__init__.py ] || need+=(libpython3.11-testsuite)
+command -v g++ >/dev/null || need+=(g++)
+command -v make >/dev/null || need+=(make)
+command -v git >/dev/null || need+=(git)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
+command -v sqlite3 >/dev/null || need+=(sqlite3)
+[ -x /usr/bin/convert ] && [ -e /etc/ImageMagick-6/policy.xml ] || need+=(imagemagick)
+command -v gs >/dev/null || need+=(ghostscript)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "cordon: installing ${need[*]}" >&2
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

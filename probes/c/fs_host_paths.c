@@ -6,7 +6,7 @@
 int main(int argc, char **argv)
 {
     probe_begin(argc, argv);
-    const char *paths[] = { "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/ssh", "/home", "/root", "/run", "/var",
+    const char *paths[] = { "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/ssh", "/etc/ssl/private", "/home", "/root", "/run", "/var",
         "/srv", "/mnt", "/boot", "/sys", "/var/run/docker.sock", "/run/docker.sock", "/run/containerd",
         "/run/dbus/system_bus_socket", "/tmp/.X11-unix", "/var/lib", "/opt/cordon-probes/../../home" };
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
@@ -17,8 +17,9 @@ int main(int argc, char **argv)
         step(name, stat(paths[i], &st));
     }
     /* /etc holds only what Cordon generates or binds (no accounts of the host, no keys). */
-    const char *allowed[] = { ".", "..", "passwd", "group", "hosts", "nsswitch.conf", "hostname", "ld.so.cache",
-        "localtime", "alternatives" };
+    const char *allowed[] = { ".", "..", "passwd", "group", "hosts", "nsswitch.conf", "hostname", "gitconfig", "ld.so.cache",
+        "localtime", "alternatives", "ImageMagick-6", "ImageMagick-7", "ghostscript", "services", "protocols", "mime.types",
+        "ssl", "ca-certificates.conf", "fonts" };
     DIR *etc = opendir("/etc");
     int extra = 0;
     struct dirent *e;

@@ -302,6 +302,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             SignalGrace = command.Signals?.KillAfter,
         };
         var (outcome, exitCode, signal, detail) = Verdict.Decide(facts);
+        if (outcome == SandboxOutcome.ExecFailed && exitCode == 127) detail = ExecFailureHint.ForMissingLoader(policy, command.Program) ?? detail;
         ImmutableArray<SyscallViolation> violations = supervisor.Violations;
 
         return new SandboxResult(outcome, exitCode, signal, supervisor.WallTime, usage.Usage,

@@ -129,6 +129,23 @@ public class AuditTests
     }
 
     [Fact]
+    public void A_program_brought_in_without_its_host_security_policy_is_a_finding()
+    {
+        if (!File.Exists("/etc/ssl/openssl.cnf")) return; // the finding is about this host's policy files; Debian always has this one
+
+        AuditReport own = Audit("system_dirs = false\n[[mounts]]\ntype = \"ro\"\nhost = \"/usr\"");
+        AuditReport covered = Audit("[[mounts]]\ntype = \"tmpfs\"\nguest = \"/etc/ssl\"");
+        AuditReport generated = Audit("system_dirs = true");
+        AuditReport boundBack = Audit("system_dirs = false\n[[mounts]]\ntype = \"ro\"\nhost = \"/usr\"\n[[mounts]]\ntype = \"ro\"\nhost = \"/etc/ssl/openssl.cnf\"");
+
+        static IEnumerable<AuditFinding> Missing(AuditReport r) => r.Dimensions.SelectMany(d => d.Findings).Where(f => f.Id == "filesystem-read.host-security-policy");
+        Assert.Contains(Missing(own), f => f.Key == "mounts[0]" && f.Title.Contains("/etc/ssl/openssl.cnf", StringComparison.Ordinal));
+        Assert.Contains(Missing(covered), f => f.Key == "system_dirs" && f.Title.Contains("OpenSSL", StringComparison.Ordinal));
+        Assert.Empty(Missing(generated));
+        Assert.DoesNotContain(Missing(boundBack), f => f.Title.Contains("OpenSSL", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Writable_grants_without_a_disk_budget_or_where_none_can_be_enforced_are_findings()
     {
         string dir = Path.GetTempPath().TrimEnd('/');

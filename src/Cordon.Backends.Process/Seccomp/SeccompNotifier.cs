@@ -29,6 +29,11 @@ internal enum ListenerState
 /// (the guest can change its memory between the check and the kernel's read).
 /// </para>
 /// <para>
+/// One exception is carried out by the supervisor itself rather than refused: a chmod that sets a set-id bit on a
+/// directory (<see cref="DirectoryModeChange"/>), which the filter cannot tell from the same bit on a file. That path reads
+/// the caller's memory and /proc and so allocates; it runs only for those calls.
+/// </para>
+/// <para>
 /// With <see cref="ViolationAction.Kill"/> the first refused call is left unanswered, so the guest stays blocked in it until
 /// the supervisor, seeing <see cref="KillRequested"/>, kills the sandbox; refused calls racing it from other threads are
 /// answered EPERM. Receiving and answering never allocate, and never block: the listener is non-blocking and every receive
@@ -102,7 +107,7 @@ internal sealed class SeccompNotifier : IDisposable
     }
 
     /// <summary>Receives, answers and records one refused call, if one is pending.</summary>
-    /// <param name="syscallNumber">The refused call's number (x86-64), or -1 when nothing was handled.</param>
+    /// <param name="syscallNumber">The refused call's number (x86-64); -1 when nothing was handled or the call was carried out for the guest.</param>
     /// <returns>
     /// True when a call was handled. False when none was pending, or the caller died between poll and receive (ENOENT: normal).
     /// </returns>
@@ -124,6 +129,13 @@ internal sealed class SeccompNotifier : IDisposable
         }
 
         syscallNumber = notification.Data.Number;
+        if (DirectoryModeChange.Handles(syscallNumber) && DirectoryModeChange.TryApply(Listener, notification) is { } done)
+        {
+            syscallNumber = -1; // carried out for the guest: neither a violation nor a reason to kill
+            Answer(notification.Id, done);
+            return true;
+        }
+
         if (_onViolation == ViolationAction.Kill && Ledger.RecordKill(syscallNumber))
         {
             return true; // unanswered: the caller stays blocked until the sandbox is killed
@@ -134,24 +146,29 @@ internal sealed class SeccompNotifier : IDisposable
             Ledger.RecordRefused(syscallNumber);
         }
 
+        Answer(notification.Id, ErrnoFor(syscallNumber));
+        return true;
+    }
+
+    /// <summary>Answers notification <paramref name="id"/>: fails with <paramref name="errno"/>, or returns 0 when it is 0.</summary>
+    private unsafe void Answer(ulong id, int errno)
+    {
         Interop.Libc.SeccompNotificationResponse response = new()
         {
-            Id = notification.Id,
+            Id = id,
             Value = 0,
-            Error = -ErrnoFor(syscallNumber),
+            Error = -errno,
             Flags = 0,
         };
         if (Interop.Libc.SeccompNotifySend(Listener, &response) != 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
+            int error = Marshal.GetLastPInvokeError();
             // ENOENT: the caller died or a signal interrupted the call meanwhile; the call is over either way.
-            if (errno is not (Enoent or Eintr))
+            if (error is not (Enoent or Eintr))
             {
-                throw new InvalidOperationException($"SECCOMP_IOCTL_NOTIF_SEND: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+                throw new InvalidOperationException($"SECCOMP_IOCTL_NOTIF_SEND: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
             }
         }
-
-        return true;
     }
 
     /// <summary>EPERM for a call Cordon knows and refuses; ENOSYS for one it does not know, as an older kernel would say.</summary>

@@ -86,7 +86,11 @@ internal sealed class SeccompChannelPair : IDisposable
 
             // Bounded per wake-up, so a guest flooding refused calls cannot starve the deadline checks.
             int handled = 0;
-            for (; handled < 256 && _notifier.TryHandleNext(out int syscall); handled++) refusedSyscalls.Add(syscall);
+            // A call carried out for the guest (syscall -1) is neither refused nor a reason to kill.
+            for (; handled < 256 && _notifier.TryHandleNext(out int syscall); handled++)
+            {
+                if (syscall >= 0) refusedSyscalls.Add(syscall);
+            }
 
             // The listener hangs up once no filtered task is left.
             if (handled == 0 && hangUp) _closed = true;

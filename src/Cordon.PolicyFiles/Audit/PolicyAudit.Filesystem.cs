@@ -103,6 +103,7 @@ public static partial class PolicyAudit
         }
 
         AddFilesystemBlocklist(policy, findings);
+        AddMissingHostSecurityPolicies(policy, findings, doors);
         return Dimension("filesystem-read", "sensitive host paths the guest can read", 0.8, Combine(doors), findings);
     }
 
@@ -123,6 +124,40 @@ public static partial class PolicyAudit
                 $"delete the mount of {broad.HostPath} and its covering mounts; mount only what the job reads, e.g. [[mounts]] type = \"ro\" host = \"/srv/job/input\" guest = \"/input\""));
         }
     }
+
+    /// <summary>A program the guest can run, without the security policy it reads on this host (<see cref="HostSecurityPolicies"/>).</summary>
+    private static void AddMissingHostSecurityPolicies(SandboxPolicy policy, List<AuditFinding> findings, List<double> doors)
+    {
+        foreach (HostSecurityPolicies.Entry entry in HostSecurityPolicies.Known)
+        {
+            if (!File.Exists(entry.PolicyPath)) continue;
+            int? bringsIn = null;
+            for (int i = 0; i < policy.Mounts.Length && bringsIn is null; i++)
+            {
+                if (policy.Mounts[i] is { HostPath: { } host, Kind: not MountKind.CopiedFile } && entry.Binaries.Any(b => Covers(host, b))) bringsIn = i;
+            }
+
+            bool hasProgram = policy.MountSystemDirectories || bringsIn is not null;
+            // What the guest sees at the policy's path: the generated /etc's bind, unless a mount covers it.
+            MountSpec? covering = policy.Mounts.LastOrDefault(m => Covers(m.GuestPath, entry.PolicyPath));
+            bool seesHostPolicy = covering is null
+                ? policy.MountSystemDirectories
+                : covering.HostPath is { } h && covering.Kind != MountKind.Tmpfs
+                  && (covering.GuestPath == entry.PolicyPath ? h : Path.Combine(h, Path.GetRelativePath(covering.GuestPath, entry.PolicyPath))) == entry.PolicyPath;
+            if (!hasProgram || seesHostPolicy) continue;
+
+            doors.Add(3);
+            findings.Add(new AuditFinding("filesystem-read.host-security-policy", FindingSeverity.Medium,
+                bringsIn is { } index ? Key(index) : "system_dirs",
+                $"{entry.Program} can run inside without this host's {entry.PolicyPath}",
+                $"Without it the program falls back to its built-in defaults and drops {entry.Protects}: the sandbox would leave a parser less protected than the host does.",
+                $"keep system_dirs = true (the generated /etc binds it), or add [[mounts]] type = \"ro\" host = \"{entry.PolicyPath}\""));
+        }
+    }
+
+    /// <summary>Whether <paramref name="outer"/> is <paramref name="path"/> or one of its parents.</summary>
+    private static bool Covers(string outer, string path)
+        => path == outer || path.StartsWith(outer.TrimEnd('/') + "/", StringComparison.Ordinal);
 
     private static string Key(int index) => string.Create(CultureInfo.InvariantCulture, $"mounts[{index}]");
 }

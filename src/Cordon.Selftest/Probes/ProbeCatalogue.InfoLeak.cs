@@ -95,8 +95,10 @@ internal static partial class ProbeCatalogue
     private static IEnumerable<Finding> OnlyGrantedMounts(ProbeEvidence e)
     {
         if (e.Output.Contains(e.Canaries.Directory, StringComparison.Ordinal)) yield return Finding.Escape("the canary directory appears in the mount table");
-        // The system directories and the files Cordon binds from the host (linker cache, time zone, alternatives) live there.
-        List<string> granted = ["/usr", "/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime", e.ProbeDirectory, LauncherPath()];
+        // The system directories and the files Cordon binds from the host into its generated /etc (docs/policy-reference.md).
+        List<string> granted = ["/usr", "/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime", "/etc/ImageMagick-6", "/etc/ImageMagick-7",
+            "/etc/ghostscript", "/etc/services", "/etc/protocols", "/etc/mime.types", "/etc/ssl/certs", "/etc/ssl/openssl.cnf",
+            "/etc/ca-certificates.conf", "/etc/fonts", e.ProbeDirectory, LauncherPath()];
         foreach (var mount in e.Policy.Mounts) if (mount.HostPath is { } host) granted.Add(host);
         if (e.Policy.WorkDirectoryHostPath is { } work) granted.Add(work);
         string[] roots = (e.Step("mount-roots")?.Detail ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -60,9 +60,9 @@ internal static partial class ProbeCatalogue
             Step("*", Eperm)),
         Sys("sys-personality", "personality", "personality(READ_IMPLIES_EXEC), ADDR_NO_RANDOMIZE, PER_BSD; the 0xffffffff query is allowed",
             "EPERM except the query", ["personality"], Step("personality-query", Ok), Step("personality-*", Eperm)),
-        Sys("sys-legacy", "legacy", "derived: modify_ldt, set_thread_area, sync (host I/O stall), mbind, migrate_pages, memfd_secret, io_setup, uselib, get_robust_list",
-            "EPERM (seccomp)", ["modify_ldt", "set_thread_area", "sync", "mbind", "migrate_pages", "memfd_secret", "io_setup", "uselib", "get_robust_list"],
-            Step("*", Eperm)),
+        Sys("sys-legacy", "legacy", "derived: modify_ldt, set_thread_area, sync (host I/O stall: answered 0 without flushing), mbind, migrate_pages, memfd_secret, io_setup, uselib, get_robust_list",
+            "EPERM (seccomp); sync a no-op", ["modify_ldt", "set_thread_area", "mbind", "migrate_pages", "memfd_secret", "io_setup", "uselib", "get_robust_list"],
+            Step("sync", Ok), Step("*", Eperm)),
         Sys("sys-unknown-nr", "unknown", "derived: syscall numbers no kernel of this version has (512, 999, 2^30-1)",
             "ENOSYS, recorded by number", ["nr-999"], Step("nr-*", Enosys)),
     ];

@@ -15,6 +15,9 @@ internal static partial class Interop
         /// <summary>SECCOMP_IOCTL_NOTIF_SET_FLAGS = _IOW('!', 4, __u64) (Linux 6.6+); the flags are the argument itself.</summary>
         internal const nuint SeccompIoctlNotifSetFlags = 0x40082104;
 
+        /// <summary>SECCOMP_IOCTL_NOTIF_ID_VALID = _IOW('!', 2, __u64): 0 while the notification's caller is still waiting in it.</summary>
+        internal const nuint SeccompIoctlNotifIdValid = 0x40082102;
+
         /// <summary>SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP: the kernel wakes the supervisor and the guest as a synchronous hand-off.</summary>
         internal const ulong SeccompUserNotifFdSyncWakeUp = 1;
 
@@ -53,6 +56,12 @@ internal static partial class Interop
         /// <summary>Receives one pending notification. 0, or -1 + errno (ENOENT: the caller died before it was received).</summary>
         internal static unsafe int SeccompNotifyReceive(SafeHandle listener, SeccompNotification* notification)
             => Ioctl(listener, SeccompIoctlNotifRecv, notification);
+
+        /// <summary>
+        /// Whether notification <paramref name="id"/> is still pending: its caller has not died, so a pid read from it still
+        /// names that caller and not a recycled process. 0 when valid, -1 + ENOENT otherwise.
+        /// </summary>
+        internal static unsafe int SeccompNotifyIdValid(SafeHandle listener, ulong id) => Ioctl(listener, SeccompIoctlNotifIdValid, &id);
 
         /// <summary>Answers a received notification. 0, or -1 + errno (ENOENT: the caller died or was interrupted meanwhile).</summary>
         internal static unsafe int SeccompNotifySend(SafeHandle listener, SeccompNotificationResponse* response)

@@ -9,6 +9,9 @@ internal static partial class Interop
         internal const int AtEmptyPath = 0x1000;
         internal const uint StatxType = 0x1;
         internal const uint StatxIno = 0x100;
+        internal const uint StatxMode = 0x2;
+        internal const uint StatxUid = 0x8;
+        internal const uint StatxGid = 0x10;
         internal const int SIfMt = 0xF000;
         internal const int SIfReg = 0x8000;
         internal const int SIfDir = 0x4000;
@@ -21,6 +24,8 @@ internal static partial class Interop
         [StructLayout(LayoutKind.Explicit, Size = 256)]
         internal struct StatxBuffer
         {
+            [FieldOffset(20)] public uint Uid;
+            [FieldOffset(24)] public uint Gid;
             [FieldOffset(28)] public ushort Mode;
             [FieldOffset(32)] public ulong Inode;
             [FieldOffset(136)] public uint DeviceMajor;

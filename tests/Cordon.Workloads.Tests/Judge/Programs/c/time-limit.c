@@ -1,0 +1,2 @@
+#include <stdio.h>
+int main(void) { volatile unsigned long i = 0; for (;;) i++; }
