@@ -1,7 +1,7 @@
 /* Copyright (c) Cordon contributors. Licensed under the MIT License. */
 
 /*
- * cordon-launch: the native helper around bwrap (STYLE.md C8).
+ * cordon-launch: the native helper around bwrap: all native work between fork and exec is here.
  *
  *   cordon-launch enter ...  host side: join cgroups, drop to the run's uid, exec bwrap.
  *   cordon-launch init ...   pid 1 inside the sandbox: Landlock, fds, rlimits, seccomp listener,

@@ -34,9 +34,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* C19: 125 = Cordon itself failed. */
+/* 125 = Cordon itself failed (as in env(1) and docker run). */
 #define LAUNCH_EXIT_FAILED 125
-/* Shell convention, also C19: 127 = not found, 126 = found but cannot execute. */
+/* Shell convention: 127 = not found, 126 = found but cannot execute. */
 #define LAUNCH_EXIT_NOT_FOUND 127
 #define LAUNCH_EXIT_CANNOT_EXEC 126
 

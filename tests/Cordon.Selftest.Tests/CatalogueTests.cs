@@ -7,7 +7,7 @@ namespace Cordon.Selftest.Tests;
 /// <summary>The catalogue covers the brief, and every probe it names is shipped.</summary>
 public class CatalogueTests
 {
-    /// <summary>The rows of ../shared/PROBES.md (res-rlimit-fsize-stack is split in two).</summary>
+    /// <summary>The hostile behaviours the suite must cover, one id each (res-rlimit-fsize-stack is split in two).</summary>
     public static TheoryData<string> ProbesMdRows => new()
     {
         "fs-dotdot-escape", "fs-proc-pid-root", "fs-leaked-fd-walk", "fs-proc-exe-overwrite", "fs-ro-bind-write", "fs-output-link-tricks",

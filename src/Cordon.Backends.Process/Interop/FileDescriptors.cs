@@ -5,7 +5,7 @@ namespace Cordon.Backends.Process;
 
 internal static partial class Interop
 {
-    /// <summary>Small, checked wrappers so code outside Interop/ handles descriptors only as SafeHandles (STYLE C10).</summary>
+    /// <summary>Small, checked wrappers so code outside Interop/ handles descriptors only as SafeHandles.</summary>
     internal static class FileDescriptors
     {
         internal static int Number(SafeHandle handle) => (int)handle.DangerousGetHandle();

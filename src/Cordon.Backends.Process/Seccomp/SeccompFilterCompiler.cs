@@ -16,7 +16,7 @@ namespace Cordon.Backends.Process.Seccomp;
 /// answer and record it (<see cref="SeccompNotifier"/>).
 /// </para>
 /// <para>
-/// The program is only exported (<c>seccomp_export_bpf</c>), never loaded here: the .NET host is never filtered (STYLE C8).
+/// The program is only exported (<c>seccomp_export_bpf</c>), never loaded here: the .NET host is never filtered: a filter in the supervisor would constrain every run it supervises.
 /// SCMP_FLTATR_CTL_NNP is 0 because libseccomp only uses it when loading; the launcher sets no_new_privs itself before it
 /// installs the program. Programs are cached per (profile, custom names, network, refused action); compiling is serialized.
 /// </para>

@@ -6,8 +6,8 @@ using Cordon.Selftest.Judging;
 namespace Cordon.Selftest.Probes;
 
 /// <summary>
-/// Every probe of the suite, in table order: the positive controls first, then one file per attack class. Rows of
-/// ../shared/PROBES.md keep their ids; probes derived from each layer's own failure modes are marked "derived".
+/// Every probe of the suite, in table order: the positive controls first, then one file per attack class. Probes of the
+/// original hostile-behaviour catalogue keep their ids; probes derived from each layer's own failure modes are marked "derived".
 /// </summary>
 internal static partial class ProbeCatalogue
 {

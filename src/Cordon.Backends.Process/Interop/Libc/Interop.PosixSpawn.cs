@@ -7,7 +7,7 @@ internal static partial class Interop
     internal static partial class Libc
     {
         // posix_spawn(3) runs only libc code in the child (glibc uses clone(CLONE_VM|CLONE_VFORK) + exec), so no
-        // managed code ever runs between fork and exec (STYLE C8). The opaque types are allocated generously:
+        // managed code ever runs between fork and exec (managed code after fork is unsafe: other threads' locks are held forever). The opaque types are allocated generously:
         // glibc x86-64 uses 80 bytes for file actions and 336 for attributes.
         internal const int FileActionsSize = 256;
         internal const int SpawnAttrSize = 512;
