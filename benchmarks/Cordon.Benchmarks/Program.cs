@@ -90,8 +90,8 @@ var scenarios = new List<(string Name, Func<double> Measure)>
     ("bwrap python3 -c pass", () => Whole([.. bareBwrap, Python, "-c", "pass"])),
     ("library python3 -c pass", () => Library(Python, "-c", "pass")),
 };
-// As root, Cordon drops the sandbox to uid 65534 before bwrap (see ProcessBackendOptions.HostUserWhenRoot); bwrap run
-// unprivileged pays for an unprivileged user namespace, so that is measured too, as the like-for-like baseline.
+// As root, Cordon drops each run to a host uid of its own before bwrap (ProcessBackendOptions.RunIdentities); bwrap run
+// unprivileged pays for an unprivileged user namespace, so bwrap as uid 65534 is measured too, the like-for-like baseline.
 bool isRoot = Environment.UserName == "root";
 string[] bwrapAsNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. bareBwrap, "/bin/true"];
 if (isRoot) scenarios.Add(("bwrap /bin/true as uid 65534", () => Whole(bwrapAsNobody)));
