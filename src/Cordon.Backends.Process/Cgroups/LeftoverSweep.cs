@@ -50,7 +50,7 @@ internal static partial class LeftoverSweep
         foreach (string directory in Subdirectories(temporaryRoot ?? Path.GetTempPath()))
         {
             Match m = TempName().Match(Path.GetFileName(directory));
-            if (!m.Success || !OwnerIsGone(Pid(m), directory)) continue;
+            if (!m.Success || !IsOurOwn(directory) || !OwnerIsGone(Pid(m), directory)) continue;
             try
             {
                 Directory.Delete(directory, recursive: true);
@@ -65,6 +65,28 @@ internal static partial class LeftoverSweep
         return new SweepReport([.. removed], [.. problems]);
 
         static int Pid(Match m) => int.TryParse(m.Groups["pid"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) ? pid : 0;
+    }
+
+    /// <summary>
+    /// A real directory (not a link), owned by this process's user and writable by nobody else. The temporary root is
+    /// shared (/tmp): anyone can create a directory with a matching name there, and a recursive delete of something
+    /// another user controls is the classic race in which a subdirectory is swapped for a link mid-delete. Only what
+    /// this user alone could have made is removed.
+    /// </summary>
+    private static bool IsOurOwn(string directory)
+    {
+        try
+        {
+            Cordon.HostFiles.OpenedHostPath opened = Cordon.HostFiles.HostPath.OpenForBinding(directory, "leftover sweep");
+            using (opened.Handle)
+            {
+                return opened.Kind == Cordon.HostFiles.HostObjectKind.Directory && opened.OwnerUid == Interop.Libc.GetEuid() && (opened.Mode & 0x12) == 0;
+            }
+        }
+        catch (Cordon.Errors.SandboxSetupException)
+        {
+            return false; // a link, gone, or not ours to open
+        }
     }
 
     /// <summary>Whether the process that created <paramref name="path"/> as pid <paramref name="pid"/> is gone.</summary>

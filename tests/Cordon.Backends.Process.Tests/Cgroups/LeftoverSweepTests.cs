@@ -67,6 +67,39 @@ public sealed class LeftoverSweepTests
     }
 
     [Fact]
+    public void A_temp_directory_someone_else_could_have_made_is_never_removed_nor_followed()
+    {
+        using var tree = new FakeCgroup2Tree();
+        var provider = new CgroupProvider(tree.Host);
+        string temp = Directory.CreateTempSubdirectory("cordon-sweep-test-").FullName;
+        string victim = Directory.CreateTempSubdirectory("cordon-sweep-victim-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(victim, "keep"), "keep\n");
+            int dead = DeadPid();
+            // Named like a dead supervisor's leftovers, but a link, or writable by others: what any local user can plant in /tmp.
+            string link = Path.Combine(temp, $"cordon-wasm-{dead}-link");
+            Directory.CreateSymbolicLink(link, victim);
+            string open = Path.Combine(temp, $"cordon-wasm-{dead}-open");
+            Directory.CreateDirectory(open);
+            File.SetUnixFileMode(open, (UnixFileMode)0b111_111_111);
+            Directory.CreateSymbolicLink(Path.Combine(open, "inner"), victim);
+
+            SweepReport report = LeftoverSweep.Run(provider, temp);
+
+            Assert.DoesNotContain(link, report.Removed);
+            Assert.DoesNotContain(open, report.Removed);
+            Assert.True(Directory.Exists(open));
+            Assert.Equal("keep\n", File.ReadAllText(Path.Combine(victim, "keep")));
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+            Directory.Delete(victim, recursive: true);
+        }
+    }
+
+    [Fact]
     public void An_owner_that_started_before_the_entry_is_alive_and_one_that_started_after_is_not()
     {
         string dir = Directory.CreateTempSubdirectory("cordon-sweep-owner-").FullName;
