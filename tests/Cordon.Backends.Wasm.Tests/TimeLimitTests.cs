@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cordon.Execution;
 
 namespace Cordon.Backends.Wasm.Tests;
@@ -12,18 +11,16 @@ public sealed class TimeLimitTests
         // Fuel off, so that only the epoch can stop it; CPU limit above the wall limit.
         using var backend = new WasmSandboxBackend(WasmBackendOptions.Default.WithoutFuelLimit());
         var limit = TimeSpan.FromMilliseconds(300);
-        var clock = Stopwatch.StartNew();
 
         SandboxResult result = await backend.RunAsync(
             TestSupport.Policy(p => p.WithWallTime(limit).WithCpuTime(TimeSpan.FromSeconds(30))),
             TestSupport.Command("infinite_loop.wat"));
 
-        clock.Stop();
         result.AssertOutcome(SandboxOutcome.WallTimeExceeded);
         Assert.Equal("wall-time limit 300ms reached", result.Detail);
-        // The limit held and the epoch (not the 30 s CPU limit) stopped it; latency after the limit is bench/run's to measure.
+        // The limit held, and the outcome says the epoch stopped it (the 30 s CPU limit would say cpu_time_exceeded);
+        // latency after the limit is bench/run's to measure.
         Assert.True(result.WallTime >= limit, $"wall {result.WallTime}");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed} end to end (includes compilation)");
         Assert.True(result.Usage.UserCpuTime > TimeSpan.FromMilliseconds(10), $"a spinning guest should show CPU time, got {result.Usage.UserCpuTime}");
     }
 

@@ -90,8 +90,8 @@ internal static class CordonCli
     /// <summary>Waits (bounded by the safety net) until <paramref name="condition"/> holds; returns whether it did.</summary>
     public static async Task<bool> EventuallyAsync(Func<bool> condition)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < SafetyNet)
+        // A bounded number of polls, 50 ms apart: the safety net, never a measurement.
+        for (long polls = (long)(SafetyNet.TotalMilliseconds / 50); polls > 0; polls--)
         {
             if (condition()) return true;
             await Task.Delay(50);
