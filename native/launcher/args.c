@@ -1,6 +1,7 @@
 /* Copyright (c) Cordon contributors. Licensed under the MIT License. */
 
 #include <limits.h>
+#include <string.h>
 
 #include "launch.h"
 
@@ -38,4 +39,24 @@ const char *option_value(int argc, char **argv, int *i)
         return NULL;
     *i += 1;
     return argv[*i];
+}
+
+bool parse_id_pair(const char *s, uid_t *uid, gid_t *gid)
+{
+    if (s == NULL)
+        return false;
+    const char *colon = strchr(s, ':');
+    if (colon == NULL || colon - s >= 16)
+        return false;
+    char uid_text[16];
+    memcpy(uid_text, s, (size_t)(colon - s));
+    uid_text[colon - s] = '\0';
+
+    /* (uid_t)-1 means "unchanged" to setresuid and chown; keep below it. */
+    uint64_t u, g;
+    if (!parse_u64(uid_text, UINT32_MAX - 1, &u) || !parse_u64(colon + 1, UINT32_MAX - 1, &g))
+        return false;
+    *uid = (uid_t)u;
+    *gid = (gid_t)g;
+    return true;
 }

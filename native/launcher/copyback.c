@@ -189,24 +189,6 @@ static void copy_dir(struct copyback *c, int src, int dst, int depth)
     closedir(d);
 }
 
-static bool parse_owner(const char *s, uid_t *uid, gid_t *gid)
-{
-    if (s == NULL)
-        return false;
-    const char *colon = strchr(s, ':');
-    if (colon == NULL || colon - s >= 16)
-        return false;
-    char text[16];
-    memcpy(text, s, (size_t)(colon - s));
-    text[colon - s] = '\0';
-    uint64_t u, g;
-    if (!parse_u64(text, UINT32_MAX - 1, &u) || !parse_u64(colon + 1, UINT32_MAX - 1, &g))
-        return false;
-    *uid = (uid_t)u;
-    *gid = (gid_t)g;
-    return true;
-}
-
 int copyback_main(int argc, char **argv)
 {
     struct copyback c = { .status_fd = -1 };
@@ -224,7 +206,7 @@ int copyback_main(int argc, char **argv)
             if (!parse_fd(option_value(argc, argv, &i), &target_fd))
                 bad = "arg-target-fd";
         } else if (strcmp(argv[i], "--owner") == 0) {
-            if (!parse_owner(option_value(argc, argv, &i), &c.uid, &c.gid))
+            if (!parse_id_pair(option_value(argc, argv, &i), &c.uid, &c.gid))
                 bad = "arg-owner";
             has_owner = true;
         } else {

@@ -46,24 +46,7 @@ struct enter_options {
 /* Parses "UID:GID"; 0 is refused for either, since dropping to root is no drop. */
 static bool parse_user(const char *s, uid_t *uid, gid_t *gid)
 {
-    if (s == NULL)
-        return false;
-    const char *colon = strchr(s, ':');
-    if (colon == NULL || colon - s >= 16)
-        return false;
-    char uid_text[16];
-    memcpy(uid_text, s, (size_t)(colon - s));
-    uid_text[colon - s] = '\0';
-
-    /* (uid_t)-1 means "unchanged" to setresuid; keep below it. */
-    uint64_t u, g;
-    if (!parse_u64(uid_text, UINT32_MAX - 1, &u) || !parse_u64(colon + 1, UINT32_MAX - 1, &g))
-        return false;
-    if (u == 0 || g == 0)
-        return false;
-    *uid = (uid_t)u;
-    *gid = (gid_t)g;
-    return true;
+    return parse_id_pair(s, uid, gid) && *uid != 0 && *gid != 0;
 }
 
 /* Returns NULL, or the step to report with EINVAL. */

@@ -63,6 +63,8 @@ void stdio_require(int status_fd);
 /* args.c: strict parsing (decimal only, no sign, no whitespace, overflow checked). */
 bool parse_u64(const char *s, uint64_t max, uint64_t *out);
 bool parse_fd(const char *s, int *out);
+/* Parses "UID:GID" (each decimal, below (uid_t)-1). */
+bool parse_id_pair(const char *s, uid_t *uid, gid_t *gid);
 /* Returns argv[*i + 1] and advances *i, or NULL when the option has no value. */
 const char *option_value(int argc, char **argv, int *i);
 

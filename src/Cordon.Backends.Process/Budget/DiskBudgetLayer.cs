@@ -69,9 +69,9 @@ internal sealed class DiskBudgetLayer : IDisposable
     /// <summary>Whether the guest used up the bytes or the inodes (a tmpfs keeps nothing in reserve).</summary>
     public bool IsFull()
     {
-        if (Interop.Libc.Fstatfs(Mount, out Interop.Libc.FilesystemCounters c) != 0) return false;
+        if (HostFiles.FilesystemSpace.Free(Mount) is not { } free) return false;
         // A few blocks short counts as full: writes fail once the next page does not fit.
-        return c.FreeBlocks <= 2 || c.FreeFiles == 0;
+        return free.FreeBlocks <= 2 || free.FreeFiles == 0;
     }
 
     /// <summary>Applies the upper layer to <paramref name="target"/> with the launcher's copyback mode; returns a warning, or null.</summary>

@@ -73,7 +73,7 @@ internal static class SeccompFilterCompiler
         string description = $"{profile.ToString().ToLowerInvariant()}/{network}/{refused}";
         string? key = SeccompProgramCache.Key(rules, refused);
         if (key is not null && SeccompProgramCache.TryLoad(SeccompProgramCache.Directory, key, description) is { } cached) return cached;
-        SeccompProgram compiled = CompileUncached(profile, customNames, network, refused);
+        SeccompProgram compiled = CompileRules(rules, refused, description);
         if (key is not null) SeccompProgramCache.TryStore(SeccompProgramCache.Directory, key, compiled);
         return compiled;
     }
@@ -83,7 +83,11 @@ internal static class SeccompFilterCompiler
         RefusedCallAction refused)
     {
         SeccompRuleSet rules = SyscallProfiles.Build(profile, customNames, network);
-        string description = $"{profile.ToString().ToLowerInvariant()}/{network}/{refused}";
+        return CompileRules(rules, refused, $"{profile.ToString().ToLowerInvariant()}/{network}/{refused}");
+    }
+
+    private static SeccompProgram CompileRules(SeccompRuleSet rules, RefusedCallAction refused, string description)
+    {
         try
         {
             lock (NativeLock)

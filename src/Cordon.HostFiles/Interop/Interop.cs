@@ -51,11 +51,13 @@ internal static partial class Interop
         [FieldOffset(48)] internal long Size;
     }
 
-    /// <summary><c>struct statfs</c> (x86-64, 120 bytes): only the filesystem type is read.</summary>
+    /// <summary><c>struct statfs</c> (x86-64, 120 bytes): the fields Cordon reads.</summary>
     [StructLayout(LayoutKind.Explicit, Size = 120)]
     internal struct FilesystemStatus
     {
         [FieldOffset(0)] internal long Type;
+        [FieldOffset(24)] internal ulong FreeBlocks;
+        [FieldOffset(48)] internal ulong FreeFiles;
     }
 
     [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]

@@ -48,20 +48,6 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "fchmodat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         internal static partial int Fchmodat(SafeHandle dirfd, string path, uint mode, int flags);
 
-        /// <summary>The counters of <c>struct statfs</c> (x86-64) a budget check reads.</summary>
-        [StructLayout(LayoutKind.Explicit, Size = 120)]
-        internal struct FilesystemCounters
-        {
-            [FieldOffset(8)] internal long BlockSize;
-            [FieldOffset(16)] internal ulong Blocks;
-            [FieldOffset(24)] internal ulong FreeBlocks;
-            [FieldOffset(40)] internal ulong Files;
-            [FieldOffset(48)] internal ulong FreeFiles;
-        }
-
-        [LibraryImport(Libraries.Libc, EntryPoint = "fstatfs", SetLastError = true)]
-        internal static partial int Fstatfs(SafeHandle fd, out FilesystemCounters counters);
-
         [LibraryImport(Libraries.Libc, EntryPoint = "close", SetLastError = true)]
         internal static partial int CloseNumber(int fd);
     }
