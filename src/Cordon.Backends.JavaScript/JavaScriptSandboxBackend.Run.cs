@@ -22,9 +22,9 @@ public sealed partial class JavaScriptSandboxBackend
         TaskCompletionSource<JavaScriptRunResult> completion, CancellationToken cancellationToken)
     {
         List<string> warnings = [];
-        if (policy.Network != NetworkMode.None)
+        if (policy.Network.Mode != NetworkMode.None)
         {
-            warnings.Add($"the JavaScript tier has no network API in any mode; the policy's network '{policy.Network.ToString().ToLowerInvariant()}' opens nothing here");
+            warnings.Add($"the JavaScript tier has no network API in any mode; the policy's network '{Cordon.Contracts.WireNames.Network(policy.Network.Mode)}' opens nothing here");
         }
 
         if (policy.Mounts.Any(m => m.Kind == MountKind.ReadWriteBind) || policy.WorkDirectoryHostPath is not null)

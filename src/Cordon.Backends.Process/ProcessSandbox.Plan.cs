@@ -66,13 +66,13 @@ public sealed partial class ProcessSandbox
         if (joins.Length > 0) steps.Add("enter: join the run's cgroup in " + string.Join(", ", cgroups.Hierarchies.Select(h => h.Name)));
         if (spec.DropToHostUser is not null) steps.Add("enter: drop to a host uid and gid of the run's own (from the run-identity range; shown as 4294967295 above); no capabilities; parent-death signal SIGKILL");
         if (spec.IdmapStageDirectory is not null && binds.Any(b => b.Writable)) steps.Add("enter: idmapped clones of the writable grants in a private mount namespace, so the guest's files land owned by each directory's owner" + (budgeted ? ", writes going to a disk-budget layer applied after the run" : ""));
-        steps.Add("bwrap: new user, pid, ipc, uts and cgroup namespaces" + (policy.Network == NetworkMode.Host ? "; the HOST network namespace" : ", a new network namespace") + "; the mounts in the argv; / read-only");
+        steps.Add("bwrap: new user, pid, ipc, uts and cgroup namespaces" + (policy.Network.Mode == NetworkMode.Host ? "; the HOST network namespace" : ", a new network namespace") + "; the mounts in the argv; / read-only");
         steps.Add("init (pid 1): Landlock rules for exactly the mounted paths" + (policy.RequireLandlock ? " (required)" : " (best effort)"));
         steps.Add("init: rlimits CORE=0" + RlimitText(policy.Limits, spec));
         steps.Add("init: no_new_privs, then the seccomp filter with the supervisor's listener; fork the guest, exec it, reap every process");
 
-        SeccompProgram program = SeccompFilterCompiler.Compile(policy.Syscalls, policy.Network);
-        SeccompRuleSet rules = SyscallProfiles.Build(policy.Syscalls.Profile, policy.Syscalls.Profile == SyscallProfile.Custom ? policy.Syscalls.AllowedSyscalls : [], policy.Network);
+        SeccompProgram program = SeccompFilterCompiler.Compile(policy.Syscalls, policy.Network.Mode);
+        SeccompRuleSet rules = SyscallProfiles.Build(policy.Syscalls.Profile, policy.Syscalls.Profile == SyscallProfile.Custom ? policy.Syscalls.AllowedSyscalls : [], policy.Network.Mode);
         int allowed = rules.Rules.Count(r => r.Action == SyscallRuleAction.Allow);
         string filter = string.Create(CultureInfo.InvariantCulture,
             $"profile {policy.Syscalls.Profile.ToString().ToLowerInvariant()}: {allowed} syscalls allowed, {rules.Rules.Count - allowed} answered with an errno, everything else refused ({policy.Syscalls.OnViolation.ToString().ToLowerInvariant()}) and reported by name; {program.InstructionCount} BPF instructions; foreign ABIs (i386, x32) kill the process");

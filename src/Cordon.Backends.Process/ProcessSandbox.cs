@@ -106,7 +106,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         string bwrap = HostTools.FindBwrap();
         string launcher = HostTools.FindLauncher();
         List<string> warnings = [];
-        if (policy.Network == NetworkMode.Host)
+        if (policy.Network.Mode == NetworkMode.Host)
             warnings.Add("HOST NETWORK: the guest shares the host's network namespace and can reach every host loopback service and the internet");
 
         using var resources = new RunResources();

@@ -11,7 +11,7 @@ public class PolicyBuilderTests
     public void The_default_policy_is_fully_closed_and_bounded()
     {
         SandboxPolicy p = SandboxPolicy.Default;
-        Assert.Equal(NetworkMode.None, p.Network);
+        Assert.Equal(NetworkMode.None, p.Network.Mode);
         Assert.Empty(p.Mounts);
         Assert.Empty(p.Environment);
         Assert.Null(p.WorkDirectoryHostPath);

@@ -45,7 +45,7 @@ public sealed class ExtendsTests : IDisposable
             guest = "/cache"
             """);
         SandboxPolicy policy = PolicyFile.Load(child);
-        Assert.Equal(NetworkMode.Loopback, policy.Network);
+        Assert.Equal(NetworkMode.Loopback, policy.Network.Mode);
         Assert.Equal(64 * ByteSize.MiB, policy.Limits.MemoryBytes);
         Assert.Equal(8, policy.Limits.MaxProcesses);
         Assert.Equal(["A=1", "B=child", "C=3"], policy.Environment.Select(kv => $"{kv.Key}={kv.Value}"));

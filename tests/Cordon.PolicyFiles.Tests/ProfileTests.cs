@@ -13,7 +13,7 @@ public class ProfileTests
         {
             Assert.False(string.IsNullOrWhiteSpace(profile.Summary));
             Assert.DoesNotContain('\n', profile.Summary);
-            Assert.Equal(NetworkMode.None, profile.Policy.Network);
+            Assert.Equal(NetworkMode.None, profile.Policy.Network.Mode);
             Assert.Empty(profile.Policy.Mounts);
             Assert.Null(profile.Policy.WorkDirectoryHostPath);
             Assert.All([profile.Policy.Limits.WallTime, profile.Policy.Limits.CpuTime], l => Assert.NotNull(l));

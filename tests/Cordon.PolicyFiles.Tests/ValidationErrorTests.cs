@@ -180,7 +180,7 @@ public sealed class ValidationErrorTests : IDisposable
         PolicyError e = Single("network = \"host\"");
         Assert.Equal("network", e.Key);
         Assert.Contains("host_network = true in a [dangerous] table", e.Message);
-        Assert.Equal(NetworkMode.Host, PolicyFile.Parse("network = \"host\"\n[dangerous]\nhost_network = true").Network);
+        Assert.Equal(NetworkMode.Host, PolicyFile.Parse("network = \"host\"\n[dangerous]\nhost_network = true").Network.Mode);
     }
 
     [Theory]

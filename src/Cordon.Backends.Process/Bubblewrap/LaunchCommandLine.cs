@@ -75,7 +75,7 @@ internal static class LaunchCommandLine
         int uid = policy.GuestIsRoot ? 0 : GuestUid;
         List<string> a = [
             "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup"];
-        if (policy.Network != NetworkMode.Host) a.Add("--unshare-net");
+        if (policy.Network.Mode != NetworkMode.Host) a.Add("--unshare-net");
         a.AddRange([
             "--disable-userns", "--uid", Fd(uid), "--gid", Fd(uid), "--hostname", GuestHostname,
             "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL",
@@ -140,7 +140,7 @@ internal static class LaunchCommandLine
 
         // Listing "/" shows only the mount points bwrap made; reading anything beneath still needs a rule above.
         a.AddRange(["--landlock-list", "/"]);
-        if (policy.Network == NetworkMode.None) a.Add("--landlock-deny-net");
+        if (policy.Network.Mode == NetworkMode.None) a.Add("--landlock-deny-net");
         if (policy.RequireLandlock) a.Add("--require-landlock");
 
         a.AddRange(["--rlimit", "CORE=0:0"]);

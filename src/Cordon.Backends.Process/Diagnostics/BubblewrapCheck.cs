@@ -1,3 +1,4 @@
+using Cordon.Diagnostics;
 using System.Text.RegularExpressions;
 using Cordon.Errors;
 

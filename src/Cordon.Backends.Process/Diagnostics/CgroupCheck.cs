@@ -1,3 +1,4 @@
+using Cordon.Diagnostics;
 using Cordon.Backends.Process.Cgroups;
 
 namespace Cordon.Backends.Process.Diagnostics;

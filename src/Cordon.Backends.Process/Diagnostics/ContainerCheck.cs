@@ -1,3 +1,4 @@
+using Cordon.Diagnostics;
 namespace Cordon.Backends.Process.Diagnostics;
 
 /// <summary>Whether Cordon itself runs inside a container; the other checks then describe what that container allows.</summary>

@@ -1,3 +1,4 @@
+using Cordon.Diagnostics;
 using Cordon.Errors;
 using Cordon.Execution;
 using Cordon.Policy;

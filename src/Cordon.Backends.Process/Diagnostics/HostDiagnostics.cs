@@ -1,3 +1,4 @@
+using Cordon.Diagnostics;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 

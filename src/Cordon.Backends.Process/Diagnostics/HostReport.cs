@@ -1,3 +1,4 @@
+using Cordon.Diagnostics;
 using System.Collections.Immutable;
 
 namespace Cordon.Backends.Process.Diagnostics;

@@ -1,3 +1,4 @@
+using Cordon.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Cordon.Backends.Process.Diagnostics;

@@ -1,3 +1,4 @@
+using Cordon.Diagnostics;
 namespace Cordon.Backends.Process.Diagnostics;
 
 /// <summary>Runtimes of later isolation tiers: gVisor's runsc and Wasmtime. Optional: the process tier does not need them.</summary>

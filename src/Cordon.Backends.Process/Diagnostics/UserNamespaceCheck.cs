@@ -1,3 +1,4 @@
+using Cordon.Diagnostics;
 namespace Cordon.Backends.Process.Diagnostics;
 
 /// <summary>

@@ -81,7 +81,7 @@ internal sealed class WasiSetup : IDisposable
             warnings.Add($"limits.fsize ({ByteSize.Format(fileSize)}) is not enforced by the wasm tier: a module can write files of any size in its writable directories");
         }
 
-        if (policy.Network != NetworkMode.None)
+        if (policy.Network.Mode != NetworkMode.None)
         {
             warnings.Add($"network mode {policy.Network} has no effect in the wasm tier: modules get no sockets");
         }

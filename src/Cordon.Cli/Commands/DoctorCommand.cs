@@ -1,3 +1,4 @@
+using Cordon.Diagnostics;
 using System.Text.Json;
 using Cordon.Backends.Process.Diagnostics;
 

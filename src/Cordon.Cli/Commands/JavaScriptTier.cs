@@ -1,3 +1,4 @@
+using Cordon.Diagnostics;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
@@ -34,7 +35,7 @@ internal static class JavaScriptTier
     }
 
     /// <summary><c>cordon doctor</c>'s row for the tier: a probe script run under the default policy.</summary>
-    internal static async Task<Backends.Process.Diagnostics.HostCheck> DoctorCheckAsync(CancellationToken cancellationToken)
+    internal static async Task<HostCheck> DoctorCheckAsync(CancellationToken cancellationToken)
     {
         const string Layer = "js tier";
         try
@@ -44,14 +45,14 @@ internal static class JavaScriptTier
                 new SandboxCommand("doctor-probe.js"), cancellationToken).ConfigureAwait(false);
             bool ok = run.Result.IsSuccess && Encoding.UTF8.GetString(run.Result.StandardOutput.Bytes.Span) == "undefined 42\n";
             return ok
-                ? new(Layer, Backends.Process.Diagnostics.LayerStatus.Available,
+                ? new(Layer, LayerStatus.Available,
                     $"Jint {JavaScriptSandboxBackend.EngineVersion} in process: ECMAScript only, no CLR interop, a probe script ran (an in-process boundary: --contain puts it in the process tier)", null, Required: false)
-                : new(Layer, Backends.Process.Diagnostics.LayerStatus.Degraded,
+                : new(Layer, LayerStatus.Degraded,
                     $"the probe script did not run as expected ({JsonReportName(run)})", "report this as a Cordon bug", Required: false);
         }
         catch (Exception e) when (e is CordonException or InvalidOperationException)
         {
-            return new(Layer, Backends.Process.Diagnostics.LayerStatus.Missing, $"the JavaScript tier cannot run here ({e.Message})", "report this as a Cordon bug", Required: false);
+            return new(Layer, LayerStatus.Missing, $"the JavaScript tier cannot run here ({e.Message})", "report this as a Cordon bug", Required: false);
         }
     }
 

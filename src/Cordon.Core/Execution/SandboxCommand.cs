@@ -53,6 +53,12 @@ public sealed record SandboxCommand
     /// The bytes are untrusted and the span is only valid during the call.
     /// </summary>
     public OutputObserver? OnOutput { get; init; }
+
+    /// <summary>
+    /// Called with every event of the run (<see cref="Events.SandboxEvent"/>), in order, on the tier's thread: keep it fast.
+    /// <see cref="Events.SandboxEventStream.StreamAsync"/> presents the same events as an asynchronous stream.
+    /// </summary>
+    public Events.SandboxEventObserver? OnEvent { get; init; }
 }
 
 /// <summary>Receives guest output as it arrives.</summary>

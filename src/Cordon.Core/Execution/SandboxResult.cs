@@ -57,6 +57,15 @@ public sealed record SandboxResult
     /// <summary>A short, trusted explanation (e.g. which limit fired, or why exec failed).</summary>
     public string? Detail { get; }
 
+    /// <summary>The tier that ran it (<c>process</c>, <c>wasm</c>, <c>js</c>, ...).</summary>
+    public string Tier { get; init; } = "";
+
+    /// <summary>The run's id, the same one its <see cref="Events.RunStarted"/> event carried; empty when the run never started.</summary>
+    public string RunId { get; init; } = "";
+
+    /// <summary>Facts only the tier that ran it can report (fuel, trap code, engine limit), or null.</summary>
+    public TierDetails? Details { get; init; }
+
     /// <summary>True when the guest exited with code 0.</summary>
     public bool IsSuccess => Outcome == SandboxOutcome.Exited && ExitCode == 0;
 }

@@ -14,13 +14,13 @@ public sealed record SandboxPolicy
     public const string WorkDirectoryGuestPath = "/work";
 
     internal SandboxPolicy(ResourceLimits limits, ImmutableArray<MountSpec> mounts, string? workDirectoryHostPath,
-        bool mountSystemDirectories, NetworkMode network, ImmutableSortedDictionary<string, string> environment,
+        FilesystemRoot root, NetworkPolicy network, ImmutableSortedDictionary<string, string> environment,
         SyscallPolicy syscalls, bool guestIsRoot, bool requireCgroups, bool requireLandlock)
     {
         Limits = limits;
         Mounts = mounts;
         WorkDirectoryHostPath = workDirectoryHostPath;
-        MountSystemDirectories = mountSystemDirectories;
+        Root = root;
         Network = network;
         Environment = environment;
         Syscalls = syscalls;
@@ -41,11 +41,14 @@ public sealed record SandboxPolicy
     /// <summary>Host directory bound read-write at <see cref="WorkDirectoryGuestPath"/>; null for a private tmpfs.</summary>
     public string? WorkDirectoryHostPath { get; }
 
-    /// <summary>Whether /usr (with the /bin, /lib, /sbin links) and a minimal /etc are mounted read-only.</summary>
-    public bool MountSystemDirectories { get; }
+    /// <summary>What the root filesystem is made of before <see cref="Mounts"/> (the filesystem facet's root).</summary>
+    public FilesystemRoot Root { get; }
 
-    /// <summary>Network access.</summary>
-    public NetworkMode Network { get; }
+    /// <summary>Whether /usr (with the /bin, /lib, /sbin links) and a minimal /etc are mounted read-only: <see cref="Root"/> is the host's system directories.</summary>
+    public bool MountSystemDirectories => Root.Kind == FilesystemRootKind.HostSystem;
+
+    /// <summary>The network facet: the namespace and any allowlist.</summary>
+    public NetworkPolicy Network { get; }
 
     /// <summary>The guest's whole environment besides PATH, HOME, LANG and LC_ALL defaults; never inherited from the host.</summary>
     public ImmutableSortedDictionary<string, string> Environment { get; }
@@ -65,10 +68,10 @@ public sealed record SandboxPolicy
     /// <inheritdoc />
     public bool Equals(SandboxPolicy? other) => other is not null
         && Limits == other.Limits && Mounts.SequenceEqual(other.Mounts)
-        && WorkDirectoryHostPath == other.WorkDirectoryHostPath && MountSystemDirectories == other.MountSystemDirectories
+        && WorkDirectoryHostPath == other.WorkDirectoryHostPath && Root == other.Root
         && Network == other.Network && Environment.SequenceEqual(other.Environment) && Syscalls == other.Syscalls
         && GuestIsRoot == other.GuestIsRoot && RequireCgroups == other.RequireCgroups && RequireLandlock == other.RequireLandlock;
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Limits, Mounts.Length, Network, Syscalls, Environment.Count);
+    public override int GetHashCode() => HashCode.Combine(Limits, Mounts.Length, Network.Mode, Syscalls, Environment.Count);
 }

@@ -33,7 +33,23 @@ public sealed partial class SandboxPolicyBuilder
     /// <summary>Whether /usr, the /bin and /lib links and a minimal /etc are mounted (default true; false for static binaries).</summary>
     public SandboxPolicyBuilder WithSystemDirectories(bool mount)
     {
-        _mountSystemDirectories = mount;
+        _root = mount ? FilesystemRoot.HostSystem : FilesystemRoot.Empty;
+        return this;
+    }
+
+    /// <summary>
+    /// Sets what the root filesystem is made of: the host's system directories (the default), nothing, or an unpacked
+    /// image (for a tier that supports one; the others refuse the policy).
+    /// </summary>
+    public SandboxPolicyBuilder WithRoot(FilesystemRoot root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (root.ImagePath is { } path && !Path.IsPathFullyQualified(path))
+        {
+            _deferredErrors.Add(new("filesystem.root", $"the image root '{path}' must be an absolute host path"));
+        }
+
+        _root = root;
         return this;
     }
 

@@ -20,8 +20,9 @@ public sealed partial class SandboxPolicyBuilder
     private readonly SortedDictionary<string, string> _environment = new(StringComparer.Ordinal);
     private readonly List<PolicyError> _deferredErrors = [];
     private string? _workDirectoryHostPath;
-    private bool _mountSystemDirectories = true;
+    private FilesystemRoot _root = FilesystemRoot.HostSystem;
     private NetworkMode _network = NetworkMode.None;
+    private readonly List<NetworkDestination> _allowedDestinations = [];
     private bool _hostNetworkAllowed;
     private SyscallProfile _syscallProfile = SyscallProfile.Default;
     private ImmutableArray<string> _customSyscalls = [];
@@ -41,9 +42,10 @@ public sealed partial class SandboxPolicyBuilder
         foreach (MountSpec mount in basis.Mounts) _mounts.Add((mount, null));
         foreach ((string key, string value) in basis.Environment) _environment[key] = value;
         _workDirectoryHostPath = basis.WorkDirectoryHostPath;
-        _mountSystemDirectories = basis.MountSystemDirectories;
-        _network = basis.Network;
-        _hostNetworkAllowed = basis.Network == NetworkMode.Host;
+        _root = basis.Root;
+        _network = basis.Network.Mode;
+        _allowedDestinations.AddRange(basis.Network.Allowed);
+        _hostNetworkAllowed = basis.Network.Mode == NetworkMode.Host;
         _syscallProfile = basis.Syscalls.Profile;
         _customSyscalls = basis.Syscalls.AllowedSyscalls;
         _onViolation = basis.Syscalls.OnViolation;
@@ -56,6 +58,17 @@ public sealed partial class SandboxPolicyBuilder
     public SandboxPolicyBuilder WithNetwork(NetworkMode network)
     {
         _network = network;
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a destination to the network allowlist (see <see cref="NetworkPolicy.Allowed"/>). A tier that cannot enforce
+    /// an allowlist refuses the policy rather than run it with more or less network than written.
+    /// </summary>
+    public SandboxPolicyBuilder AllowNetworkTo(NetworkDestination destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!_allowedDestinations.Contains(destination)) _allowedDestinations.Add(destination);
         return this;
     }
 
@@ -135,6 +148,11 @@ public sealed partial class SandboxPolicyBuilder
             problems.Add(new("network", "host networking needs the explicit HostNetworkAccess token (Allow(HostNetworkAccess.Instance)); use Loopback for a private loopback"));
         }
 
+        if (_network == NetworkMode.Host && _allowedDestinations.Count > 0)
+        {
+            problems.Add(new("network.allow", "an allowlist narrows a private network (none or loopback); the host network already reaches everything"));
+        }
+
         if (_syscallProfile == SyscallProfile.Custom)
         {
             if (_customSyscalls.IsEmpty)
@@ -156,7 +174,7 @@ public sealed partial class SandboxPolicyBuilder
         }
 
         policy = new SandboxPolicy(BuildLimits(), [.. _mounts.Select(m => m.Mount)], _workDirectoryHostPath,
-            _mountSystemDirectories, _network, _environment.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            _root, NetworkPolicy.Of(_network).WithAllowed(_allowedDestinations), _environment.ToImmutableSortedDictionary(StringComparer.Ordinal),
             new SyscallPolicy(_syscallProfile, _syscallProfile == SyscallProfile.Custom ? _customSyscalls : [], _onViolation),
             _guestIsRoot, _requireCgroups, _requireLandlock);
         errors = [];

@@ -82,7 +82,7 @@ public static partial class PolicyAudit
                     "A mistake in the mount setup would not be caught by a second layer.", "use Linux 5.13+ with Landlock enabled, or set require.landlock = true"));
             }
         }
-        else if (host.LandlockAbi < 4 && policy.Network == NetworkMode.None)
+        else if (host.LandlockAbi < 4 && policy.Network.Mode == NetworkMode.None)
         {
             doors.Add(1);
             findings.Add(new AuditFinding("host.landlock-no-net", FindingSeverity.Low, "network",

@@ -65,10 +65,10 @@ public static partial class PolicyAudit
     {
         List<AuditFinding> findings =
         [
-            new(policy.Network == NetworkMode.None ? "js.no-network" : "js.network-unused", FindingSeverity.Info, "network",
-                policy.Network == NetworkMode.None
+            new(policy.Network.Mode == NetworkMode.None ? "js.no-network" : "js.network-unused", FindingSeverity.Info, "network",
+                policy.Network.Mode == NetworkMode.None
                     ? "no network: the JavaScript tier has no socket, fetch or XMLHttpRequest"
-                    : $"network = \"{policy.Network.ToString().ToLowerInvariant()}\" opens nothing in the JavaScript tier (no network API exists)",
+                    : $"network = \"{Cordon.Contracts.WireNames.Network(policy.Network.Mode)}\" opens nothing in the JavaScript tier (no network API exists)",
                 "A script cannot open a connection in any mode; only a granted host function could reach the network."),
         ];
         return Dimension("network", "what the guest can reach over the network", 0.85, 0, findings);

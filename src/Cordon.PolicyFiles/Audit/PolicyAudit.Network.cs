@@ -9,7 +9,7 @@ public static partial class PolicyAudit
     {
         List<AuditFinding> findings = [];
         double exposure = 0;
-        switch (policy.Network)
+        switch (policy.Network.Mode)
         {
             case NetworkMode.Host:
                 exposure = 10;

@@ -19,7 +19,7 @@ internal static class PolicyFileWriter
             w.Append("workdir = ").Append(TomlText.String(work)).Append("   # bound read-write at /work\n");
         else
             w.Append("workdir = false           # /work is a private tmpfs\n");
-        w.Append("network = ").Append(TomlText.String(Name(policy.Network))).Append('\n');
+        w.Append("network = ").Append(TomlText.String(Name(policy.Network.Mode))).Append('\n');
         w.Append("guest_root = ").Append(Bool(policy.GuestIsRoot)).Append('\n');
 
         ResourceLimits limits = policy.Limits;
@@ -52,7 +52,7 @@ internal static class PolicyFileWriter
         w.Append("cgroups = ").Append(Bool(policy.RequireCgroups)).Append('\n');
         w.Append("landlock = ").Append(Bool(policy.RequireLandlock)).Append('\n');
 
-        if (policy.Network == NetworkMode.Host)
+        if (policy.Network.Mode == NetworkMode.Host)
         {
             w.Append("\n[dangerous]\n");
             w.Append("host_network = true       # the guest shares the host's network namespace\n");

@@ -1,7 +1,7 @@
-namespace Cordon.Backends.Process.Diagnostics;
+namespace Cordon.Diagnostics;
 
 /// <summary>How well this host provides one protection layer.</summary>
-internal enum LayerStatus
+public enum LayerStatus
 {
     /// <summary>Works as Cordon's default policy needs it.</summary>
     Available,
