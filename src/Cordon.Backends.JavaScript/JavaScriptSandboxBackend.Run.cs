@@ -18,19 +18,11 @@ namespace Cordon.Backends.JavaScript;
 public sealed partial class JavaScriptSandboxBackend
 {
     /// <summary>One run, on a worker thread: read, parse, build the engine, run, classify.</summary>
-    private JavaScriptRunResult Execute(SandboxPolicy policy, SandboxCommand command, string? source,
+    private JavaScriptRunResult Execute(SandboxPolicy policy, SandboxCommand command, string? source, Events.RunEvents events,
         TaskCompletionSource<JavaScriptRunResult> completion, CancellationToken cancellationToken)
     {
-        List<string> warnings = [];
-        if (policy.Network.Mode != NetworkMode.None)
-        {
-            warnings.Add($"the JavaScript tier has no network API in any mode; the policy's network '{Cordon.Contracts.WireNames.Network(policy.Network.Mode)}' opens nothing here");
-        }
-
-        if (policy.Mounts.Any(m => m.Kind == MountKind.ReadWriteBind) || policy.WorkDirectoryHostPath is not null)
-        {
-            warnings.Add("the JavaScript tier never writes files: read-write grants are readable through readFile only");
-        }
+        List<string> warnings = [.. Tier.JavaScriptTier.Assessment(policy).Warnings];
+        events.Started(policy.Limits);
 
         if (cancellationToken.IsCancellationRequested)
         {
@@ -49,8 +41,9 @@ public sealed partial class JavaScriptSandboxBackend
         }
 
         using var run = new RunState(policy.Limits, cancellationToken);
-        var stdout = new OutputCapture(OutputStream.StandardOutput, policy.Limits, command.OnOutput, run);
-        var stderr = new OutputCapture(OutputStream.StandardError, policy.Limits, command.OnOutput, run);
+        OutputObserver? observer = events.WantsOutput ? events.Output : null;
+        var stdout = new OutputCapture(OutputStream.StandardOutput, policy.Limits, observer, run);
+        var stderr = new OutputCapture(OutputStream.StandardError, policy.Limits, observer, run);
         var files = new GrantedFiles(policy);
         Thread worker = Thread.CurrentThread;
         if (!ThreadCpuClock.IsSupported)
@@ -62,7 +55,7 @@ public sealed partial class JavaScriptSandboxBackend
         _ = Interop.Libc.GetRusage(Interop.Libc.RusageThread, out before);
         run.Start();
         Verdict verdict;
-        using (_watchdog.Watch(run, () => Abandon(run, policy, stdout, stderr, warnings, worker, completion)))
+        using (_watchdog.Watch(run, () => Abandon(run, policy, stdout, stderr, warnings, worker, events, completion)))
         {
             verdict = RunScript(policy, command, name, source, run, files, stdout, stderr);
         }
@@ -249,7 +242,7 @@ public sealed partial class JavaScriptSandboxBackend
     /// now and retires the worker thread, which keeps running until the engine comes back.
     /// </summary>
     private void Abandon(RunState run, SandboxPolicy policy, OutputCapture stdout, OutputCapture stderr, List<string> warnings,
-        Thread worker, TaskCompletionSource<JavaScriptRunResult> completion)
+        Thread worker, Events.RunEvents events, TaskCompletionSource<JavaScriptRunResult> completion)
     {
         if (!run.TryFinish())
         {
@@ -261,7 +254,7 @@ public sealed partial class JavaScriptSandboxBackend
         string warning = $"the engine did not stop within {DurationText.Format(Options.StopGrace)} of the limit; its worker thread was abandoned and may keep using CPU until the engine returns (use --contain for hostile scripts)";
         var result = new SandboxResult(verdict.Outcome, null, null, run.Elapsed, new ResourceUsage(run.CpuTime, TimeSpan.Zero, null, false, null, false),
             stdout.ToCaptured(), stderr.ToCaptured(), [], [.. warnings, warning], policy.Limits, verdict.Detail);
-        completion.TrySetResult(new JavaScriptRunResult(result, verdict.Limit, null, run.Denials));
+        completion.TrySetResult(Finished(new JavaScriptRunResult(result, verdict.Limit, null, run.Denials), events));
     }
 
     /// <summary>The error's name and message from its own data properties: no getter or toString of the script runs here.</summary>

@@ -136,14 +136,16 @@ public sealed partial class JavaScriptSandboxBackend : ISandboxBackend, IDisposa
         ArgumentNullException.ThrowIfNull(policy);
         ObjectDisposedException.ThrowIf(_disposed, this);
         Validate(command);
+        Tier.JavaScriptTier.Assessment(policy).ThrowIfRefused();
 
         var completion = new TaskCompletionSource<JavaScriptRunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var events = new Events.RunEvents(command, Name);
         _workers.Post(() =>
         {
             try
             {
-                JavaScriptRunResult result = Execute(policy, command, source, completion, cancellationToken);
-                completion.TrySetResult(result);
+                JavaScriptRunResult result = Execute(policy, command, source, events, completion, cancellationToken);
+                completion.TrySetResult(Finished(result, events));
             }
             catch (Exception e)
             {
@@ -152,6 +154,10 @@ public sealed partial class JavaScriptSandboxBackend : ISandboxBackend, IDisposa
         });
         return completion.Task;
     }
+
+    /// <summary>Stamps a result with the run's id and the tier's details, and emits the run's last event (once).</summary>
+    private static JavaScriptRunResult Finished(JavaScriptRunResult run, Events.RunEvents events)
+        => run with { Result = events.Finished(run.Result with { Details = new JavaScriptDetails(run.Limit is { } l ? Tier.JavaScriptTier.LimitName(l) : null, run.ErrorName, run.Denials) }) };
 
     private static void Validate(SandboxCommand command)
     {

@@ -86,6 +86,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             throw PolicyValidationException.Create([new PolicyError("chdir", $"the working directory '{cwd}' must be an absolute path inside the sandbox")]);
         if (command.StandardInputSource is { } source && (source.IsInvalid || source.IsClosed))
             throw PolicyValidationException.Create([new PolicyError("stdin", "the StandardInputSource handle is closed")]);
+        Tier.ProcessTier.Assessment(policy).ThrowIfRefused();
     }
 
     /// <summary>
@@ -214,7 +215,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             throw;
         }
 
-        SandboxResult result = BuildResult(policy, command, supervisor, cgroup, warnings, binds, bindSources, budgets, launcher);
+        SandboxResult result = supervisor.Events.Finished(BuildResult(policy, command, supervisor, cgroup, warnings, binds, bindSources, budgets, launcher));
         if (_options.TimingsObserver is { } observe)
         {
             TimeSpan execAt = supervisor.GuestExecAt == TimeSpan.Zero ? supervisor.ExitedAt : supervisor.GuestExecAt;

@@ -28,10 +28,19 @@ public sealed partial class WasmSandboxBackend
     /// </remarks>
     private static long MemoryVerdictWindow(long limit) => Math.Max(ByteSize.MiB, limit / 8);
 
-    /// <summary>One run, on a worker thread: load, link, instantiate, run, classify.</summary>
+    /// <summary>One run, on a worker thread, as a stream of events: started, output, finished with the tier's details.</summary>
     private WasmRunResult Execute(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
     {
-        List<string> warnings = [];
+        var events = new Events.RunEvents(command, Name);
+        events.Started(policy.Limits);
+        WasmRunResult run = ExecuteRun(policy, command, events, cancellationToken);
+        return run with { Result = events.Finished(run.Result) };
+    }
+
+    /// <summary>Load, link, instantiate, run, classify.</summary>
+    private WasmRunResult ExecuteRun(SandboxPolicy policy, SandboxCommand command, Events.RunEvents events, CancellationToken cancellationToken)
+    {
+        List<string> warnings = [.. Tier.WasmTier.Assessment(policy).Warnings];
         if (_modules.DirectoryWarning is { } cacheWarning)
         {
             warnings.Add(cacheWarning);
@@ -77,8 +86,9 @@ public sealed partial class WasmSandboxBackend
 
         long? memoryLimit = EffectiveMemoryLimit(policy.Limits, warnings);
         using var run = new RunState(policy.Limits, cancellationToken);
-        var stdout = new OutputCapture(OutputStream.StandardOutput, policy.Limits, command.OnOutput, run);
-        var stderr = new OutputCapture(OutputStream.StandardError, policy.Limits, command.OnOutput, run);
+        OutputObserver? observer = events.WantsOutput ? events.Output : null;
+        var stdout = new OutputCapture(OutputStream.StandardOutput, policy.Limits, observer, run);
+        var stderr = new OutputCapture(OutputStream.StandardError, policy.Limits, observer, run);
         using var store = new Store(_engine, run);
         store.SetLimits(memorySize: memoryLimit, tableElements: (uint)Options.MaxTableElements, instances: 1,
             tables: WasmtimeEngineFactory.MaxTablesPerStore, memories: 1);
@@ -163,7 +173,10 @@ public sealed partial class WasmSandboxBackend
 
         var usage = new ResourceUsage(userCpu, systemCpu, peakMemory, OomKilled: false, PeakProcesses: null, ProcessLimitHit: false);
         var result = new SandboxResult(outcome, exitCode, signal: null, wallTime, usage, stdout.ToCaptured(), stderr.ToCaptured(),
-            [], [.. warnings], policy.Limits, detail);
+            [], [.. warnings], policy.Limits, detail)
+        {
+            Details = new WasmDetails(fuelConsumed, trapCode, OutOfFuel: failure is TrapException { Type: TrapCode.OutOfFuel }),
+        };
         return new WasmRunResult(result, fuelConsumed, trapCode);
     }
 
@@ -244,7 +257,7 @@ public sealed partial class WasmSandboxBackend
     /// <summary>An early result: nothing of the guest ran.</summary>
     private static WasmRunResult Finish(SandboxPolicy policy, SandboxOutcome outcome, string? detail, List<string> warnings)
         => new(new SandboxResult(outcome, null, null, TimeSpan.Zero, ResourceUsage.None, CapturedOutput.Empty, CapturedOutput.Empty,
-            [], [.. warnings], policy.Limits, detail), null, null);
+            [], [.. warnings], policy.Limits, detail) { Details = new WasmDetails(null, null) }, null, null);
 
     /// <summary>Checks that the entry point is an exported function, naming the alternatives when it is not.</summary>
     private string? FindEntry(Module module, string entry)

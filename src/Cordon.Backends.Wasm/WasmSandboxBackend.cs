@@ -131,6 +131,7 @@ public sealed partial class WasmSandboxBackend : ISandboxBackend, IDisposable
         ArgumentNullException.ThrowIfNull(command);
         ObjectDisposedException.ThrowIf(_disposed, this);
         WasiSetup.Validate(policy, command);
+        Tier.WasmTier.Assessment(policy).ThrowIfRefused();
 
         var completion = new TaskCompletionSource<WasmRunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         _workers.Post(() =>

@@ -36,7 +36,6 @@ internal static class HostDiagnostics
         checks.Add(new HostCheck("kernel", LayerStatus.Info, $"Linux {release} ({RuntimeInformation.OSArchitecture}; {RuntimeInformation.OSDescription})", null, Required: false));
         checks.Add(ContainerCheck.Run());
         checks.Add(TierToolsCheck.Runsc());
-        checks.Add(TierToolsCheck.Wasmtime());
         return new HostReport
         {
             Checks = [.. checks],

@@ -45,7 +45,11 @@ internal sealed class RunSupervisor
         _violationAction = violationAction;
         _stdout = new OutputBuffer(limits.MaxOutputBytes);
         _stderr = new OutputBuffer(limits.MaxOutputBytes);
+        Events = new Cordon.Events.RunEvents(command, "process");
     }
+
+    /// <summary>The run's event stream (started, output, violations, limits); the sandbox emits the finish.</summary>
+    public Cordon.Events.RunEvents Events { get; }
 
     public LauncherStatus Status => _status;
     public KillReason? KillReason => _killReason;
@@ -70,6 +74,7 @@ internal sealed class RunSupervisor
     {
         _bwrapPid = bwrapPid;
         _clock = clock;
+        Events.Started(_limits);
         SafeFileHandle stdoutRead = stdio.OutputRead;
         SafeFileHandle? stderrRead = stdio.ErrorRead;
         StdinPump stdin = stdio.Input;
@@ -168,7 +173,7 @@ internal sealed class RunSupervisor
             if (n == 0) return false;
             if (n < 0) return true;
             ReadOnlySpan<byte> kept = buffer.Append(_readBuffer.AsSpan(0, n));
-            if (!kept.IsEmpty) _command.OnOutput?.Invoke(stream, kept);
+            if (!kept.IsEmpty) Events.Output(stream, kept);
             if (buffer.Truncated && _limits.OutputAction == OutputAction.Kill)
             {
                 Kill(Supervision.KillReason.Output);
@@ -195,6 +200,8 @@ internal sealed class RunSupervisor
         _seccomp!.OnReadable(hangUp, _refusedScratch);
         foreach (int nr in _refusedScratch)
         {
+            string name = _seccomp.Violations.FirstOrDefault(v => v.Number == nr)?.Syscall ?? $"nr-{nr}";
+            Events.Violation(name, nr, _violationAction == ViolationAction.Kill ? "kill" : "errno");
             if (_violationAction == ViolationAction.Kill && _killReason is null)
             {
                 _killingSyscall = nr;
@@ -207,6 +214,13 @@ internal sealed class RunSupervisor
     {
         if (_killReason is not null) return;
         _killReason = reason;
+        switch (reason)
+        {
+            case Supervision.KillReason.WallTime: Events.LimitReached(Cordon.Contracts.WireNames.Limit.WallTime, "the wall-clock limit was reached"); break;
+            case Supervision.KillReason.CpuTime: Events.LimitReached(Cordon.Contracts.WireNames.Limit.CpuTime, "the CPU-time limit was reached"); break;
+            case Supervision.KillReason.Output: Events.LimitReached(Cordon.Contracts.WireNames.Limit.Output, "the output cap was reached with output action kill"); break;
+        }
+
         // The sandbox's pid 1 first, so bwrap's monitor reaps it (see SandboxInit); the loop then reaps bwrap, and the
         // cgroup kill after the loop takes anything left. If bwrap has not exited within the grace, kill everything.
         if (SandboxInit.Kill(_bwrapPid))

@@ -76,16 +76,6 @@ internal sealed class WasiSetup : IDisposable
             }
         }
 
-        if (writable && policy.Limits.FileSizeBytes is { } fileSize)
-        {
-            warnings.Add($"limits.fsize ({ByteSize.Format(fileSize)}) is not enforced by the wasm tier: a module can write files of any size in its writable directories");
-        }
-
-        if (policy.Network.Mode != NetworkMode.None)
-        {
-            warnings.Add($"network mode {policy.Network} has no effect in the wasm tier: modules get no sockets");
-        }
-
         DirectoryInfo? temporary = null;
         if (command.StandardInput is { Length: > 0 } input)
         {

@@ -41,10 +41,18 @@ internal static class DoctorCommand
         if (cleanup) return Cleanup();
 
         HostReport report = await HostDiagnostics.RunAsync(endToEnd: true, RunCommand.RunIdentities(), cancellationToken).ConfigureAwait(false);
-        report = report with { Checks = [.. report.Checks, await JavaScriptTier.DoctorCheckAsync(cancellationToken).ConfigureAwait(false)] };
+        report = report with { Checks = [.. report.Checks, .. await TierChecksAsync(CliTiers.Registry, cancellationToken).ConfigureAwait(false)] };
         if (json) WriteJson(report);
         else WriteText(report);
         return report.DefaultPolicyEnforced ? 0 : NotFullyEnforced;
+    }
+
+    /// <summary>One row per registered tier: whether this host can run it (the process tier's layers have their own rows above).</summary>
+    internal static async Task<List<HostCheck>> TierChecksAsync(Cordon.Tiers.TierRegistry tiers, CancellationToken cancellationToken)
+    {
+        List<HostCheck> checks = [];
+        foreach (Cordon.Tiers.ISandboxTier tier in tiers.All) checks.Add(await tier.CheckAvailabilityAsync(cancellationToken).ConfigureAwait(false));
+        return checks;
     }
 
     private static void WriteText(HostReport report)

@@ -26,7 +26,7 @@ internal static class ManPage
             .Append(".SH DESCRIPTION\nRuns one command confined: namespaces, a seccomp allowlist, Landlock, a per-run cgroup and rlimits (the process tier), ")
             .Append("or a WebAssembly module under Wasmtime (the wasm tier). Every door is closed unless an option opens it.\n")
             .Append(".SH OPTIONS\n");
-        foreach (var section in RunOptionTable.All.GroupBy(o => o.Section))
+        foreach (var section in RunOptionTable.Default.All.GroupBy(o => o.Section))
         {
             text.Append(".SS ").Append(Escape(section.Key)).Append('\n');
             foreach (RunOption o in section)

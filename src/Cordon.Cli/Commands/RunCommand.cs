@@ -1,6 +1,6 @@
 using Cordon.Backends.Process;
-using Cordon.Backends.Wasm;
 using Cordon.Cli.Reporting;
+using Cordon.Contracts;
 using Cordon.Errors;
 using Cordon.Execution;
 
@@ -22,44 +22,46 @@ internal static class RunCommand
         {
             string message = string.Join("\n", errors.Select(e => e.ToString()));
             Cli.Error(message);
-            if (args.TakeWhile(a => a != "--").Contains("--json")) JsonReport.WriteSetupError(Console.OpenStandardOutput(), message, "process");
+            if (args.TakeWhile(a => a != "--").Contains("--json")) WriteDocument(Console.OpenStandardOutput(), RunDocuments.SetupError(TierNamed(args), message));
             return ExitCodes.Usage;
         }
 
         if (options.DryRun) return DryRunReport.Write(options);
 
+        Stream? statusStream = null;
+        if (options.StatusFd is { } statusFd)
+        {
+            if (!passedDescriptors.Contains(statusFd))
+            {
+                Cli.Error($"--status-fd: descriptor {statusFd} was not passed to cordon; open it in the caller (e.g. {statusFd}>report.json)");
+                return ExitCodes.Usage;
+            }
+
+            statusStream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(statusFd, ownsHandle: true), FileAccess.Write, bufferSize: 0);
+        }
+
+        using Stream? status = statusStream;
         using var session = new RunSession(options, cancellationToken);
         try
         {
-            if (options.Tier == "process" || options.Contain) SweepLeftovers();
+            if (options.Tier.HasProcesses || options.Contain) SweepLeftovers();
             SandboxCommand command = session.BuildCommand(passedDescriptors);
-            TierOutcome run = options.Tier switch
-            {
-                "wasm" when options.Contain => await ContainedWasm.RunAsync(options, command, session.Token).ConfigureAwait(false),
-                "wasm" => await RunWasmAsync(options, command, session.Token).ConfigureAwait(false),
-                "js" when options.Contain => await JavaScriptTier.RunContainedAsync(options, command, session.Token).ConfigureAwait(false),
-                "js" => await JavaScriptTier.RunAsync(options, command, session.Token).ConfigureAwait(false),
-                // Synchronous on the main thread: a one-shot CLI would otherwise start the thread pool just to resume here.
-                _ => new TierOutcome(ProcessBackend().Run(options.Policy, command, session.Token), "process"),
-            };
+            SandboxResult result = options.Contain
+                ? await ContainedRun.RunAsync(options, command, session.Token).ConfigureAwait(false)
+                // Blocking on the main thread: a one-shot CLI would otherwise start the thread pool just to resume here.
+                : options.Tier.Run(options.Policy, command, options.TierSettings, session.Token);
             session.RestoreTerminal();
-            SandboxResult result = run.Result;
-            if (options.Contain && command.OnOutput is { } show)
-            {
-                // A contained runner's output arrives inside its report, after the run: pass it through now.
-                show(OutputStream.StandardOutput, result.StandardOutput.Bytes.Span);
-                show(OutputStream.StandardError, result.StandardError.Bytes.Span);
-            }
 
+            RunDocument? document = options.Json || status is not null ? RunDocuments.From(result) : null;
+            if (status is not null) WriteDocument(status, document!);
             if (options.Json)
             {
-                JsonReport.Write(Console.OpenStandardOutput(), result, run.Tier, run.FuelConsumed, run.TrapCode, run.JavaScript);
+                WriteDocument(Console.OpenStandardOutput(), document!);
             }
             else if (!options.Quiet)
             {
                 // Start the summary on its own line even when the guest's last output did not end one.
                 Cli.Stderr((session.GuestLineOpen ? "\n" : "") + HumanSummary.Format(result)
-                    + JavaScriptTier.FormatDenials(run.JavaScript)
                     + RunHints.Format(result, options, session.BrokenStream, RunParseContext.Host));
             }
 
@@ -71,9 +73,32 @@ internal static class RunCommand
         {
             session.RestoreTerminal();
             Cli.Error(e.Message);
-            if (options.Json) JsonReport.WriteSetupError(Console.OpenStandardOutput(), e.Message, options.Tier);
+            RunDocument? document = options.Json || status is not null ? RunDocuments.SetupError(options.Tier.Name, e.Message, options.Policy.Limits) : null;
+            if (status is not null) WriteDocument(status, document!);
+            if (options.Json) WriteDocument(Console.OpenStandardOutput(), document!);
             return ExitCodes.CordonFailed;
         }
+    }
+
+    /// <summary>Writes a document, ignoring a reader that went away (the exit code already says what happened).</summary>
+    private static void WriteDocument(Stream stream, RunDocument document)
+    {
+        try
+        {
+            RunDocuments.Write(stream, document);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>The tier a command line that failed to parse asked for, for its setup-error document.</summary>
+    private static string TierNamed(IReadOnlyList<string> args)
+    {
+        List<string> options = [.. args.TakeWhile(a => a != "--")];
+        int i = options.IndexOf("--tier");
+        string? name = i >= 0 && i + 1 < options.Count ? options[i + 1] : options.FirstOrDefault(a => a.StartsWith("--tier=", StringComparison.Ordinal))?["--tier=".Length..];
+        return name is not null && CliTiers.Registry.Find(name) is not null ? name : CliTiers.Registry.Default.Name;
     }
 
     /// <summary>
@@ -91,14 +116,8 @@ internal static class RunCommand
         }
     }
 
-    internal static ProcessSandbox ProcessBackend() => new(new ProcessBackendOptions
-    {
-        RunIdentities = RunIdentities(),
-        // CORDON_TIMINGS=1 prints where the run's time went (setup, spawn, sandbox start, guest, teardown).
-        TimingsObserver = Environment.GetEnvironmentVariable("CORDON_TIMINGS") == "1"
-            ? t => Console.Error.WriteLine($"cordon: timings setup {t.Setup.TotalMilliseconds:0.0} ms · spawn {t.Spawn.TotalMilliseconds:0.0} ms · to guest exec {t.UntilGuestExec.TotalMilliseconds:0.0} ms · guest {t.GuestRun.TotalMilliseconds:0.0} ms · teardown {t.Teardown.TotalMilliseconds:0.0} ms")
-            : null,
-    });
+    /// <summary>A process sandbox with this CLI's options (doctor, selftest, dry runs).</summary>
+    internal static ProcessSandbox ProcessBackend() => new(CliTiers.ProcessOptions());
 
     /// <summary>The host uids runs get as root: CORDON_RUN_UIDS=FIRST-LAST, or the documented default.</summary>
     /// <exception cref="SandboxSetupException">CORDON_RUN_UIDS is set but is not a valid range.</exception>
@@ -114,30 +133,5 @@ internal static class RunCommand
         {
             throw new SandboxSetupException("CORDON_RUN_UIDS", e.Message, $"unset it for the default range {Cordon.Backends.Process.Identity.HostIdentityRange.Default}");
         }
-    }
-
-    private static async Task<TierOutcome> RunWasmAsync(RunOptions options, SandboxCommand command, CancellationToken cancellationToken)
-    {
-        WasmBackendOptions wasm = WasmBackendOptions.Default.WithModuleCache(ModuleCacheDirectory());
-        if (options.Fuel is { } fuel) wasm = wasm.WithFuel(fuel);
-        else if (options.FuelUnlimited) wasm = wasm.WithoutFuelLimit();
-        if (options.Invoke is { } export) wasm = wasm.WithInvoke(export);
-        using var backend = new WasmSandboxBackend(wasm);
-        WasmRunResult run = await backend.RunWasmAsync(options.Policy, command, cancellationToken).ConfigureAwait(false);
-        return new TierOutcome(run.Result, backend.Name, run.FuelConsumed, run.TrapCode);
-    }
-
-    /// <summary>Compiled modules are cached per user, keyed by content hash (the tier validates entries before use).</summary>
-    private static string? ModuleCacheDirectory()
-    {
-        string? root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        if (string.IsNullOrEmpty(root))
-        {
-            string home = Environment.GetEnvironmentVariable("HOME") ?? "";
-            if (home.Length == 0 || !Directory.Exists(home)) return null;
-            root = Path.Combine(home, ".cache");
-        }
-
-        return Path.Combine(root, "cordon", "wasm");
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Cordon.Tiers;
 
 namespace Cordon.Cli.Commands;
 
@@ -13,14 +14,20 @@ namespace Cordon.Cli.Commands;
 /// <param name="Choices">The fixed values it takes, for completions.</param>
 internal sealed record RunOption(string Long, char? Short, string? Value, string Help, string Section, bool Repeatable = false, ImmutableArray<string> Choices = default)
 {
+    /// <summary>For an option a tier brings (<c>--fuel</c>): the tiers that take it; empty for Cordon's own options.</summary>
+    public ImmutableArray<string> Tiers { get; init; } = [];
+
     public bool TakesValue => Value is not null;
 
     /// <summary>How it is written in help: <c>-e, --env NAME[=VALUE]</c>.</summary>
     public string Synopsis => (Short is { } s ? $"-{s}, " : "    ") + Long + (Value is null ? "" : " " + Value);
 }
 
-/// <summary>Every option of <c>cordon run</c>, in help order.</summary>
-internal static class RunOptionTable
+/// <summary>
+/// Every option of <c>cordon run</c>, in help order: Cordon's own, then those the registered tiers bring (see
+/// <see cref="CliTiers"/>), so a new tier needs no edit here.
+/// </summary>
+internal sealed class RunOptionTable
 {
     public const string Policy = "Policy (loaded first; the options below override it)";
     public const string Doors = "Doors (all closed by default)";
@@ -28,10 +35,11 @@ internal static class RunOptionTable
     public const string Limits = "Limits (none = unlimited; durations 500ms 2s 1.5m 1h; sizes 512K 64M 1G, binary units)";
     public const string Syscalls = "Syscalls";
     public const string Strictness = "Strictness";
-    public const string Tiers = "Tiers";
+    public const string TiersSection = "Tiers";
     public const string Output = "Output";
 
-    public static readonly ImmutableArray<RunOption> All =
+    /// <summary>Cordon's own options (the tiers' follow them).</summary>
+    private static readonly ImmutableArray<RunOption> Common =
     [
         new("--policy", null, "FILE", "a policy file (TOML; see docs/policy-reference.md)", Policy),
         new("--profile", null, "NAME", "a built-in profile: minimal, shell, python, node, gcc (cordon profiles)", Policy),
@@ -75,28 +83,55 @@ internal static class RunOptionTable
         new("--require-cgroups", null, null, "refuse to run without a per-run cgroup", Strictness),
         new("--require-landlock", null, null, "refuse to run without Landlock", Strictness),
 
-        new("--tier", null, "TIER", "process (default): namespaces, seccomp, Landlock, cgroups; wasm: PROGRAM is a .wasm/.wat module; js: PROGRAM is a script run in process by Jint", Tiers, Choices: ["process", "wasm", "js"]),
-        new("--invoke", null, "NAME", "wasm: call export NAME with ARGS as typed arguments instead of _start", Tiers),
-        new("--fuel", null, "N|none", "wasm: deterministic instruction budget (cpu_time_exceeded when spent)", Tiers),
-        new("--js-statements", null, "N|none", "js: deterministic statement budget (cpu_time_exceeded when spent)", Tiers),
-        new("--contain", null, null, "wasm, js: run the tier's runner itself inside the process tier", Tiers),
 
         new("--json", null, null, "print one JSON document (docs/json-schema.md) instead of the guest's output", Output),
+        new("--status-fd", null, "N", "write the result document to descriptor N (passed to cordon) when the run ends; stdout and stderr carry only the guest's output", Output),
         new("--quiet", 'q', null, "no summary line", Output),
         new("--raw-output", null, null, "do not neutralise terminal escapes on a terminal", Output),
         new("--dry-run", null, null, "print the resolved policy and what would be executed, then exit 0", Output),
         new("--help", 'h', null, "this help", Output),
     ];
 
-    private static readonly Dictionary<string, RunOption> ByName = All
-        .SelectMany(o => o.Short is { } s ? new[] { (o.Long, o), ("-" + s, o) } : [(o.Long, o)])
-        .ToDictionary(p => p.Item1, p => p.o, StringComparer.Ordinal);
+    private readonly Dictionary<string, RunOption> _byName;
+
+    /// <summary>The table for the tiers of <paramref name="tiers"/>.</summary>
+    public RunOptionTable(TierRegistry tiers)
+    {
+        ArgumentNullException.ThrowIfNull(tiers);
+        Tiers = tiers;
+        List<RunOption> all = [.. Common.TakeWhile(o => o.Section != Output)];
+        all.Add(new("--tier", null, "TIER", string.Join("; ", tiers.All.Select((t, i) => $"{t.Name}{(i == 0 ? " (default)" : "")}: {t.Summary}")), TiersSection,
+            Choices: [.. tiers.All.Select(t => t.Name)]));
+        foreach (var group in tiers.All.SelectMany(t => t.Options.Select(o => (Tier: t.Name, Option: o))).GroupBy(p => p.Option.Long, StringComparer.Ordinal))
+        {
+            TierOption first = group.First().Option;
+            ImmutableArray<string> names = [.. group.Select(p => p.Tier)];
+            all.Add(new(first.Long, null, first.Value, $"{string.Join(", ", names)}: {first.Help}", TiersSection, Choices: first.Choices) { Tiers = names });
+        }
+
+        ImmutableArray<string> containable = [.. tiers.All.Where(t => t.Containment is not null).Select(t => t.Name)];
+        if (!containable.IsEmpty)
+            all.Add(new("--contain", null, null, $"{string.Join(", ", containable)}: run the tier's runner itself inside the process tier", TiersSection));
+        all.AddRange(Common.SkipWhile(o => o.Section != Output));
+        All = [.. all];
+        _byName = All.SelectMany(o => o.Short is { } s ? new[] { (o.Long, o), ("-" + s, o) } : [(o.Long, o)])
+            .ToDictionary(p => p.Item1, p => p.o, StringComparer.Ordinal);
+    }
+
+    /// <summary>The table of the CLI's own tiers.</summary>
+    public static RunOptionTable Default { get; } = new(CliTiers.Registry);
+
+    /// <summary>The tiers the table was built for.</summary>
+    public TierRegistry Tiers { get; }
+
+    /// <summary>Every option, in help order.</summary>
+    public ImmutableArray<RunOption> All { get; }
 
     /// <summary>The option named <paramref name="name"/> (<c>--env</c> or <c>-e</c>), or null.</summary>
-    public static RunOption? Find(string name) => ByName.GetValueOrDefault(name);
+    public RunOption? Find(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>The text of <c>cordon run --help</c>.</summary>
-    public static string Usage()
+    public string Usage()
     {
         var text = new StringBuilder("usage: cordon run [options] [--] PROGRAM [ARGS...]\n");
         int width = All.Max(o => o.Synopsis.Length) + 2;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cordon.Policy;
+using Cordon.Tiers;
 
 namespace Cordon.Cli.Commands;
 
@@ -14,16 +15,14 @@ internal sealed record RunOptions
     public bool RawOutput { get; init; }
     public string? StandardInputPath { get; init; }
     public ImmutableArray<(int GuestFd, int HostFd)> Descriptors { get; init; } = [];
-    public string Tier { get; init; } = "process";
+    /// <summary>The tier that runs it.</summary>
+    public required ISandboxTier Tier { get; init; }
 
-    /// <summary>Wasm tier: the export to call instead of WASI's <c>_start</c>.</summary>
-    public string? Invoke { get; init; }
+    /// <summary>The values of the tier's own options (<c>--fuel</c>, <c>--js-statements</c>...).</summary>
+    public TierSettings TierSettings { get; init; } = TierSettings.None;
 
-    /// <summary>Wasm tier: fuel budget; null with <see cref="FuelUnlimited"/> false means the tier's default.</summary>
-    public long? Fuel { get; init; }
-
-    /// <summary>Wasm tier: the explicit "no fuel limit".</summary>
-    public bool FuelUnlimited { get; init; }
+    /// <summary>--status-fd: the caller's descriptor that receives the result document; null for none.</summary>
+    public int? StatusFd { get; init; }
 
     /// <summary>Wasm and js tiers: run the tier's runner itself as a process-tier guest.</summary>
     public bool Contain { get; init; }
@@ -39,7 +38,4 @@ internal sealed record RunOptions
 
     /// <summary>--dry-run: print what would run, run nothing.</summary>
     public bool DryRun { get; init; }
-
-    /// <summary>JavaScript tier: the statement budget (<c>--js-statements</c>); null for none.</summary>
-    public int? JsStatements { get; init; }
 }

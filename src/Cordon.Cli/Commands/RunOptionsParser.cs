@@ -3,6 +3,7 @@ using System.Globalization;
 using Cordon.Errors;
 using Cordon.Policy;
 using Cordon.Policy.Dangerous;
+using Cordon.Tiers;
 using Cordon.Units;
 
 namespace Cordon.Cli.Commands;
@@ -17,10 +18,10 @@ internal static class RunOptionsParser
     /// <summary>Where a system directory is mounted when <see cref="SandboxPolicy.MountSystemDirectories"/> is on.</summary>
     internal static readonly ImmutableArray<string> SystemDirectories = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc"];
 
-    public static string Usage => RunOptionTable.Usage();
+    public static string Usage => RunOptionTable.Default.Usage();
 
     /// <summary>Splits the arguments into options (canonical long names with their values) and the command.</summary>
-    internal static (List<(RunOption Option, string Written, string? Value)> Options, int ProgramIndex) Tokenize(IReadOnlyList<string> args, List<PolicyError> errors)
+    internal static (List<(RunOption Option, string Written, string? Value)> Options, int ProgramIndex) Tokenize(IReadOnlyList<string> args, List<PolicyError> errors, RunOptionTable table)
     {
         List<(RunOption, string, string?)> options = [];
         int i = 0;
@@ -34,7 +35,7 @@ internal static class RunOptionsParser
             {
                 int eq = arg.IndexOf('=', StringComparison.Ordinal);
                 string name = eq > 0 ? arg[..eq] : arg;
-                if (RunOptionTable.Find(name) is not { } option)
+                if (table.Find(name) is not { } option)
                 {
                     errors.Add(new(name, "unknown option; see cordon run --help", name));
                     continue;
@@ -55,7 +56,7 @@ internal static class RunOptionsParser
             for (int c = 1; c < arg.Length; c++)
             {
                 string name = "-" + arg[c];
-                if (RunOptionTable.Find(name) is not { } option)
+                if (table.Find(name) is not { } option)
                 {
                     errors.Add(new(name, arg.Length > 2 ? $"unknown option (in '{arg}'); see cordon run --help" : "unknown option; see cordon run --help", name));
                     break;
@@ -81,7 +82,8 @@ internal static class RunOptionsParser
     {
         context ??= RunParseContext.Host;
         List<PolicyError> errors = [];
-        var (tokens, programIndex) = Tokenize(args, errors);
+        RunOptionTable table = context.Table;
+        var (tokens, programIndex) = Tokenize(args, errors, table);
 
         // Conflicts first: an option given twice, or two that contradict each other, is one clear error, never "the last wins".
         foreach (var group in tokens.GroupBy(t => t.Option).Where(g => !g.Key.Repeatable && g.Count() > 1))
@@ -100,6 +102,7 @@ internal static class RunOptionsParser
         Conflict("--syscalls", "--allow-syscalls", "--allow-syscalls replaces the profile with a custom list");
         Conflict("--interactive", "--stdin", "-i is the same as --stdin -");
         Conflict("--tty", "--json", "a terminal's output is not captured for a JSON report");
+        Conflict("--json", "--status-fd", "both carry the result document; give one");
         Conflict("--tty", "--stdin", "with -t the guest reads its terminal; add -i to type into it");
 
         SandboxPolicy? basis = null;
@@ -114,16 +117,22 @@ internal static class RunOptionsParser
         foreach (var (option, written, value) in tokens) Apply(option, written, value, builder, state, errors, context);
 
         if (programIndex >= args.Count) errors.Add(new("PROGRAM", "no program given; write cordon run [options] -- PROGRAM [ARGS...]"));
-        if (state.Tier != "wasm" && (state.Invoke is not null || state.Fuel is not null || state.FuelUnlimited))
-            errors.Add(new("--tier", "--invoke and --fuel belong to the wasm tier; add --tier wasm"));
-        if (state.Tier == "process" && state.Contain)
-            errors.Add(new("--tier", "--contain belongs to the wasm and js tiers (the process tier is the container); add --tier wasm or --tier js"));
-        if (state.Tier != "js" && state.JsStatements is not null)
-            errors.Add(new("--tier", "--js-statements belongs to the js tier; add --tier js"));
-        if (state.Tier == "js" && state.Tty) errors.Add(new("--tty", "the js tier has no terminals; drop -t", "--tty"));
-        if (state.Tier == "js" && state.WorkingDirectory is not null) errors.Add(new("--chdir", "the js tier has no working directory to change; drop --chdir", "--chdir"));
-        if (state.Tier == "wasm" && state.Tty) errors.Add(new("--tty", "the wasm tier has no terminals; drop -t", "--tty"));
-        if (state.Tier == "wasm" && state.WorkingDirectory is not null) errors.Add(new("--chdir", "the wasm tier has no working directory to change; drop --chdir", "--chdir"));
+        ISandboxTier tier = table.Tiers.Find(state.Tier ?? table.Tiers.Default.Name) ?? table.Tiers.Default;
+        foreach (string option in state.TierValues.Keys)
+        {
+            ImmutableArray<string> owners = table.Find(option)!.Tiers;
+            if (!owners.Contains(tier.Name))
+                errors.Add(new("--tier", $"{option} belongs to the {string.Join(" and ", owners)} tier{(owners.Length > 1 ? "s" : "")}; add --tier {owners[0]}"));
+        }
+
+        if (state.Contain && tier.Containment is null)
+        {
+            string[] containable = [.. table.Tiers.All.Where(t => t.Containment is not null).Select(t => t.Name)];
+            errors.Add(new("--tier", $"--contain belongs to the {string.Join(" and ", containable)} tiers (the {tier.Name} tier runs no runner of its own to contain); add --tier {containable.FirstOrDefault() ?? "wasm"}"));
+        }
+
+        if (!tier.HasProcesses && state.Tty) errors.Add(new("--tty", $"the {tier.Name} tier has no terminals; drop -t", "--tty"));
+        if (!tier.HasProcesses && state.WorkingDirectory is not null) errors.Add(new("--chdir", $"the {tier.Name} tier has no working directory to change; drop --chdir", "--chdir"));
         if (!builder.TryBuild(out SandboxPolicy? policy, out ImmutableArray<PolicyError> policyErrors)) errors.AddRange(policyErrors);
         if (policy is not null && policy.MountSystemDirectories && !state.OverSystemDirectories)
         {
@@ -149,12 +158,10 @@ internal static class RunOptionsParser
             RawOutput = state.Raw,
             StandardInputPath = state.Stdin,
             Descriptors = [.. state.Fds],
-            Tier = state.Tier,
-            Invoke = state.Invoke,
-            Fuel = state.Fuel,
-            FuelUnlimited = state.FuelUnlimited,
+            Tier = tier,
+            TierSettings = new TierSettings(state.TierValues.ToImmutableSortedDictionary(StringComparer.Ordinal)),
+            StatusFd = state.StatusFd,
             Contain = state.Contain,
-            JsStatements = state.JsStatements,
             Tty = state.Tty,
             KillAfter = state.KillAfter,
             WorkingDirectory = state.WorkingDirectory,
@@ -164,11 +171,10 @@ internal static class RunOptionsParser
 
     private sealed class ParseState
     {
-        public bool Json, Quiet, Raw, FuelUnlimited, Contain, Tty, DryRun, OverSystemDirectories;
-        public string? Stdin, Invoke, WorkingDirectory;
-        public string Tier = "process";
-        public long? Fuel;
-        public int? JsStatements;
+        public bool Json, Quiet, Raw, Contain, Tty, DryRun, OverSystemDirectories;
+        public string? Stdin, WorkingDirectory, Tier;
+        public int? StatusFd;
+        public SortedDictionary<string, string> TierValues = new(StringComparer.Ordinal);
         public TimeSpan KillAfter = TimeSpan.FromSeconds(2);
         public List<(int, int)> Fds = [];
         public List<(string Option, string Guest, string? Host)> Mounts = [];
@@ -190,20 +196,13 @@ internal static class RunOptionsParser
             case "--require-cgroups": builder.RequireCgroups(); break;
             case "--require-landlock": builder.RequireLandlock(); break;
             case "--tier":
-                if (value is "process" or "wasm" or "js") s.Tier = value;
-                else errors.Add(new(name, $"'{value}' is not a tier; use process, wasm or js", name));
+                if (context.Table.Tiers.Find(value!) is not null) s.Tier = value;
+                else errors.Add(new(name, $"'{value}' is not a tier; use {string.Join(", ", context.Table.Tiers.All.Select(t => t.Name))}", name));
                 break;
-            case "--invoke": s.Invoke = value; break;
             case "--contain": s.Contain = true; break;
-            case "--fuel":
-                if (value == "none") s.FuelUnlimited = true;
-                else if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long units) && units > 0) s.Fuel = units;
-                else errors.Add(new(name, $"'{value}' is not a positive whole number of fuel units (or none)", name));
-                break;
-            case "--js-statements":
-                if (value == "none") break;
-                if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int statements) && statements > 0) s.JsStatements = statements;
-                else errors.Add(new(name, $"'{value}' is not a positive whole number of statements (at most {int.MaxValue}, or none)", name));
+            case "--status-fd":
+                if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int statusFd) && statusFd is >= 3 and <= 1023) s.StatusFd = statusFd;
+                else errors.Add(new(name, $"'{value}' is not a descriptor number from 3 to 1023", name));
                 break;
             case "--stdin": s.Stdin = value; break;
             case "--interactive": s.Stdin = "-"; break;
@@ -333,7 +332,16 @@ internal static class RunOptionsParser
 
                 break;
             default:
-                errors.Add(new(name, $"internal: {name} is in the option table but not handled", name));
+                if (option.Tiers.IsEmpty)
+                {
+                    errors.Add(new(name, $"internal: {name} is in the option table but not handled", name));
+                    break;
+                }
+
+                // A tier's own option: its first owner checks the value; the tier reads it when it runs.
+                TierOption tierOption = context.Table.Tiers.TakingOption(name).First().Options.First(o => o.Long == name);
+                if (tierOption.Validate?.Invoke(value ?? "") is { } invalid) errors.Add(new(name, invalid, name));
+                else s.TierValues[name] = value ?? "";
                 break;
         }
 

@@ -12,6 +12,9 @@ internal class RunParseContext
     /// <summary>This process's real directory, environment and files.</summary>
     public static RunParseContext Host { get; } = new();
 
+    /// <summary>The options (and through them the tiers) the command line is parsed against.</summary>
+    public virtual RunOptionTable Table => RunOptionTable.Default;
+
     /// <summary>A host path made absolute against the current directory.</summary>
     public virtual string Absolute(string path) => Path.IsPathFullyQualified(path) ? Path.GetFullPath(path) : Path.GetFullPath(path, Environment.CurrentDirectory);
 

@@ -32,8 +32,8 @@ internal sealed class RunSession : IDisposable
         _options = options;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(outer);
         Signals = new SignalForwarder(options.KillAfter);
-        // The Wasm tier runs in this process: there is no guest process to signal, so a signal cancels it.
-        _forwardSignals = options.Tier == "process" || options.Contain;
+        // An in-process tier (wasm, js) has no guest process to signal, so a signal cancels it.
+        _forwardSignals = options.Tier.HasProcesses || options.Contain;
         foreach (var (posix, number) in new[] { (PosixSignal.SIGINT, 2), (PosixSignal.SIGTERM, 15), (PosixSignal.SIGHUP, 1), (PosixSignal.SIGQUIT, 3) })
         {
             _owned.Add(PosixSignalRegistration.Create(posix, context =>

@@ -13,10 +13,10 @@ internal static class DryRunReport
     {
         var text = new StringBuilder();
         text.Append("# cordon run --dry-run: nothing was started\n\n# The resolved policy\n").Append(PolicyFile.Format(options.Policy)).Append('\n');
-        if (options.Tier == "wasm" && !options.Contain)
+        if (!options.Tier.HasProcesses && !options.Contain)
         {
-            text.Append("# Tier: wasm\n# The module ").Append(Quote(options.Program))
-                .Append(" would run in this process under Wasmtime (WASI preview 1), with the preopened directories and limits above.\n");
+            text.Append("# Tier: ").Append(options.Tier.Name).Append("\n# ").Append(Quote(options.Program))
+                .Append(" would run in this process (").Append(options.Tier.Summary).Append("), with the grants and limits above.\n");
             Console.Out.Write(text.ToString());
             return 0;
         }
@@ -27,7 +27,7 @@ internal static class DryRunReport
             StandardInput = options.StandardInputPath is null ? null : ReadOnlyMemory<byte>.Empty,
         };
         LaunchPlan plan = RunCommand.ProcessBackend().Plan(options.Policy, command);
-        text.Append("# Tier: process").Append(options.Contain ? " (the Wasm runner contained as its guest)" : "").Append('\n');
+        text.Append("# Tier: process").Append(options.Contain ? $" (the {options.Tier.Name} runner contained as its guest)" : "").Append('\n');
         text.Append("\n# The launch chain's argv, one argument per line\n");
         for (int i = 0; i < plan.Argv.Length; i++) text.Append(Quote(plan.Argv[i])).Append(i + 1 < plan.Argv.Length ? " \\\n" : "\n");
         text.Append("\n# Descriptors of the chain\n");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Cordon.Contracts;
 using Cordon.Execution;
 using Cordon.Output;
 using Cordon.Units;
@@ -12,7 +13,7 @@ internal static class HumanSummary
     public static string Format(SandboxResult result)
     {
         var line = new StringBuilder("cordon: ");
-        line.Append(JsonReport.OutcomeName(result.Outcome));
+        line.Append(WireNames.Outcome(result.Outcome));
         if (result.ExitCode is { } code) line.Append(CultureInfo.InvariantCulture, $" (exit {code})");
         if (result.Signal is { } signal) line.Append(CultureInfo.InvariantCulture, $" (signal {signal})");
         line.Append(CultureInfo.InvariantCulture, $" · wall {result.WallTime.TotalMilliseconds:0} ms · cpu {result.Usage.TotalCpuTime.TotalMilliseconds:0} ms");
@@ -24,6 +25,11 @@ internal static class HumanSummary
         foreach (SyscallViolation v in result.Violations)
         {
             line.Append(CultureInfo.InvariantCulture, $"cordon: refused syscall {v.Syscall} ×{v.Count} ({v.Action})\n");
+        }
+
+        if (result.Details is JavaScriptDetails js)
+        {
+            foreach (string denial in js.Denials) line.Append("cordon: denied: ").Append(UntrustedText.ForTerminal(denial)).Append('\n');
         }
 
         foreach (string warning in result.Warnings)

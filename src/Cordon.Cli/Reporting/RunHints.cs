@@ -41,7 +41,7 @@ internal static class RunHints
             case SandboxOutcome.WallTimeExceeded:
                 yield return Limit("wall-clock limit", limits.WallTime is { } w ? DurationText.Format(w) : null, "--time", "20s");
                 break;
-            case SandboxOutcome.CpuTimeExceeded when options.Tier == "wasm" && (options.Fuel is not null || !options.FuelUnlimited):
+            case SandboxOutcome.CpuTimeExceeded when options.Tier.Name == "wasm" && options.TierSettings["--fuel"] != "none":
                 yield return "the fuel budget or the CPU-time limit ran out; raise them with --fuel N and --cpu D (or lift them with --fuel none, --cpu none)";
                 break;
             case SandboxOutcome.CpuTimeExceeded:

@@ -25,27 +25,27 @@ public sealed record RunDocument(
     int? PeakProcesses,
     bool ProcessLimitHit,
     string Stdout,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StdoutBase64,
     long StdoutBytes,
     bool StdoutTruncated,
     string Stderr,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StderrBase64,
     long StderrBytes,
     bool StderrTruncated,
     ImmutableArray<ViolationDocument> Violations,
     ImmutableArray<string> Warnings,
     string? Detail,
     LimitsDocument Limits,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WasmDocument? Wasm,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JavaScriptDocument? Js);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StdoutBase64 = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StderrBase64 = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WasmDocument? Wasm = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JavaScriptDocument? Js = null);
 
 /// <summary>A refused action. <c>kind</c> says which fields apply: <c>syscall</c> today; <c>path</c> and <c>network</c> later.</summary>
 public sealed record ViolationDocument(
     string Kind,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Syscall,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Number,
     long Count,
-    string Action);
+    string Action,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Syscall = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Number = null);
 
 /// <summary>The budget in force; null means unlimited. Durations as text (<c>10s</c>), sizes in bytes.</summary>
 public sealed record LimitsDocument(

@@ -23,10 +23,11 @@ public static class RunDocuments
         return new RunDocument(Schema, result.RunId, result.Tier, WireNames.Outcome(result.Outcome), ReasonCode.For(result),
             result.ExitCode, result.Signal, Ms(result.WallTime), Ms(u.TotalCpuTime), Ms(u.UserCpuTime), Ms(u.SystemCpuTime),
             u.PeakMemoryBytes, u.OomKilled, u.PeakProcesses, u.ProcessLimitHit,
-            stdout, stdoutBase64, result.StandardOutput.TotalBytes, result.StandardOutput.Truncated,
-            stderr, stderrBase64, result.StandardError.TotalBytes, result.StandardError.Truncated,
-            [.. result.Violations.Select(v => new ViolationDocument("syscall", v.Syscall, v.Number, v.Count, v.Action))],
+            stdout, result.StandardOutput.TotalBytes, result.StandardOutput.Truncated,
+            stderr, result.StandardError.TotalBytes, result.StandardError.Truncated,
+            [.. result.Violations.Select(v => new ViolationDocument("syscall", v.Count, v.Action, v.Syscall, v.Number))],
             result.Warnings.IsDefault ? [] : result.Warnings, result.Detail, Limits(result.Limits),
+            stdoutBase64, stderrBase64,
             result.Details is WasmDetails w ? new WasmDocument(w.FuelConsumed, w.TrapCode, w.OutOfFuel) : null,
             result.Details is JavaScriptDetails j ? new JavaScriptDocument(j.Limit, j.Error, j.Denials.IsDefault ? [] : j.Denials) : null);
     }

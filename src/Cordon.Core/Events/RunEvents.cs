@@ -13,6 +13,7 @@ public sealed class RunEvents
     private readonly SandboxEventObserver? _observer;
     private readonly OutputObserver? _output;
     private int _finished;
+    private bool _limitReported;
 
     /// <summary>Starts the event stream of one run of <paramref name="command"/> on <paramref name="tier"/>.</summary>
     public RunEvents(SandboxCommand command, string tier)
@@ -49,16 +50,35 @@ public sealed class RunEvents
     public void Violation(string syscall, int number, string action) => _observer?.Invoke(new ViolationObserved(RunId, syscall, number, action));
 
     /// <summary>A limit fired.</summary>
-    public void LimitReached(string limit, string detail) => _observer?.Invoke(new LimitReached(RunId, limit, detail));
+    public void LimitReached(string limit, string detail)
+    {
+        _limitReported = true;
+        _observer?.Invoke(new LimitReached(RunId, limit, detail));
+    }
 
     /// <summary>Stamps the result with the run's id and tier and emits <see cref="RunFinished"/> (once).</summary>
     public SandboxResult Finished(SandboxResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         SandboxResult stamped = result with { RunId = RunId, Tier = Tier };
-        if (Interlocked.Exchange(ref _finished, 1) == 0) _observer?.Invoke(new RunFinished(RunId, stamped));
+        if (Interlocked.Exchange(ref _finished, 1) != 0) return stamped;
+
+        // Limits the tier only learns of at the end (the OOM killer, the pids controller, a full disk budget) still get their event.
+        if (!_limitReported && LimitOf(stamped.Outcome) is { } limit) LimitReached(limit, stamped.Detail ?? limit);
+        _observer?.Invoke(new RunFinished(RunId, stamped));
         return stamped;
     }
+
+    private static string? LimitOf(SandboxOutcome outcome) => outcome switch
+    {
+        SandboxOutcome.WallTimeExceeded => Contracts.WireNames.Limit.WallTime,
+        SandboxOutcome.CpuTimeExceeded => Contracts.WireNames.Limit.CpuTime,
+        SandboxOutcome.MemoryExceeded => Contracts.WireNames.Limit.Memory,
+        SandboxOutcome.ProcessLimitExceeded => Contracts.WireNames.Limit.Processes,
+        SandboxOutcome.OutputExceeded => Contracts.WireNames.Limit.Output,
+        SandboxOutcome.DiskExceeded => Contracts.WireNames.Limit.Disk,
+        _ => null,
+    };
 
     /// <summary>A fresh run id.</summary>
     public static string NewRunId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

@@ -25,37 +25,37 @@ public sealed record SandboxResult
     }
 
     /// <summary>Why the run ended.</summary>
-    public SandboxOutcome Outcome { get; }
+    public SandboxOutcome Outcome { get; init; }
 
     /// <summary>The guest's exit code when it exited by itself.</summary>
-    public int? ExitCode { get; }
+    public int? ExitCode { get; init; }
 
     /// <summary>The signal that killed the guest, when one did.</summary>
-    public int? Signal { get; }
+    public int? Signal { get; init; }
 
     /// <summary>Time from start until every guest process was gone.</summary>
-    public TimeSpan WallTime { get; }
+    public TimeSpan WallTime { get; init; }
 
     /// <summary>Measured consumption.</summary>
-    public ResourceUsage Usage { get; }
+    public ResourceUsage Usage { get; init; }
 
     /// <summary>What the guest wrote to stdout (untrusted).</summary>
-    public CapturedOutput StandardOutput { get; }
+    public CapturedOutput StandardOutput { get; init; }
 
     /// <summary>What the guest wrote to stderr (untrusted).</summary>
-    public CapturedOutput StandardError { get; }
+    public CapturedOutput StandardError { get; init; }
 
     /// <summary>Every refused syscall, by name, with counts.</summary>
-    public ImmutableArray<SyscallViolation> Violations { get; }
+    public ImmutableArray<SyscallViolation> Violations { get; init; }
 
     /// <summary>Protections that were weaker than asked, or doors that were opened wide (e.g. host network).</summary>
-    public ImmutableArray<string> Warnings { get; }
+    public ImmutableArray<string> Warnings { get; init; }
 
     /// <summary>The budget that applied.</summary>
-    public ResourceLimits Limits { get; }
+    public ResourceLimits Limits { get; init; }
 
     /// <summary>A short, trusted explanation (e.g. which limit fired, or why exec failed).</summary>
-    public string? Detail { get; }
+    public string? Detail { get; init; }
 
     /// <summary>The tier that ran it (<c>process</c>, <c>wasm</c>, <c>js</c>, ...).</summary>
     public string Tier { get; init; } = "";

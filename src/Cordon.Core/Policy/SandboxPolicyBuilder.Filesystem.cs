@@ -37,6 +37,13 @@ public sealed partial class SandboxPolicyBuilder
         return this;
     }
 
+    /// <summary>Removes every mount given so far (to place the grants anew, e.g. where a contained runner sees them).</summary>
+    public SandboxPolicyBuilder WithoutMounts()
+    {
+        _mounts.Clear();
+        return this;
+    }
+
     /// <summary>
     /// Sets what the root filesystem is made of: the host's system directories (the default), nothing, or an unpacked
     /// image (for a tier that supports one; the others refuse the policy).

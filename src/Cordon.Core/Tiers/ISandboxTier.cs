@@ -24,6 +24,9 @@ public interface ISandboxTier
     /// <summary>The tier's own options.</summary>
     ImmutableArray<TierOption> Options { get; }
 
+    /// <summary>Whether the guest is an OS process of its own (a terminal, a working directory, signals mean something).</summary>
+    bool HasProcesses { get; }
+
     /// <summary>Non-null when the tier's runner can itself run inside the process tier (<c>--contain</c>).</summary>
     TierContainment? Containment { get; }
 
@@ -38,4 +41,11 @@ public interface ISandboxTier
     /// <see cref="Errors.PolicyValidationException"/> before anything starts; degraded ones are in the result's warnings.
     /// </summary>
     Task<SandboxResult> RunAsync(SandboxPolicy policy, SandboxCommand command, TierSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync"/>, blocking the calling thread; a tier whose runs block anyway (the process tier) runs
+    /// on the caller's thread instead of starting the thread pool.
+    /// </summary>
+    SandboxResult Run(SandboxPolicy policy, SandboxCommand command, TierSettings settings, CancellationToken cancellationToken)
+        => RunAsync(policy, command, settings, cancellationToken).GetAwaiter().GetResult();
 }

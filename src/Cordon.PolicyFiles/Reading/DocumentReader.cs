@@ -61,6 +61,7 @@ internal sealed partial class DocumentReader
                     break;
                 case "workdir": ReadWorkDirectory(entry); break;
                 case "network": network = entry; break;
+                case "network_allow": ReadNetworkAllowlist(entry); break;
                 case "env": ReadEnvironment(entry); break;
                 case "limits": ReadLimits(entry); break;
                 case "syscalls": ReadSyscalls(entry); break;
@@ -107,6 +108,33 @@ internal sealed partial class DocumentReader
                 Error("network", "network = \"host\" shares the host's network namespace (every host loopback service, every route out); "
                     + "it also needs host_network = true in a [dangerous] table. Use \"loopback\" for a private loopback", entry.Value.At);
                 break;
+        }
+    }
+
+    /// <summary><c>network_allow = ["pypi.org:443", "10.0.0.0/8:5432"]</c>: destinations beyond the network mode, each checked where it is written.</summary>
+    private void ReadNetworkAllowlist(TomlEntry entry)
+    {
+        if (entry.Value is not TomlArrayNode array)
+        {
+            Error("network_allow", $"expected an array of destinations, e.g. [\"pypi.org:443\"]; got {entry.Value.Describe()}", entry.Value.At);
+            return;
+        }
+
+        for (int i = 0; i < array.Items.Count; i++)
+        {
+            TomlNode item = array.Items[i];
+            if (item is not TomlScalar { Value: string text })
+            {
+                Error($"network_allow[{i}]", $"expected a destination in quotes (HOST:PORT); got {item.Describe()}", item.At);
+            }
+            else if (NetworkDestination.TryParse(text, out NetworkDestination? destination, out string problem))
+            {
+                _builder.AllowNetworkTo(destination!);
+            }
+            else
+            {
+                Error($"network_allow[{i}]", problem, item.At);
+            }
         }
     }
 

@@ -20,6 +20,8 @@ internal static class PolicyFileWriter
         else
             w.Append("workdir = false           # /work is a private tmpfs\n");
         w.Append("network = ").Append(TomlText.String(Name(policy.Network.Mode))).Append('\n');
+        if (!policy.Network.Allowed.IsEmpty)
+            w.Append("network_allow = [").Append(string.Join(", ", policy.Network.Allowed.Select(d => TomlText.String(d.ToString())))).Append("]\n");
         w.Append("guest_root = ").Append(Bool(policy.GuestIsRoot)).Append('\n');
 
         ResourceLimits limits = policy.Limits;

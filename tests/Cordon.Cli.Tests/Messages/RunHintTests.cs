@@ -9,7 +9,7 @@ namespace Cordon.Cli.Tests.Messages;
 /// <summary>Messages that say what to do: the program, the value, the flag.</summary>
 public class RunHintTests
 {
-    private static RunOptions Options(string program, SandboxPolicy? policy = null) => new() { Policy = policy ?? SandboxPolicy.Default, Program = program };
+    private static RunOptions Options(string program, SandboxPolicy? policy = null) => new() { Policy = policy ?? SandboxPolicy.Default, Program = program, Tier = Cordon.Cli.Commands.CliTiers.Registry.Default };
 
     private static SandboxResult Result(SandboxOutcome outcome, ResourceLimits limits, int? exit = null)
         => new(outcome, exit, 9, TimeSpan.Zero, ResourceUsage.None, CapturedOutput.Empty, CapturedOutput.Empty, [], [], limits);

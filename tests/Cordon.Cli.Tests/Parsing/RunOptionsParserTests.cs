@@ -183,7 +183,7 @@ public class RunOptionsParserTests
     [Fact]
     public void Every_option_in_the_table_is_handled_by_the_parser()
     {
-        foreach (RunOption option in RunOptionTable.All)
+        foreach (RunOption option in RunOptionTable.Default.All)
         {
             string? value = option.Value is null ? null : SampleValue(option);
             string[] args = value is null ? [option.Long, "--", "true"] : [option.Long, value, "--", "true"];

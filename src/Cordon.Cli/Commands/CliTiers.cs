@@ -1,0 +1,46 @@
+using Cordon.Backends.JavaScript.Tier;
+using Cordon.Backends.Process;
+using Cordon.Backends.Process.Tier;
+using Cordon.Backends.Wasm;
+using Cordon.Backends.Wasm.Tier;
+using Cordon.Tiers;
+
+namespace Cordon.Cli.Commands;
+
+/// <summary>
+/// The tiers this CLI offers, default first: the one place they are listed. Everything else (the parser, help,
+/// completions, the man page, <c>cordon doctor</c>, <c>--contain</c>, the JSON report) reads this registry.
+/// </summary>
+internal static class CliTiers
+{
+    public static TierRegistry Registry { get; } = new(
+    [
+        new ProcessTier(ProcessOptions),
+        new WasmTier(WasmBackendOptions.Default.WithModuleCache(ModuleCacheDirectory())),
+        new JavaScriptTier(),
+    ]);
+
+    /// <summary>The process tier's options for this CLI: the run uids (<c>CORDON_RUN_UIDS</c>) and <c>CORDON_TIMINGS</c>.</summary>
+    internal static ProcessBackendOptions ProcessOptions() => new()
+    {
+        RunIdentities = RunCommand.RunIdentities(),
+        // CORDON_TIMINGS=1 prints where the run's time went (setup, spawn, sandbox start, guest, teardown).
+        TimingsObserver = Environment.GetEnvironmentVariable("CORDON_TIMINGS") == "1"
+            ? t => Console.Error.WriteLine($"cordon: timings setup {t.Setup.TotalMilliseconds:0.0} ms · spawn {t.Spawn.TotalMilliseconds:0.0} ms · to guest exec {t.UntilGuestExec.TotalMilliseconds:0.0} ms · guest {t.GuestRun.TotalMilliseconds:0.0} ms · teardown {t.Teardown.TotalMilliseconds:0.0} ms")
+            : null,
+    };
+
+    /// <summary>Compiled modules are cached per user, keyed by content hash (the tier validates entries before use).</summary>
+    private static string? ModuleCacheDirectory()
+    {
+        string? root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (string.IsNullOrEmpty(root))
+        {
+            string home = Environment.GetEnvironmentVariable("HOME") ?? "";
+            if (home.Length == 0 || !Directory.Exists(home)) return null;
+            root = Path.Combine(home, ".cache");
+        }
+
+        return Path.Combine(root, "cordon", "wasm");
+    }
+}
