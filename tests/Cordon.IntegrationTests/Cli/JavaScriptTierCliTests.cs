@@ -52,7 +52,7 @@ public class JavaScriptTierCliTests : SandboxTest
         Assert.Equal(0, code);
         Assert.Equal("js", report.GetProperty("tier").GetString());
         Assert.Equal("exited", report.GetProperty("outcome").GetString());
-        string[] denials = [.. report.GetProperty("denials").EnumerateArray().Select(d => d.GetString()!)];
+        string[] denials = [.. report.GetProperty("js").GetProperty("denials").EnumerateArray().Select(d => d.GetString()!)];
         Assert.Contains(denials, d => d.StartsWith("require: not defined", StringComparison.Ordinal));
         Assert.Contains(denials, d => d.StartsWith("import 'fs': refused", StringComparison.Ordinal));
         Assert.Equal(contain, report.GetProperty("warnings").EnumerateArray().Any(w => w.GetString()!.StartsWith("contained:", StringComparison.Ordinal)));
@@ -70,7 +70,7 @@ public class JavaScriptTierCliTests : SandboxTest
         JsonElement report = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal("wall_time_exceeded", report.GetProperty("outcome").GetString());
         Assert.Equal(124, code);
-        if (!contain) Assert.Equal("wall_time", report.GetProperty("jsLimit").GetString());
+        if (!contain) Assert.Equal("wall_time", report.GetProperty("js").GetProperty("limit").GetString());
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public class JavaScriptTierCliTests : SandboxTest
         var (code, stdout, _) = await CordonAsync("run", "--tier", "js", "--json", "--js-statements", "5000", "--", Script("infinite-loop.js"));
         JsonElement report = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal("cpu_time_exceeded", report.GetProperty("outcome").GetString());
-        Assert.Equal("statements", report.GetProperty("jsLimit").GetString());
+        Assert.Equal("statements", report.GetProperty("js").GetProperty("limit").GetString());
         Assert.Equal(152, code);
     }
 
@@ -89,7 +89,7 @@ public class JavaScriptTierCliTests : SandboxTest
         var (code, stdout, _) = await CordonAsync("run", "--tier", "js", "--json", "--memory", "32M", "--", Script("memory-arraybuffer.js"));
         JsonElement report = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal("memory_exceeded", report.GetProperty("outcome").GetString());
-        Assert.Equal("memory", report.GetProperty("jsLimit").GetString());
+        Assert.Equal("memory", report.GetProperty("js").GetProperty("limit").GetString());
         Assert.Equal(137, code);
     }
 

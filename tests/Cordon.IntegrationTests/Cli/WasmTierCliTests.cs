@@ -64,7 +64,7 @@ public class WasmTierCliTests : SandboxTest
     {
         var (code, report) = await CordonJsonAsync("run", "--tier", "wasm", "--json", "--fuel", "100000", "--", Module("infinite_loop.wat"));
         Assert.Equal("cpu_time_exceeded", report.GetProperty("outcome").GetString());
-        Assert.True(report.GetProperty("fuelConsumed").GetInt64() >= 100000);
+        Assert.True(report.GetProperty("wasm").GetProperty("fuelConsumed").GetInt64() >= 100000);
         Assert.Equal(152, code);
     }
 
@@ -73,7 +73,7 @@ public class WasmTierCliTests : SandboxTest
     {
         var (_, report) = await CordonJsonAsync("run", "--tier", "wasm", "--json", "--", Module("deep_recursion.wat"));
         Assert.Equal("trapped", report.GetProperty("outcome").GetString());
-        Assert.Equal("stack_overflow", report.GetProperty("trapCode").GetString());
+        Assert.Equal("stack_overflow", report.GetProperty("wasm").GetProperty("trapCode").GetString());
     }
 
     [Fact]
