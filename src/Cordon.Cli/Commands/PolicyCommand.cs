@@ -12,7 +12,8 @@ internal static class PolicyCommand
     public const int Invalid = 1;
 
     public const string Usage = """
-        usage: cordon policy check FILE...          validate policy files; every error with file:line:column
+        usage: cordon policy check [--tier T] FILE...   validate policy files; every error with file:line:column, and
+                                                    what tier T (default: every tier) would refuse or weaken
                cordon policy show FILE|PROFILE      print the fully resolved effective policy (extends and defaults applied)
 
         A name without '/' or a .toml suffix is a built-in profile (cordon profiles lists them).
@@ -29,8 +30,16 @@ internal static class PolicyCommand
 
         switch (args[0])
         {
+            case "check" when args.Count >= 4 && args[1] == "--tier" && !args.Skip(3).Any(IsOption):
+                if (CliTiers.Registry.Find(args[2]) is not { } tier)
+                {
+                    Cli.Error($"--tier: '{args[2]}' is not a tier; use {string.Join(", ", CliTiers.Registry.All.Select(t => t.Name))}");
+                    return ExitCodes.Usage;
+                }
+
+                return Check(args.Skip(3), [tier]);
             case "check" when args.Count >= 2 && !args.Skip(1).Any(IsOption):
-                return Check(args.Skip(1));
+                return Check(args.Skip(1), CliTiers.Registry.All);
             case "show" when args.Count == 2 && !IsOption(args[1]):
                 if (!TryResolve(args[1], out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors))
                 {
@@ -49,20 +58,42 @@ internal static class PolicyCommand
         }
     }
 
-    private static int Check(IEnumerable<string> files)
+    /// <summary>Validates each file, then asks each of <paramref name="tiers"/> what it would refuse (an error) or weaken (a warning).</summary>
+    internal static int Check(IEnumerable<string> files, IEnumerable<Cordon.Tiers.ISandboxTier> tiers)
     {
         int result = Valid;
         foreach (string file in files)
         {
-            if (PolicyFile.TryLoad(file, out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors))
+            if (!PolicyFile.TryLoad(file, out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors))
             {
-                Console.Out.WriteLine($"{file}: ok ({Describe(policy)})");
+                ReportErrors(errors);
+                Console.Out.WriteLine($"{file}: {errors.Length} error(s)");
+                result = Invalid;
                 continue;
             }
 
-            ReportErrors(errors);
-            Console.Out.WriteLine($"{file}: {errors.Length} error(s)");
-            result = Invalid;
+            List<string> refusedBy = [];
+            foreach (Cordon.Tiers.ISandboxTier tier in tiers)
+            {
+                Cordon.Tiers.PolicyAssessment fit = tier.Assess(policy);
+                foreach (Cordon.Tiers.FacetFinding finding in fit.Findings)
+                {
+                    string verdict = finding.Support == Cordon.Tiers.FacetSupport.Refused ? "refused" : "weakened";
+                    Cli.Error($"{file}: {finding.Setting}: the {tier.Name} tier {verdict} it: {finding.Message}");
+                }
+
+                if (!fit.Accepted) refusedBy.Add(tier.Name);
+            }
+
+            if (refusedBy.Count > 0 && refusedBy.Count == tiers.Count())
+            {
+                Console.Out.WriteLine($"{file}: refused by {(refusedBy.Count == 1 ? "the " + refusedBy[0] + " tier" : "every tier")}");
+                result = Invalid;
+            }
+            else
+            {
+                Console.Out.WriteLine($"{file}: ok ({Describe(policy)}){(refusedBy.Count > 0 ? $"; refused by the {string.Join(", ", refusedBy)} tier{(refusedBy.Count > 1 ? "s" : "")}" : "")}");
+            }
         }
 
         return result;
