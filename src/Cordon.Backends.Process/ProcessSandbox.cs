@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Cordon.Backends.Process.Bubblewrap;
+using Cordon.Backends.Process.Seccomp;
 using Cordon.Backends.Process.Supervision;
 using Cordon.Errors;
 using Cordon.Execution;
@@ -69,6 +70,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(command);
+        if (SyscallNameCheck.Errors(policy.Syscalls) is { IsEmpty: false } unknownNames) throw PolicyValidationException.Create(unknownNames);
         HashSet<int> seen = [];
         foreach (InheritedFile file in command.InheritedFiles)
         {
@@ -296,7 +298,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             DiskBudgetFull = fullGrant,
             CpuTime = usage.Usage.TotalCpuTime,
             CpuLimit = policy.Limits.CpuTime,
-            KillingSyscall = supervisor.KillingSyscall is { } nr ? KnownSyscalls.NameOf(nr) ?? $"nr-{nr}" : null,
+            KillingSyscall = supervisor.KillingSyscall is { } nr ? X64SyscallTable.NameOf(nr) ?? $"nr-{nr}" : null,
             BwrapExitStatus = supervisor.BwrapExitStatus,
             ForwardedSignal = supervisor.ForwardedSignal,
             SignalGrace = command.Signals?.KillAfter,
