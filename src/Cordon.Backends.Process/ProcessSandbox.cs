@@ -118,6 +118,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
 
         LaunchPlan plan = LaunchPlanner.Build(policy, command,
             HostFacts(policy, identity is null ? null : (identity.Uid, identity.Gid), cgroup?.Facts, noCgroupReason));
+        _options.PlanObserver?.Invoke(plan);
         warnings.AddRange(plan.Warnings);
         if (cgroup is not null) warnings.AddRange(cgroup.Apply(plan.Cgroup!));
 
