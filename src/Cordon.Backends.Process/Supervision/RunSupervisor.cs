@@ -8,7 +8,7 @@ namespace Cordon.Backends.Process.Supervision;
 
 /// <summary>
 /// The per-run supervision loop: one thread polls the guest's output pipes, the launcher's status pipe, the seccomp
-/// listener, the bwrap pidfd and a wake pipe, and enforces the wall-clock, CPU and output limits.
+/// listener, bwrap's info pipe (which names the sandbox's pid 1), the bwrap pidfd and a wake pipe, and enforces the wall-clock, CPU and output limits.
 /// Managed code runs only here, in the supervisor; the guest side is started by posix_spawn, so no managed code runs between fork and exec.
 /// </summary>
 internal sealed class RunSupervisor
