@@ -27,6 +27,9 @@ public sealed record ProcessBackendOptions
     /// <summary>Receives each run's phase timings (benchmark harness and profiling); called on the supervisor thread.</summary>
     internal Action<Supervision.RunTimings>? TimingsObserver { get; init; }
 
+    /// <summary>Test seam: receives the plan each run executes, before the spawn; called on the supervisor thread.</summary>
+    internal Action<LaunchPlan>? PlanObserver { get; init; }
+
     /// <summary>The defaults.</summary>
     public static ProcessBackendOptions Default { get; } = new();
 }

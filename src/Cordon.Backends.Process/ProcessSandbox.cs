@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Cordon.Backends.Process.Bubblewrap;
+using Cordon.Backends.Process.Planning;
+using Cordon.Backends.Process.Seccomp;
 using Cordon.Backends.Process.Supervision;
 using Cordon.Errors;
 using Cordon.Execution;
@@ -69,6 +71,8 @@ public sealed partial class ProcessSandbox : ISandboxBackend
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(command);
+        if (SyscallNameCheck.Errors(policy.Syscalls) is { IsEmpty: false } unknownNames) throw PolicyValidationException.Create(unknownNames);
+        Tier.ProcessTier.Assessment(policy).ThrowIfRefused();
         HashSet<int> seen = [];
         foreach (InheritedFile file in command.InheritedFiles)
         {
@@ -86,7 +90,6 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             throw PolicyValidationException.Create([new PolicyError("chdir", $"the working directory '{cwd}' must be an absolute path inside the sandbox")]);
         if (command.StandardInputSource is { } source && (source.IsInvalid || source.IsClosed))
             throw PolicyValidationException.Create([new PolicyError("stdin", "the StandardInputSource handle is closed")]);
-        Tier.ProcessTier.Assessment(policy).ThrowIfRefused();
     }
 
     /// <summary>
@@ -104,95 +107,56 @@ public sealed partial class ProcessSandbox : ISandboxBackend
     private SandboxResult Supervise(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
     {
         long runStart = Stopwatch.GetTimestamp();
-        string bwrap = HostTools.FindBwrap();
-        string launcher = HostTools.FindLauncher();
         List<string> warnings = [];
-        if (policy.Network.Mode == NetworkMode.Host)
-            warnings.Add("HOST NETWORK: the guest shares the host's network namespace and can reach every host loopback service and the internet");
-
         using var resources = new RunResources();
         bool isRoot = Interop.Libc.GetEuid() == 0;
         // Taken first, so it is given back last: after the cgroup's removal proved every process of the run gone.
         Identity.RunIdentity? identity = isRoot ? resources.Add(_identities.Acquire()) : null;
 
-        // Every host path the caller granted is opened here, once, without following links; bwrap and the launcher get
-        // the descriptors, never the paths again.
-        ImmutableArray<GrantedBind> binds = GrantedBind.All(policy);
-        List<HostFiles.OpenedHostPath> bindSources = [];
-        foreach (GrantedBind bind in binds) bindSources.Add(resources.OpenBindSource(bind));
-
-        // As root, each writable grant gets a layer of the disk budget's size for the guest's writes.
-        List<Budget.DiskBudgetLayer> budgets = [];
-        bool budgeted = identity is not null && policy.Limits.DiskBytes is not null && binds.Any(b => b.Writable);
-        if (budgeted)
-        {
-            for (int i = 0; i < binds.Length; i++)
-            {
-                if (!binds[i].Writable) continue;
-                budgets.Add(resources.Add(Budget.DiskBudgetLayer.Create(policy.Limits.DiskBytes!.Value, policy.Limits.DiskInodes ?? int.MaxValue,
-                    identity!.Uid, identity.Gid, bindSources[i].Mode, binds[i].GuestPath)));
-            }
-        }
-        else if (policy.Limits.DiskBytes is not null && binds.Any(b => b.Writable))
-        {
-            warnings.Add("disk budget not enforced: without root Cordon cannot put a budget under a writable grant; the guest can fill its filesystem (per-file size is still limited)");
-        }
-
-        RunCgroupHandle? cgroup = RunCgroupHandle.Create(policy, warnings);
+        // Created before the plan, which names its directories; the plan's limits are written into it below.
+        RunCgroupHandle? cgroup = RunCgroupHandle.Create(policy, out string? noCgroupReason);
         if (cgroup is not null) resources.Add(cgroup);
 
-        var etcFiles = policy.MountSystemDirectories ? GuestEtc.Generated(policy.GuestIsRoot) : [];
-        var spec = new LaunchSpec
-        {
-            Policy = policy,
-            Command = command,
-            LauncherPath = launcher,
-            BwrapPath = bwrap,
-            CgroupJoinDirectories = cgroup?.JoinDirectories ?? [],
-            DropToHostUser = identity is null ? null : (identity.Uid, identity.Gid),
-            IdmapStageDirectory = identity is null ? null : _identities.StageDirectory,
-            BudgetWritableGrants = budgeted,
-            JoinCgroupThroughProcs = _options.Baselines.JoinCgroupThroughProcs,
-            HostEtcFilesPresent = policy.MountSystemDirectories ? GuestEtc.PresentHostFiles() : [],
-            GeneratedEtcFiles = [.. etcFiles.Select(f => f.Path)],
-            SupervisorPid = Environment.ProcessId,
-            CpuRlimitSeconds = policy.Limits.CpuTime is { } cpu ? (long)Math.Ceiling(cpu.TotalSeconds) + (cgroup is null ? 0 : 1) : null,
-            AddressSpaceRlimitBytes = cgroup is null ? policy.Limits.MemoryBytes : null,
-            MountMistakesForTesting = _options.MountMistakesForTesting,
-        };
-        if (cgroup is null && policy.Limits.MaxProcesses is not null)
-            warnings.Add("process limit not enforced: without a pids cgroup only RLIMIT_NPROC exists, and it counts every process of the host user");
+        LaunchPlan plan = LaunchPlanner.Build(policy, command,
+            HostFacts(policy, identity is null ? null : (identity.Uid, identity.Gid), cgroup?.Facts, noCgroupReason));
+        _options.PlanObserver?.Invoke(plan);
+        warnings.AddRange(plan.Warnings);
+        if (cgroup is not null) warnings.AddRange(cgroup.Apply(plan.Cgroup!));
 
-        // Descriptors of the chain, by the fixed layout in LaunchFds.
+        // From here on the plan is executed: every handle the chain gets is made for one row of its descriptor table.
+        var handles = new PlanHandles(plan, command, resources, identity);
         GuestStdio stdio = GuestStdio.Create(command, resources);
         var status = resources.Pipe();
+        var info = resources.Pipe();
         var wake = resources.Pipe();
 
         using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation, synchronousWakeups: !_options.Baselines.AsynchronousSeccompWakeups);
         // The filter goes through a pipe that init reads only after bwrap has built the sandbox (~10 ms): compiling it
         // after the spawn hides the compilation (a few ms in a cold process, nothing when cached) behind that work.
         var bpf = resources.Pipe(nonBlockingRead: false);
-        List<(System.Runtime.InteropServices.SafeHandle, int)> fds = [.. stdio.ChildDescriptors, (status.Write, LaunchFds.Status)];
-        fds.Add((notify.LauncherEnd, LaunchFds.Notify));
-        fds.Add((bpf.Read, LaunchFds.Bpf));
-        LaunchArguments launch = LaunchCommandLine.Build(spec);
-        fds.Add((resources.SealedFile("cordon-bwrap-args", launch.BwrapOptionsFile()), LaunchFds.BwrapArgs));
-        for (int i = 0; i < etcFiles.Length; i++) fds.Add((resources.PipeWithContents(etcFiles[i].Contents), LaunchFds.EtcFile(spec, i)));
-        int copiedIndex = 0;
-        foreach (MountSpec copied in policy.Mounts.Where(m => m.Kind == MountKind.CopiedFile))
-            fds.Add((resources.OpenCopiedFile(copied), LaunchFds.CopiedFile(spec, copiedIndex++)));
-        for (int i = 0; i < bindSources.Count; i++) fds.Add((bindSources[i].Handle, LaunchFds.BindSource(spec, i)));
-        for (int k = 0; k < budgets.Count; k++) fds.Add((budgets[k].Mount, LaunchFds.BudgetLayer(spec, k)));
-        for (int i = 0; i < command.InheritedFiles.Length; i++) fds.Add((command.InheritedFiles[i].Handle, LaunchFds.Inherited(spec, i)));
+        List<(System.Runtime.InteropServices.SafeHandle, int)> fds = [];
+        foreach (PlannedDescriptor row in plan.Descriptors)
+        {
+            System.Runtime.InteropServices.SafeHandle handle = row.Role switch
+            {
+                DescriptorRole.StandardInput or DescriptorRole.StandardOutput or DescriptorRole.StandardError => stdio.ChildDescriptors.Single(d => d.Fd == row.Number).Handle,
+                DescriptorRole.LauncherStatus => status.Write,
+                DescriptorRole.SeccompListener => notify.LauncherEnd,
+                DescriptorRole.SeccompFilter => bpf.Read,
+                DescriptorRole.BwrapOptions => resources.SealedFile("cordon-bwrap-args", plan.BwrapOptionsFile()),
+                DescriptorRole.BwrapInfo => info.Write,
+                _ => handles.For(row),
+            };
+            fds.Add((handle, row.Number));
+        }
 
-        ImmutableArray<string> argv = launch.Argv;
         var supervisor = new RunSupervisor(policy.Limits, command, cgroup, notify.Supervisor, policy.Syscalls.OnViolation);
         TimeSpan setup = Stopwatch.GetElapsedTime(runStart);
         Stopwatch clock = Stopwatch.StartNew();
-        int pid = ChainSpawner.Spawn(argv, fds);
+        int pid = ChainSpawner.Spawn(plan.Argv, fds);
         TimeSpan spawn = clock.Elapsed;
         using SafeFileHandle pidfd = Interop.FileDescriptors.OpenPidfd(pid);
-        resources.CloseChildEnds([.. stdio.ChildEnds, status.Write, bpf.Read]);
+        resources.CloseChildEnds([.. stdio.ChildEnds, status.Write, info.Write, bpf.Read]);
         notify.CloseLauncherEnd();
 
         try
@@ -202,7 +166,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             using (cancellationToken.Register(() => Interop.FileDescriptors.WriteAvailable(wake.Write, "c"u8)))
             using (command.Signals?.Subscribe(() => Interop.FileDescriptors.WriteAvailable(wake.Write, "s"u8)))
             {
-                supervisor.Supervise(pid, pidfd, stdio, status.Read, wake.Read, () => cancellationToken.IsCancellationRequested, clock);
+                supervisor.Supervise(pid, pidfd, stdio, status.Read, info.Read, wake.Read, () => cancellationToken.IsCancellationRequested, clock);
             }
         }
         catch
@@ -215,7 +179,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             throw;
         }
 
-        SandboxResult result = supervisor.Events.Finished(BuildResult(policy, command, supervisor, cgroup, warnings, binds, bindSources, budgets, launcher));
+        SandboxResult result = supervisor.Events.Finished(BuildResult(policy, command, supervisor, cgroup, warnings, plan.Grants, handles.GrantSources, handles.Budgets, plan.LauncherPath));
         if (_options.TimingsObserver is { } observe)
         {
             TimeSpan execAt = supervisor.GuestExecAt == TimeSpan.Zero ? supervisor.ExitedAt : supervisor.GuestExecAt;
@@ -297,7 +261,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             DiskBudgetFull = fullGrant,
             CpuTime = usage.Usage.TotalCpuTime,
             CpuLimit = policy.Limits.CpuTime,
-            KillingSyscall = supervisor.KillingSyscall is { } nr ? KnownSyscalls.NameOf(nr) ?? $"nr-{nr}" : null,
+            KillingSyscall = supervisor.KillingSyscall is { } nr ? X64SyscallTable.NameOf(nr) ?? $"nr-{nr}" : null,
             BwrapExitStatus = supervisor.BwrapExitStatus,
             ForwardedSignal = supervisor.ForwardedSignal,
             SignalGrace = command.Signals?.KillAfter,

@@ -1,24 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Cordon.Backends.Process.Planning;
 using Cordon.Policy;
 
 namespace Cordon.Backends.Process.Bubblewrap;
-
-/// <summary>The launch chain's command line, and bwrap's options, which travel through <see cref="LaunchFds.BwrapArgs"/>.</summary>
-/// <param name="Argv">What is spawned: <c>cordon-launch enter ... -- bwrap --args 6 -- cordon-launch init ... -- guest</c>.</param>
-/// <param name="BwrapOptions">bwrap's options (environment values among them), written NUL-separated to its args descriptor.</param>
-internal sealed record LaunchArguments(ImmutableArray<string> Argv, ImmutableArray<string> BwrapOptions)
-{
-    /// <summary>The bwrap options as bwrap reads them from <c>--args</c>: each followed by a NUL.</summary>
-    public byte[] BwrapOptionsFile() => System.Text.Encoding.UTF8.GetBytes(string.Concat(BwrapOptions.Select(o => o + "\0")));
-
-    /// <summary>The chain as one argument vector with bwrap's options in place (tests, dry runs).</summary>
-    public ImmutableArray<string> Expanded()
-    {
-        int at = Argv.IndexOf("--args");
-        return [.. Argv.Take(at), .. BwrapOptions, .. Argv.Skip(at + 2)];
-    }
-}
 
 /// <summary>
 /// Builds the argument vectors of the whole launch chain as lists, never as strings:
@@ -42,91 +27,105 @@ internal static class LaunchCommandLine
     /// <summary>Devices bwrap's --dev provides; the guest may write to them.</summary>
     private static readonly string[] WritableDevices = ["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"];
 
-    public static LaunchArguments Build(LaunchSpec spec)
+    /// <summary>The spawned argv (<c>enter ... -- bwrap --args N -- init ... -- guest</c>) and bwrap's options, for <paramref name="mounts"/>.</summary>
+    public static (ImmutableArray<string> Argv, ImmutableArray<string> BwrapOptions) Build(LaunchSpec spec, ImmutableArray<PlannedMount> mounts)
     {
-        ImmutableArray<GrantedBind> binds = GrantedBind.All(spec.Policy);
-        List<string> args = [spec.LauncherPath, "enter", "--status-fd", Fd(LaunchFds.Status), "--parent-pid", Fd(spec.SupervisorPid)];
-        foreach (string dir in spec.CgroupJoinDirectories) args.AddRange(["--cgroup", dir]);
-        if (spec.JoinCgroupThroughProcs) args.Add("--cgroup-procs");
-        if (spec.DropToHostUser is { } user) args.AddRange(["--user", $"{user.Uid}:{user.Gid}"]);
-        if (spec.IdmapStageDirectory is { } stage && binds.Any(b => b.Writable))
+        ImmutableArray<GrantedBind> binds = spec.Grants;
+        LaunchHostFacts facts = spec.Facts;
+        List<string> args = [facts.LauncherPath, "enter", "--status-fd", Fd(LaunchFds.Status), "--parent-pid", Fd(facts.SupervisorPid)];
+        foreach (string dir in facts.Cgroup?.JoinDirectories ?? []) args.AddRange(["--cgroup", dir]);
+        if (facts.JoinCgroupThroughProcs) args.Add("--cgroup-procs");
+        if (facts.RunUser is { } user) args.AddRange(["--user", $"{user.Uid}:{user.Gid}"]);
+        if (facts.IdmapStageDirectory is { } stage && binds.Any(b => b.Writable))
         {
             args.AddRange(["--stage", stage]);
             for (int i = 0, k = 0; i < binds.Length; i++)
             {
                 if (!binds[i].Writable) continue;
-                string source = Fd(LaunchFds.BindSource(spec, i));
-                args.AddRange(["--idmap-fd", spec.BudgetWritableGrants ? $"{source}:{Fd(LaunchFds.BudgetLayer(spec, k++))}" : source]);
+                string source = Fd(spec.Fds.NumberOf(DescriptorRole.GrantSource, i));
+                args.AddRange(["--idmap-fd", spec.BudgetWritableGrants ? $"{source}:{Fd(spec.Fds.NumberOf(DescriptorRole.DiskBudgetLayer, k++))}" : source]);
             }
         }
 
-        args.AddRange(["--", spec.BwrapPath, "--args", Fd(LaunchFds.BwrapArgs), "--"]);
+        args.AddRange(["--", facts.BwrapPath, "--args", Fd(LaunchFds.BwrapArgs), "--"]);
         args.AddRange(BuildInit(spec));
         args.Add("--");
         args.Add(spec.Command.Program);
         args.AddRange(spec.Command.Arguments);
-        return new LaunchArguments([.. args], [.. BuildBwrap(spec, binds)]);
+        return ([.. args], [.. BuildBwrap(spec, mounts)]);
     }
 
-    private static List<string> BuildBwrap(LaunchSpec spec, ImmutableArray<GrantedBind> binds)
+    private static List<string> BuildBwrap(LaunchSpec spec, ImmutableArray<PlannedMount> mounts)
     {
         SandboxPolicy policy = spec.Policy;
-        long? tmpfsSize = policy.Limits.TmpfsSizeBytes;
         int uid = policy.GuestIsRoot ? 0 : GuestUid;
         List<string> a = [
             "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup"];
         if (policy.Network.Mode != NetworkMode.Host) a.Add("--unshare-net");
         a.AddRange([
             "--disable-userns", "--uid", Fd(uid), "--gid", Fd(uid), "--hostname", GuestHostname,
-            "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL",
+            "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL", "--info-fd", Fd(LaunchFds.BwrapInfo),
             "--clearenv", "--setenv", "PATH", GuestPath, "--setenv", "HOME", SandboxPolicy.WorkDirectoryGuestPath,
             "--setenv", "LANG", "C.UTF-8", "--setenv", "LC_ALL", "C.UTF-8"]);
         foreach ((string name, string value) in policy.Environment) a.AddRange(["--setenv", name, value]);
+        foreach (PlannedMount mount in mounts) a.AddRange(mount.BwrapOptions);
+        a.AddRange(["--chdir", spec.Command.WorkingDirectory ?? SandboxPolicy.WorkDirectoryGuestPath]);
+        return a;
+    }
 
+    /// <summary>The sandbox's mounts, in the order bwrap makes them.</summary>
+    public static ImmutableArray<PlannedMount> Mounts(LaunchSpec spec)
+    {
+        SandboxPolicy policy = spec.Policy;
+        long? tmpfsSize = policy.Limits.TmpfsSizeBytes;
+        List<PlannedMount> m = [];
         if (policy.MountSystemDirectories)
         {
-            a.AddRange(["--ro-bind", "/usr", "/usr",
-                "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
-                "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64"]);
-            foreach (string etc in spec.HostEtcFilesPresent) a.AddRange(["--ro-bind", etc, etc]);
+            m.Add(new(MountOperation.ReadOnlyBind, "/usr", "/usr"));
+            m.Add(new(MountOperation.Symlink, "/bin", "usr/bin"));
+            m.Add(new(MountOperation.Symlink, "/sbin", "usr/sbin"));
+            m.Add(new(MountOperation.Symlink, "/lib", "usr/lib"));
+            m.Add(new(MountOperation.Symlink, "/lib64", "usr/lib64"));
+            foreach (string etc in spec.Facts.HostEtcFilesPresent) m.Add(new(MountOperation.ReadOnlyBind, etc, etc));
         }
 
-        for (int i = 0; i < spec.GeneratedEtcFiles.Length; i++) a.AddRange(["--ro-bind-data", Fd(LaunchFds.EtcFile(spec, i)), spec.GeneratedEtcFiles[i]]);
+        for (int i = 0; i < spec.GeneratedEtcFiles.Length; i++)
+            m.Add(new(MountOperation.ReadOnlyData, spec.GeneratedEtcFiles[i], Fd(spec.Fds.NumberOf(DescriptorRole.GeneratedFile, i))));
 
-        a.AddRange(["--proc", "/proc", "--dev", "/dev"]);
-        AddTmpfs(a, "/tmp", tmpfsSize);
-        AddTmpfs(a, "/dev/shm", tmpfsSize);
+        m.Add(new(MountOperation.Proc, "/proc"));
+        m.Add(new(MountOperation.Dev, "/dev"));
+        m.Add(new(MountOperation.Tmpfs, "/tmp", SizeBytes: tmpfsSize));
+        m.Add(new(MountOperation.Tmpfs, "/dev/shm", SizeBytes: tmpfsSize));
         // Granted binds come from descriptors the supervisor opened without following links, never from paths bwrap
         // would resolve again; as root, writable ones come from the launcher's stage of idmapped clones.
         int bind = 0, staged = 0, copied = 0;
-        if (policy.WorkDirectoryHostPath is not null) AddBind(a, spec, binds, bind++, ref staged);
-        else AddTmpfs(a, SandboxPolicy.WorkDirectoryGuestPath, tmpfsSize);
+        if (policy.WorkDirectoryHostPath is not null) m.Add(GrantMount(spec, bind++, ref staged));
+        else m.Add(new(MountOperation.Tmpfs, SandboxPolicy.WorkDirectoryGuestPath, SizeBytes: tmpfsSize));
 
         foreach (MountSpec mount in policy.Mounts)
         {
             switch (mount.Kind)
             {
-                case MountKind.ReadOnlyBind or MountKind.ReadWriteBind: AddBind(a, spec, binds, bind++, ref staged); break;
-                case MountKind.Tmpfs: AddTmpfs(a, mount.GuestPath, mount.SizeBytes ?? tmpfsSize); break;
-                case MountKind.CopiedFile: a.AddRange(["--ro-bind-data", Fd(LaunchFds.CopiedFile(spec, copied++)), mount.GuestPath]); break;
+                case MountKind.ReadOnlyBind or MountKind.ReadWriteBind: m.Add(GrantMount(spec, bind++, ref staged)); break;
+                case MountKind.Tmpfs: m.Add(new(MountOperation.Tmpfs, mount.GuestPath, SizeBytes: mount.SizeBytes ?? tmpfsSize)); break;
+                case MountKind.CopiedFile: m.Add(new(MountOperation.ReadOnlyData, mount.GuestPath, Fd(spec.Fds.NumberOf(DescriptorRole.CopiedFile, copied++)))); break;
             }
         }
 
-        foreach (var (host, guest) in spec.MountMistakesForTesting) a.AddRange(["--ro-bind", host, guest]);
-
-        a.AddRange(["--ro-bind", spec.LauncherPath, GuestLauncherPath,
-            "--chdir", spec.Command.WorkingDirectory ?? SandboxPolicy.WorkDirectoryGuestPath,
-            // The root itself is bwrap's tmpfs; nothing may be created beside the granted mounts.
-            "--remount-ro", "/"]);
-        return a;
+        foreach (var (host, guest) in spec.Facts.MountMistakesForTesting) m.Add(new(MountOperation.ReadOnlyBind, guest, host));
+        m.Add(new(MountOperation.ReadOnlyBind, GuestLauncherPath, spec.Facts.LauncherPath));
+        // The root itself is bwrap's tmpfs; nothing may be created beside the granted mounts.
+        m.Add(new(MountOperation.RemountReadOnly, "/"));
+        return [.. m];
     }
 
-    private static void AddBind(List<string> args, LaunchSpec spec, ImmutableArray<GrantedBind> binds, int index, ref int staged)
+    private static PlannedMount GrantMount(LaunchSpec spec, int index, ref int staged)
     {
-        GrantedBind bind = binds[index];
-        if (!bind.Writable) args.AddRange(["--ro-bind-fd", Fd(LaunchFds.BindSource(spec, index)), bind.GuestPath]);
-        else if (spec.IdmapStageDirectory is { } stage) args.AddRange(["--bind", spec.BudgetWritableGrants ? $"{stage}/m{staged++}" : $"{stage}/{staged++}", bind.GuestPath]);
-        else args.AddRange(["--bind-fd", Fd(LaunchFds.BindSource(spec, index)), bind.GuestPath]);
+        GrantedBind bind = spec.Grants[index];
+        if (!bind.Writable) return new(MountOperation.ReadOnlyBindDescriptor, bind.GuestPath, Fd(spec.Fds.NumberOf(DescriptorRole.GrantSource, index)));
+        if (spec.Facts.IdmapStageDirectory is { } stage)
+            return new(MountOperation.Bind, bind.GuestPath, spec.BudgetWritableGrants ? $"{stage}/m{staged++}" : $"{stage}/{staged++}");
+        return new(MountOperation.BindDescriptor, bind.GuestPath, Fd(spec.Fds.NumberOf(DescriptorRole.GrantSource, index)));
     }
 
     private static List<string> BuildInit(LaunchSpec spec)
@@ -151,7 +150,7 @@ internal static class LaunchCommandLine
         if (spec.AddressSpaceRlimitBytes is { } addressSpace) a.AddRange(["--rlimit", $"AS={addressSpace}:{addressSpace}"]);
 
         for (int i = 0; i < spec.Command.InheritedFiles.Length; i++)
-            a.AddRange(["--fd", $"{LaunchFds.Inherited(spec, i)}:{spec.Command.InheritedFiles[i].GuestFd}"]);
+            a.AddRange(["--fd", $"{spec.Fds.NumberOf(DescriptorRole.InheritedFile, i)}:{spec.Command.InheritedFiles[i].GuestFd}"]);
         return a;
     }
 
@@ -180,12 +179,6 @@ internal static class LaunchCommandLine
         {
             yield return (mount.GuestPath, mount.Kind is MountKind.ReadWriteBind or MountKind.Tmpfs);
         }
-    }
-
-    private static void AddTmpfs(List<string> args, string guestPath, long? sizeBytes)
-    {
-        if (sizeBytes is { } size) args.AddRange(["--size", size.ToString(CultureInfo.InvariantCulture)]);
-        args.AddRange(["--tmpfs", guestPath]);
     }
 
     private static string Fd(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -65,6 +65,9 @@ internal abstract class RunCgroup : IDisposable
 
     private protected IReadOnlyList<CgroupHierarchy> Hierarchies { get; }
 
+    /// <summary>The names of the hierarchies the run has a directory in.</summary>
+    public IEnumerable<string> HierarchyNames => Hierarchies.Select(h => h.Name);
+
     private protected CgroupHostView Host { get; }
 
     /// <summary>The file <see cref="ReadCpuUsage"/> keeps open and re-reads.</summary>

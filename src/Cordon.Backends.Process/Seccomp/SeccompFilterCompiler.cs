@@ -146,7 +146,7 @@ internal static class SeccompFilterCompiler
     /// </summary>
     private static int ResolveNumber(string name)
     {
-        int? known = KnownSyscalls.NumberOf(name);
+        int? known = X64SyscallTable.NumberOf(name);
         int resolved = Interop.Libseccomp.SeccompSyscallResolveName(name);
         if (resolved >= 0)
         {

@@ -23,8 +23,8 @@ internal enum ListenerState
 /// </summary>
 /// <remarks>
 /// <para>
-/// Answers are always failures: -EPERM, or -ENOSYS for a number above <see cref="KnownSyscalls.HighestNumber"/> or unknown
-/// to <see cref="KnownSyscalls"/> (so libraries probing newer calls fall back, as on an older kernel). Never
+/// Answers are always failures: -EPERM, or -ENOSYS for a number above <see cref="X64SyscallTable.HighestNumber"/> or unknown
+/// to <see cref="X64SyscallTable"/> (so libraries probing newer calls fall back, as on an older kernel). Never
 /// SECCOMP_USER_NOTIF_FLAG_CONTINUE: that flag lets the call run, and the supervisor cannot safely judge its arguments
 /// (the guest can change its memory between the check and the kernel's read).
 /// </para>
@@ -173,7 +173,7 @@ internal sealed class SeccompNotifier : IDisposable
 
     /// <summary>EPERM for a call Cordon knows and refuses; ENOSYS for one it does not know, as an older kernel would say.</summary>
     internal static int ErrnoFor(int syscallNumber)
-        => syscallNumber < 0 || syscallNumber > KnownSyscalls.HighestNumber || KnownSyscalls.NameOf(syscallNumber) is null ? Enosys : Eperm;
+        => syscallNumber < 0 || syscallNumber > X64SyscallTable.HighestNumber || X64SyscallTable.NameOf(syscallNumber) is null ? Enosys : Eperm;
 
     /// <summary>Closes the listener. Calls still waiting for an answer then fail with ENOSYS.</summary>
     public void Dispose() => Listener.Dispose();

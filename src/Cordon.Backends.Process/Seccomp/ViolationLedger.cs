@@ -6,7 +6,7 @@ namespace Cordon.Backends.Process.Seccomp;
 
 /// <summary>Counts refused syscalls by number for one run and reports them as <see cref="SyscallViolation"/>s.</summary>
 /// <remarks>
-/// Recording never allocates for numbers up to <see cref="KnownSyscalls.HighestNumber"/> (a fixed array), so a guest that
+/// Recording never allocates for numbers up to <see cref="X64SyscallTable.HighestNumber"/> (a fixed array), so a guest that
 /// makes a million refused calls costs a million increments. Numbers outside that range (x86-64 numbers newer than Cordon,
 /// or garbage such as <c>syscall(-5)</c>) are counted individually up to <see cref="MaxDistinctOutOfRange"/> distinct
 /// numbers, and together as <c>nr-other</c> (number -1) beyond that. Thread-safe.
@@ -20,7 +20,7 @@ internal sealed class ViolationLedger
     internal const int OtherNumber = -1;
 
     private readonly Lock _lock = new();
-    private readonly long[] _counts = new long[KnownSyscalls.HighestNumber + 1];
+    private readonly long[] _counts = new long[X64SyscallTable.HighestNumber + 1];
     private readonly Dictionary<int, long> _outOfRange = [];
     private long _other;
     private long _total;
@@ -99,5 +99,5 @@ internal sealed class ViolationLedger
     }
 
     private SyscallViolation Violation(int number, long count)
-        => new(KnownSyscalls.NameOf(number) ?? $"nr-{number}", number, count, number == _killing ? "kill" : "errno");
+        => new(X64SyscallTable.NameOf(number) ?? $"nr-{number}", number, count, number == _killing ? "kill" : "errno");
 }

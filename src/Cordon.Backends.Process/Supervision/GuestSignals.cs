@@ -14,9 +14,17 @@ namespace Cordon.Backends.Process.Supervision;
 internal static class GuestSignals
 {
     /// <summary>Sends <paramref name="signal"/>; returns how many processes received it.</summary>
-    public static int Forward(int bwrapPid, int signal)
+    /// <param name="bwrapPid">bwrap's monitor.</param>
+    /// <param name="initPid">The sandbox's pid 1 as bwrap reported it; null while unknown (nothing is sent).</param>
+    /// <param name="signal">The signal.</param>
+    public static int Forward(int bwrapPid, int? initPid, int signal)
     {
-        if (SandboxInit.FindChild(bwrapPid) is not { } init) return 0;
+        // pid 1 is pinned and checked to be bwrap's child before its descendants are walked.
+        if (initPid is not { } init) return 0;
+        int pinned = Interop.Libc.PidfdOpen(init, 0);
+        if (pinned < 0) return 0;
+        using var initPidfd = new SafeFileHandle(pinned, ownsHandle: true);
+        if (SandboxInit.ParentOf(init) != bwrapPid) return 0;
         int sent = 0;
         var queue = new Queue<int>([init]);
         var seen = new HashSet<int> { init };

@@ -17,29 +17,30 @@ internal sealed class RunCgroupHandle : ICgroupControl, IDisposable
 
     public string? CleanupProblem => _cgroup.CleanupProblem;
 
-    /// <summary>Creates and limits the run's cgroup; null (with a warning) when none is usable and the policy allows running without.</summary>
-    public static RunCgroupHandle? Create(SandboxPolicy policy, List<string> warnings)
+    /// <summary>The cgroup version and hierarchies, as the plan names them.</summary>
+    public Planning.CgroupFacts Facts => new(_cgroup.Version.ToString().ToLowerInvariant(), [.. _cgroup.HierarchyNames], JoinDirectories);
+
+    /// <summary>
+    /// Creates the run's cgroup, without limits yet (the plan gives them: <see cref="Apply"/>); null with
+    /// <paramref name="reason"/> when none is usable and the policy allows running without.
+    /// </summary>
+    public static RunCgroupHandle? Create(SandboxPolicy policy, out string? reason)
     {
-        if (!CgroupProvider.Shared.TryCreate(out RunCgroup? cgroup, out string? reason))
+        if (!CgroupProvider.Shared.TryCreate(out RunCgroup? cgroup, out reason))
         {
             if (policy.RequireCgroups)
                 throw new SandboxSetupException("cgroups", reason, "run as root, or delegate a cgroup v2 subtree to this user; cordon doctor shows what is missing");
-            warnings.Add($"no cgroup ({reason}): memory is limited per process (RLIMIT_AS), CPU per process (RLIMIT_CPU), the process count is not limited, and usage is not measured");
             return null;
         }
 
-        try
-        {
-            int? tasks = policy.Limits.MaxProcesses is { } pids ? pids + ProcessSandbox.SupervisionTasks : null;
-            cgroup.ApplyLimits(policy.Limits.MemoryBytes, tasks);
-            warnings.AddRange(cgroup.Warnings);
-            return new RunCgroupHandle(cgroup);
-        }
-        catch
-        {
-            cgroup.Dispose();
-            throw;
-        }
+        return new RunCgroupHandle(cgroup);
+    }
+
+    /// <summary>Writes the plan's limits; returns what could not be applied as fully as asked, for the run's warnings.</summary>
+    public IReadOnlyList<string> Apply(Planning.CgroupPlan limits)
+    {
+        _cgroup.ApplyLimits(limits.MemoryBytes, limits.MaxTasks);
+        return _cgroup.Warnings;
     }
 
     public TimeSpan ReadCpuTime() => _cgroup.ReadCpuUsage();

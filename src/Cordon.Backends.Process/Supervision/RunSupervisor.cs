@@ -8,7 +8,7 @@ namespace Cordon.Backends.Process.Supervision;
 
 /// <summary>
 /// The per-run supervision loop: one thread polls the guest's output pipes, the launcher's status pipe, the seccomp
-/// listener, the bwrap pidfd and a wake pipe, and enforces the wall-clock, CPU and output limits.
+/// listener, bwrap's info pipe (which names the sandbox's pid 1), the bwrap pidfd and a wake pipe, and enforces the wall-clock, CPU and output limits.
 /// Managed code runs only here, in the supervisor; the guest side is started by posix_spawn, so no managed code runs between fork and exec.
 /// </summary>
 internal sealed class RunSupervisor
@@ -32,6 +32,7 @@ internal sealed class RunSupervisor
     private KillReason? _killReason;
     private int? _killingSyscall;
     private int _bwrapPid;
+    private readonly Bubblewrap.BwrapInfo _bwrapInfo = new();
     private Stopwatch _clock = new();
     private TimeSpan? _forceKillAt;
     private TimeSpan? _signalKillAt;
@@ -69,7 +70,15 @@ internal sealed class RunSupervisor
     public long StandardInputBytes { get; private set; }
 
     /// <summary>Supervises the spawned chain until every guest process is gone.</summary>
-    public void Supervise(int bwrapPid, SafeFileHandle pidfd, GuestStdio stdio, SafeFileHandle statusRead, SafeFileHandle wakeRead,
+    /// <param name="bwrapPid">The spawned chain: cordon-launch enter, which execs bwrap (its monitor is this process).</param>
+    /// <param name="pidfd">bwrap's pidfd, readable when it exits.</param>
+    /// <param name="stdio">The guest's streams.</param>
+    /// <param name="statusRead">The launcher's status pipe.</param>
+    /// <param name="infoRead">bwrap's <c>--info-fd</c> pipe, which names the sandbox's pid 1.</param>
+    /// <param name="wakeRead">Woken for cancellation and forwarded signals.</param>
+    /// <param name="isCanceled">Whether the caller canceled.</param>
+    /// <param name="clock">Started at the spawn.</param>
+    public void Supervise(int bwrapPid, SafeFileHandle pidfd, GuestStdio stdio, SafeFileHandle statusRead, SafeFileHandle infoRead, SafeFileHandle wakeRead,
         Func<bool> isCanceled, Stopwatch clock)
     {
         _bwrapPid = bwrapPid;
@@ -78,16 +87,17 @@ internal sealed class RunSupervisor
         SafeFileHandle stdoutRead = stdio.OutputRead;
         SafeFileHandle? stderrRead = stdio.ErrorRead;
         StdinPump stdin = stdio.Input;
-        stdin.SignalGuest = signal => GuestSignals.Forward(bwrapPid, signal);
-        bool stdoutOpen = true, stderrOpen = stderrRead is not null, statusOpen = true, exited = false;
+        stdin.SignalGuest = signal => GuestSignals.Forward(bwrapPid, _bwrapInfo.ChildPid, signal);
+        bool stdoutOpen = true, stderrOpen = stderrRead is not null, statusOpen = true, infoOpen = true, exited = false;
         TimeSpan nextCpuCheck = CpuPollInterval;
-        Span<Interop.Libc.PollFd> fds = stackalloc Interop.Libc.PollFd[10];
+        Span<Interop.Libc.PollFd> fds = stackalloc Interop.Libc.PollFd[11];
         while (!exited)
         {
             int count = 0;
             int iStdout = stdoutOpen ? Add(fds, ref count, stdoutRead, Interop.Libc.PollIn) : -1;
             int iStderr = stderrOpen ? Add(fds, ref count, stderrRead!, Interop.Libc.PollIn) : -1;
             int iStatus = statusOpen ? Add(fds, ref count, statusRead, Interop.Libc.PollIn) : -1;
+            int iInfo = infoOpen ? Add(fds, ref count, infoRead, Interop.Libc.PollIn) : -1;
             int iPid = Add(fds, ref count, pidfd, Interop.Libc.PollIn);
             int iWake = Add(fds, ref count, wakeRead, Interop.Libc.PollIn);
             int iSeccomp = _seccomp is { IsActive: true } ? Add(fds, ref count, _seccomp.PollHandle, Interop.Libc.PollIn) : -1;
@@ -105,6 +115,7 @@ internal sealed class RunSupervisor
                 if (GuestExecAt == TimeSpan.Zero && (_status.GuestStarted || _status.ExecErrno is not null)) GuestExecAt = clock.Elapsed;
             }
 
+            if (iInfo >= 0 && Ready(fds[iInfo])) infoOpen = DrainInfo(infoRead);
             if (iSeccomp >= 0 && Ready(fds[iSeccomp])) HandleSeccomp((fds[iSeccomp].REvents & (Interop.Libc.PollHup | Interop.Libc.PollErr | Interop.Libc.PollNval)) != 0);
             if (iStdin >= 0 && Ready(fds[iStdin])) stdin.OnTargetReady();
             if (iSource >= 0 && Ready(fds[iSource])) stdin.OnSourceReady();
@@ -148,7 +159,7 @@ internal sealed class RunSupervisor
         {
             ForwardedSignal ??= signal;
             _signalKillAt ??= _clock.Elapsed + signals.KillAfter;
-            if (_killReason is null) GuestSignals.Forward(_bwrapPid, signal);
+            if (_killReason is null) GuestSignals.Forward(_bwrapPid, _bwrapInfo.ChildPid, signal);
         }
     }
 
@@ -194,6 +205,23 @@ internal sealed class RunSupervisor
         }
     }
 
+    /// <summary>Reads bwrap's info document; at its end (bwrap closes the descriptor) the sandbox's pid 1 is known.</summary>
+    private bool DrainInfo(SafeFileHandle pipe)
+    {
+        while (true)
+        {
+            int n = Interop.FileDescriptors.ReadAvailable(pipe, _readBuffer);
+            if (n < 0) return true;
+            if (n == 0)
+            {
+                _bwrapInfo.Complete();
+                return false;
+            }
+
+            _bwrapInfo.Feed(_readBuffer.AsSpan(0, n));
+        }
+    }
+
     private void HandleSeccomp(bool hangUp)
     {
         _refusedScratch.Clear();
@@ -223,7 +251,7 @@ internal sealed class RunSupervisor
 
         // The sandbox's pid 1 first, so bwrap's monitor reaps it (see SandboxInit); the loop then reaps bwrap, and the
         // cgroup kill after the loop takes anything left. If bwrap has not exited within the grace, kill everything.
-        if (SandboxInit.Kill(_bwrapPid))
+        if (SandboxInit.Kill(_bwrapPid, _bwrapInfo.ChildPid))
         {
             _forceKillAt = _clock.Elapsed + InitKillGrace;
             return;

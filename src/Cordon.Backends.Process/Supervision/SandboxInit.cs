@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Cordon.Backends.Process.Supervision;
 
 /// <summary>
-/// The sandbox's pid 1 (the launcher's init), found from the host as the only child of bwrap's monitor.
+/// The sandbox's pid 1 (the launcher's init), as bwrap names it on its info descriptor (<see cref="Bubblewrap.BwrapInfo"/>).
 /// </summary>
 /// <remarks>
 /// Killing it ends the whole pid namespace (the kernel kills every process in it and lets none fork), and bwrap's
@@ -13,23 +13,19 @@ namespace Cordon.Backends.Process.Supervision;
 /// </remarks>
 internal static class SandboxInit
 {
-    /// <summary>Sends SIGKILL to the sandbox's pid 1; false when it cannot be found or proven to be bwrap's child.</summary>
-    public static bool Kill(int bwrapPid)
+    /// <summary>
+    /// Sends SIGKILL to the sandbox's pid 1 <paramref name="initPid"/>; false when it is not known yet or cannot be
+    /// proven to be bwrap's child.
+    /// </summary>
+    public static bool Kill(int bwrapPid, int? initPid)
     {
-        if (FindChild(bwrapPid) is not { } pid) return false;
+        if (initPid is not { } pid) return false;
         int fd = Interop.Libc.PidfdOpen(pid, 0);
         if (fd < 0) return false;
         using var pidfd = new SafeFileHandle(fd, ownsHandle: true);
         // The descriptor now pins one process; if the pid was reaped and reused in between, its parent is not bwrap.
         if (ParentOf(pid) != bwrapPid) return false;
         return Interop.Libc.PidfdSendSignal(pidfd, Interop.Libc.SigKill, 0, 0) == 0;
-    }
-
-    internal static int? FindChild(int bwrapPid)
-    {
-        string? children = ReadProc($"/proc/{bwrapPid}/task/{bwrapPid}/children");
-        string[] pids = children?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        return pids.Length == 1 && int.TryParse(pids[0], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) ? pid : null;
     }
 
     /// <summary>Field 4 of /proc/PID/stat, read after the command name (which may itself contain spaces and parentheses).</summary>

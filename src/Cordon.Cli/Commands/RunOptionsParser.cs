@@ -134,6 +134,7 @@ internal static class RunOptionsParser
         if (!tier.HasProcesses && state.Tty) errors.Add(new("--tty", $"the {tier.Name} tier has no terminals; drop -t", "--tty"));
         if (!tier.HasProcesses && state.WorkingDirectory is not null) errors.Add(new("--chdir", $"the {tier.Name} tier has no working directory to change; drop --chdir", "--chdir"));
         if (!builder.TryBuild(out SandboxPolicy? policy, out ImmutableArray<PolicyError> policyErrors)) errors.AddRange(policyErrors);
+        else errors.AddRange(Cordon.Backends.Process.Seccomp.SyscallNameCheck.Errors(policy.Syscalls));
         if (policy is not null && policy.MountSystemDirectories && !state.OverSystemDirectories)
         {
             foreach (var (option, guest, host) in state.Mounts)

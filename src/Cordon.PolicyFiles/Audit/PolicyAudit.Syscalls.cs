@@ -1,3 +1,4 @@
+using Cordon.Backends.Process.Seccomp;
 using Cordon.Policy;
 
 namespace Cordon.PolicyFiles.Audit;
@@ -45,7 +46,7 @@ public static partial class PolicyAudit
                     "profile = \"strict\" for stdin-to-stdout filters"));
                 break;
             default:
-                int known = KnownSyscalls.Names.Count();
+                int known = X64SyscallTable.Names.Count();
                 double share = (double)syscalls.AllowedSyscalls.Length / known;
                 doors.Add(0.5 + (4 * share));
                 HashSet<string> allowed = [.. syscalls.AllowedSyscalls];

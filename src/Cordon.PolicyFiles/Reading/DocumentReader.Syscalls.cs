@@ -1,3 +1,4 @@
+using Cordon.Backends.Process.Seccomp;
 using Cordon.Policy;
 using Cordon.PolicyFiles.Toml;
 
@@ -57,7 +58,7 @@ internal sealed partial class DocumentReader
 
         List<string>? names = SyscallNames(list);
         if (names is null) return;
-        _builder.WithCustomSyscalls(list == allow ? names : KnownSyscalls.Names.Except(names, StringComparer.Ordinal));
+        _builder.WithCustomSyscalls(list == allow ? names : X64SyscallTable.Names.Except(names, StringComparer.Ordinal));
     }
 
     /// <summary>The names of an allow/deny array, each checked against the x86-64 table with its own location; null when any is wrong.</summary>
@@ -75,7 +76,7 @@ internal sealed partial class DocumentReader
         for (int i = 0; i < array.Items.Count; i++)
         {
             TomlNode item = array.Items[i];
-            if (item is TomlScalar { Value: string name } && KnownSyscalls.IsKnown(name))
+            if (item is TomlScalar { Value: string name } && X64SyscallTable.IsKnown(name))
             {
                 names.Add(name);
                 continue;

@@ -12,7 +12,7 @@ public class SyscallProfilesTests
         string[] refused = [.. SyscallProfiles.RefusedByDefault.SelectMany(f => f.Names)];
 
         Assert.Empty(SyscallProfiles.Default.Intersect(refused));
-        Assert.Empty(KnownSyscalls.Names.Except(SyscallProfiles.Default).Except(refused));
+        Assert.Empty(X64SyscallTable.Names.Except(SyscallProfiles.Default).Except(refused));
         Assert.Equal(SyscallProfiles.Default.Length, SyscallProfiles.Default.Distinct().Count());
         Assert.Equal(refused.Length, refused.Distinct().Count());
         Assert.All(SyscallProfiles.RefusedByDefault, f => Assert.False(string.IsNullOrWhiteSpace(f.Why)));
@@ -24,7 +24,7 @@ public class SyscallProfilesTests
         string[] all = [.. SyscallProfiles.Default, .. SyscallProfiles.Strict, .. SyscallProfiles.LauncherTail,
             .. SyscallProfiles.RefusedByDefault.SelectMany(f => f.Names)];
 
-        Assert.All(all, name => Assert.True(KnownSyscalls.IsKnown(name), name));
+        Assert.All(all, name => Assert.True(X64SyscallTable.IsKnown(name), name));
     }
 
     [Theory]

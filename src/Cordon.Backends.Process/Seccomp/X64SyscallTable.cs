@@ -1,10 +1,14 @@
 using System.Collections.Frozen;
 
-namespace Cordon.Policy;
+namespace Cordon.Backends.Process.Seccomp;
 
-/// <summary>The x86-64 syscall names and numbers Cordon knows (kernel 6.18 table).</summary>
-/// <remarks>Used to refuse unknown names in custom allowlists and to name refused calls in results.</remarks>
-public static class KnownSyscalls
+/// <summary>The x86-64 syscall names and numbers the process tier knows (kernel 6.18 table).</summary>
+/// <remarks>
+/// The policy holds syscall names as plain data; this table belongs to the tier that turns them into a seccomp filter.
+/// It refuses unknown names in custom allowlists (<see cref="SyscallNameCheck"/>), expands deny lists, and names refused
+/// calls in results.
+/// </remarks>
+public static class X64SyscallTable
 {
     private static readonly FrozenDictionary<string, int> ByName = new Dictionary<string, int>
     {
