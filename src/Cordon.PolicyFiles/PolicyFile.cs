@@ -79,6 +79,16 @@ public static class PolicyFile
     }
 
     /// <summary>
+    /// The policy as a file for a runner that already sits inside a sandbox built from it (<c>--contain</c>): every
+    /// grant named by its guest path, the work directory as <c>/work</c>; every limit, variable and door as given.
+    /// </summary>
+    public static string FormatAsSeenInside(SandboxPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return PolicyFileWriter.Write(policy, asSeenInside: true);
+    }
+
+    /// <summary>
     /// True when <paramref name="reference"/> names a built-in profile rather than a file: it has no '/' and does not
     /// end in <c>.toml</c>. The same rule applies to <c>extends</c> and to the CLI's policy arguments.
     /// </summary>

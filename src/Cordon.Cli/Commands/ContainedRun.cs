@@ -49,7 +49,7 @@ internal static class ContainedRun
 
         SandboxPolicy user = options.Policy;
         string guestProgram = $"{InputDirectory}/{Path.GetFileName(program)}";
-        using var policyFile = new PrivateTempFile(PolicyFile.Format(InnerPolicy(user)));
+        using var policyFile = new PrivateTempFile(PolicyFile.FormatAsSeenInside(user));
         (string runner, List<string> prefix) = RunnerCommand();
         List<string> inner = [.. prefix, "run", "--tier", tier.Name, "--policy", PolicyGuestPath, "--status-fd", "3", "--quiet", "--raw-output"];
         foreach ((string option, string value) in options.TierSettings.Values)
@@ -102,24 +102,6 @@ internal static class ContainedRun
     }
 
     private static ISandboxTier ProcessTier => CliTiers.Registry.Find("process") ?? throw new SandboxSetupException("contain", "no process tier is registered to contain the runner");
-
-    /// <summary>The guest's policy as the runner sees it from inside: every grant at its guest path, every limit as given.</summary>
-    internal static SandboxPolicy InnerPolicy(SandboxPolicy user)
-    {
-        var builder = new SandboxPolicyBuilder(user).WithoutMounts();
-        foreach (MountSpec mount in user.Mounts)
-        {
-            switch (mount.Kind)
-            {
-                case MountKind.ReadWriteBind: builder.MountReadWrite(mount.GuestPath, mount.GuestPath); break;
-                case MountKind.Tmpfs: builder.MountTmpfs(mount.GuestPath, mount.SizeBytes); break;
-                default: builder.MountReadOnly(mount.GuestPath, mount.GuestPath); break;
-            }
-        }
-
-        if (user.WorkDirectoryHostPath is not null) builder.WithWorkDirectory(SandboxPolicy.WorkDirectoryGuestPath);
-        return builder.Build();
-    }
 
     /// <summary>This CLI inside the sandbox: the NativeAOT binary itself, or the dotnet host with cordon.dll.</summary>
     internal static (string Program, List<string> Prefix) RunnerCommand()

@@ -59,8 +59,9 @@ internal static class PolicyCommand
     }
 
     /// <summary>Validates each file, then asks each of <paramref name="tiers"/> what it would refuse (an error) or weaken (a warning).</summary>
-    internal static int Check(IEnumerable<string> files, IEnumerable<Cordon.Tiers.ISandboxTier> tiers)
+    internal static int Check(IEnumerable<string> files, IEnumerable<Cordon.Tiers.ISandboxTier> tiers, Action<string>? error = null)
     {
+        error ??= Cli.Error;
         int result = Valid;
         foreach (string file in files)
         {
@@ -79,7 +80,7 @@ internal static class PolicyCommand
                 foreach (Cordon.Tiers.FacetFinding finding in fit.Findings)
                 {
                     string verdict = finding.Support == Cordon.Tiers.FacetSupport.Refused ? "refused" : "weakened";
-                    Cli.Error($"{file}: {finding.Setting}: the {tier.Name} tier {verdict} it: {finding.Message}");
+                    error($"{file}: {finding.Setting}: the {tier.Name} tier {verdict} it: {finding.Message}");
                 }
 
                 if (!fit.Accepted) refusedBy.Add(tier.Name);

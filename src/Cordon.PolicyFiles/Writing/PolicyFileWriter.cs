@@ -9,13 +9,15 @@ namespace Cordon.PolicyFiles.Writing;
 /// <summary>Writes a resolved policy as a policy file listing every key, so a reader sees every door and every limit.</summary>
 internal static class PolicyFileWriter
 {
-    public static string Write(SandboxPolicy policy)
+    public static string Write(SandboxPolicy policy, bool asSeenInside = false)
     {
         var w = new StringBuilder();
         w.Append("# Effective Cordon policy: extends and defaults resolved; anything not listed here is closed.\n\n");
         w.Append("system_dirs = ").Append(Bool(policy.MountSystemDirectories))
             .Append(policy.MountSystemDirectories ? "        # /usr, /bin, /lib and a minimal /etc, read-only\n" : "       # nothing from the host's system directories\n");
-        if (policy.WorkDirectoryHostPath is { } work)
+        if (policy.WorkDirectoryHostPath is not null && asSeenInside)
+            w.Append("workdir = ").Append(TomlText.String(SandboxPolicy.WorkDirectoryGuestPath)).Append("   # the work directory, where it is inside\n");
+        else if (policy.WorkDirectoryHostPath is { } work)
             w.Append("workdir = ").Append(TomlText.String(work)).Append("   # bound read-write at /work\n");
         else
             w.Append("workdir = false           # /work is a private tmpfs\n");
@@ -75,9 +77,11 @@ internal static class PolicyFileWriter
                 MountKind.ReadOnlyBind => "ro",
                 MountKind.ReadWriteBind => "rw",
                 MountKind.Tmpfs => "tmpfs",
+                // Inside, a copied file is already a file at its guest path: the runner only reads it.
+                _ when asSeenInside => "ro",
                 _ => "file",
             })).Append('\n');
-            if (mount.HostPath is { } host) w.Append("host = ").Append(TomlText.String(host)).Append('\n');
+            if (mount.HostPath is { } host) w.Append("host = ").Append(TomlText.String(asSeenInside ? mount.GuestPath : host)).Append('\n');
             w.Append("guest = ").Append(TomlText.String(mount.GuestPath)).Append('\n');
             if (mount.SizeBytes is { } size) w.Append("size = ").Append(Size(size)).Append('\n');
         }
