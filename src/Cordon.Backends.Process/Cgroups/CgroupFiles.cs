@@ -30,7 +30,7 @@ internal static class CgroupFiles
     /// <summary>Opens <paramref name="path"/> read-only (O_CLOEXEC); an invalid handle and the errno on failure.</summary>
     internal static SafeFileHandle OpenRead(string path, out int errno)
     {
-        SafeFileHandle handle = Interop.Libc.OpenHandle(path, Interop.Libc.ORdOnly | Interop.Libc.OCloexec);
+        SafeFileHandle handle = Interop.Libc.Open(path, Interop.Libc.ORdOnly | Interop.Libc.OCloExec, 0);
         errno = handle.IsInvalid ? Marshal.GetLastPInvokeError() : 0;
         return handle;
     }
@@ -38,14 +38,14 @@ internal static class CgroupFiles
     /// <summary>Writes <paramref name="value"/> to a cgroup file in one write(2), as cgroupfs requires; 0 or the errno.</summary>
     internal static unsafe int Write(string path, string value)
     {
-        using SafeFileHandle handle = Interop.Libc.OpenHandle(path, Interop.Libc.OWrOnly | Interop.Libc.OTrunc | Interop.Libc.OCloexec);
+        using SafeFileHandle handle = Interop.Libc.Open(path, Interop.Libc.OWrOnly | Interop.Libc.OTrunc | Interop.Libc.OCloExec, 0);
         if (handle.IsInvalid) return Marshal.GetLastPInvokeError();
         byte[] bytes = Encoding.ASCII.GetBytes(value);
         fixed (byte* pointer = bytes)
         {
             while (true)
             {
-                nint written = Interop.Libc.WriteHandle(handle, pointer, (nuint)bytes.Length);
+                nint written = Interop.Libc.Write(handle, pointer, (nuint)bytes.Length);
                 if (written >= 0) return written == bytes.Length ? 0 : CgroupErrno.EINVAL;
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno != CgroupErrno.EINTR) return errno;

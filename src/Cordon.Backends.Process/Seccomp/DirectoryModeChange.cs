@@ -95,14 +95,14 @@ internal static class DirectoryModeChange
     /// <summary>/proc/PID/NAME of the caller (root, cwd, fd/N) as an O_PATH descriptor, or null.</summary>
     private static SafeFileHandle? OpenInProc(int pid, string name)
     {
-        SafeFileHandle handle = Interop.Libc.OpenHandle(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/{name}"), Interop.Libc.OPath | Interop.Libc.OCloExec);
+        SafeFileHandle handle = Interop.Libc.Open(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/{name}"), Interop.Libc.OPath | Interop.Libc.OCloExec, 0);
         return handle.IsInvalid ? null : handle;
     }
 
     /// <summary>Copies a NUL-terminated path out of the caller's memory once; null when unreadable or longer than PATH_MAX.</summary>
     private static unsafe string? ReadGuestString(int pid, ulong address)
     {
-        using SafeFileHandle memory = Interop.Libc.OpenHandle(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/mem"), Interop.Libc.ORdOnly | Interop.Libc.OCloExec);
+        using SafeFileHandle memory = Interop.Libc.Open(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/mem"), Interop.Libc.ORdOnly | Interop.Libc.OCloExec, 0);
         if (memory.IsInvalid) return null;
         byte[] buffer = new byte[PathMax];
         int filled = 0;
