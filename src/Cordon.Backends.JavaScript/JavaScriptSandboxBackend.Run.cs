@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Acornima.Ast;
 using Cordon.Execution;
+using Cordon.Output;
 using Cordon.Policy;
 using Cordon.Units;
 using Jint;
@@ -100,7 +101,7 @@ public sealed partial class JavaScriptSandboxBackend
         }
         catch (Exception e) when (e is Acornima.ParseErrorException or ScriptPreparationException or JavaScriptException)
         {
-            string message = TrustedText.Sanitize(e is ScriptPreparationException { InnerException: { } inner } ? inner.Message : e.Message);
+            string message = UntrustedText.Fragment(e is ScriptPreparationException { InnerException: { } inner } ? inner.Message : e.Message);
             WriteQuietly(stderr, $"Uncaught SyntaxError: {message}\n");
             return Verdict.Exited(1, "SyntaxError", $"syntax error: {message}");
         }
@@ -214,15 +215,15 @@ public sealed partial class JavaScriptSandboxBackend
                 return Stopped(run, limits);
             case HostFunctionFailedException host:
                 return new Verdict(SandboxOutcome.Trapped, null, null, null,
-                    $"trap: host_function_error ({host.Function.Name} threw {host.InnerException!.GetType().Name}: {TrustedText.Sanitize(host.InnerException.Message)})");
+                    $"trap: host_function_error ({host.Function.Name} threw {host.InnerException!.GetType().Name}: {UntrustedText.Fragment(host.InnerException.Message)})");
             case JavaScriptException thrown:
                 (string? errorName, string message) = Describe(thrown);
                 string stack = thrown.JavaScriptStackTrace is { Length: > 0 } s ? "\n" + s.TrimEnd() : "";
                 WriteQuietly(stderr, $"Uncaught {(errorName is null ? "" : errorName + ": ")}{message}{stack}\n");
-                return Verdict.Exited(1, errorName, $"uncaught {(errorName ?? "exception")}: {TrustedText.Sanitize(message)}");
+                return Verdict.Exited(1, errorName, $"uncaught {(errorName ?? "exception")}: {UntrustedText.Fragment(message)}");
             default:
                 return new Verdict(SandboxOutcome.Trapped, null, null, null,
-                    $"trap: engine_error ({failure.GetType().Name}: {TrustedText.Sanitize(failure.Message)})");
+                    $"trap: engine_error ({failure.GetType().Name}: {UntrustedText.Fragment(failure.Message)})");
         }
     }
 
@@ -308,13 +309,13 @@ public sealed partial class JavaScriptSandboxBackend
             var info = new FileInfo(path);
             if (!info.Exists)
             {
-                problem = $"script '{TrustedText.Sanitize(path)}' does not exist";
+                problem = $"script '{UntrustedText.Fragment(path)}' does not exist";
                 return false;
             }
 
             if (info.Length > MaxScriptBytes)
             {
-                problem = $"script '{TrustedText.Sanitize(path)}' is {ByteSize.Format(info.Length)}, above the {ByteSize.Format(MaxScriptBytes)} the tier accepts";
+                problem = $"script '{UntrustedText.Fragment(path)}' is {ByteSize.Format(info.Length)}, above the {ByteSize.Format(MaxScriptBytes)} the tier accepts";
                 return false;
             }
 
@@ -324,7 +325,7 @@ public sealed partial class JavaScriptSandboxBackend
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            problem = $"script '{TrustedText.Sanitize(path)}' cannot be read: {e.Message}";
+            problem = $"script '{UntrustedText.Fragment(path)}' cannot be read: {e.Message}";
             return false;
         }
     }
