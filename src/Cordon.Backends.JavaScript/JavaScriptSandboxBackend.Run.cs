@@ -59,8 +59,7 @@ public sealed partial class JavaScriptSandboxBackend
             warnings.Add("thread CPU time cannot be read on this OS: usage reports zero CPU and the CPU-time limit is not enforced (wall time is)");
         }
 
-        Interop.Libc.Rusage before = default;
-        _ = Interop.Libc.GetRusage(Interop.Libc.RusageThread, out before);
+        ThreadCpuClock.TryRead(out TimeSpan userBefore, out TimeSpan systemBefore);
         run.Start();
         Verdict verdict;
         using (_watchdog.Watch(run, () => Abandon(run, policy, stdout, stderr, warnings, worker, completion)))
@@ -70,7 +69,7 @@ public sealed partial class JavaScriptSandboxBackend
 
         TimeSpan wall = run.Elapsed;
         long allocated = run.AllocatedBytes;
-        _ = Interop.Libc.GetRusage(Interop.Libc.RusageThread, out Interop.Libc.Rusage after);
+        ThreadCpuClock.TryRead(out TimeSpan userAfter, out TimeSpan systemAfter);
         if (!run.TryFinish())
         {
             // The watchdog already returned a result for this run; this one is discarded.
@@ -82,8 +81,7 @@ public sealed partial class JavaScriptSandboxBackend
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(observerFailure);
         }
 
-        var usage = new ResourceUsage(Cpu(after.UserSeconds, after.UserMicroseconds) - Cpu(before.UserSeconds, before.UserMicroseconds),
-            Cpu(after.SystemSeconds, after.SystemMicroseconds) - Cpu(before.SystemSeconds, before.SystemMicroseconds),
+        var usage = new ResourceUsage(userAfter - userBefore, systemAfter - systemBefore,
             allocated, OomKilled: false, PeakProcesses: null, ProcessLimitHit: false);
         var result = new SandboxResult(verdict.Outcome, verdict.ExitCode, signal: null, wall, usage, stdout.ToCaptured(), stderr.ToCaptured(),
             [], [.. warnings], policy.Limits, verdict.Detail);
@@ -333,6 +331,4 @@ public sealed partial class JavaScriptSandboxBackend
     private static JavaScriptRunResult Early(SandboxPolicy policy, SandboxOutcome outcome, string detail, List<string> warnings)
         => new(new SandboxResult(outcome, null, null, TimeSpan.Zero, ResourceUsage.None, CapturedOutput.Empty, CapturedOutput.Empty,
             [], [.. warnings], policy.Limits, detail), null, null, []);
-
-    private static TimeSpan Cpu(long seconds, long microseconds) => TimeSpan.FromSeconds(seconds) + TimeSpan.FromMicroseconds(microseconds);
 }

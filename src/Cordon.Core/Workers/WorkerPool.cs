@@ -1,9 +1,11 @@
-namespace Cordon.Backends.JavaScript;
+namespace Cordon.Workers;
 
 /// <summary>
-/// Long-lived threads with a known stack size on which scripts run, so that the engine's stack guard has room and a
-/// warm run costs no thread creation. A worker whose run was abandoned (its engine did not stop) is retired: it exits
-/// when its run finally ends, and a new thread takes its place.
+/// Long-lived threads with a known stack size on which in-process tiers run guests. A WebAssembly engine computes its
+/// stack-overflow limit from the stack pointer at entry and a script engine's stack guard needs room too, and
+/// thread-pool threads promise neither; creating a thread per run would cost more than a warm run. Threads are created
+/// lazily up to the maximum and then reused. A worker whose run was abandoned (its engine did not stop) is retired: it
+/// exits when its run finally ends, and a new thread takes its place.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
@@ -13,12 +15,17 @@ internal sealed class WorkerPool : IDisposable
     private readonly HashSet<Thread> _retired = [];
     private readonly int _maxThreads;
     private readonly int _stackBytes;
+    private readonly string _namePrefix;
     private int _waiting;
     private int _created;
     private bool _disposed;
 
-    internal WorkerPool(int maxThreads, int stackBytes)
+    /// <param name="namePrefix">Thread names are this plus a number (for debuggers and <c>top -H</c>).</param>
+    /// <param name="maxThreads">Most threads alive at once (abandoned, retired ones not counted).</param>
+    /// <param name="stackBytes">Each thread's stack size.</param>
+    internal WorkerPool(string namePrefix, int maxThreads, int stackBytes)
     {
+        _namePrefix = namePrefix;
         _maxThreads = maxThreads;
         _stackBytes = stackBytes;
     }
@@ -48,9 +55,7 @@ internal sealed class WorkerPool : IDisposable
                 return;
             }
 
-            var thread = new Thread(Loop, _stackBytes) { IsBackground = true, Name = $"cordon-js-{_created++}" };
-            _threads.Add(thread);
-            thread.Start();
+            StartThread();
         }
     }
 
@@ -73,9 +78,7 @@ internal sealed class WorkerPool : IDisposable
         {
             lock (_gate)
             {
-                var replacement = new Thread(Loop, _stackBytes) { IsBackground = true, Name = $"cordon-js-{_created++}" };
-                _threads.Add(replacement);
-                replacement.Start();
+                StartThread();
             }
         }
     }
@@ -100,6 +103,14 @@ internal sealed class WorkerPool : IDisposable
         {
             thread.Join();
         }
+    }
+
+    /// <summary>Starts one more worker; the caller holds the gate.</summary>
+    private void StartThread()
+    {
+        var thread = new Thread(Loop, _stackBytes) { IsBackground = true, Name = $"{_namePrefix}{_created++}" };
+        _threads.Add(thread);
+        thread.Start();
     }
 
     private void Loop()

@@ -1,9 +1,12 @@
-namespace Cordon.Backends.JavaScript;
-
-/// <summary>CPU time of one thread of this process, read from any thread (the watchdog reads the worker's clock).</summary>
+/// <summary>
+/// CPU time of threads of this process, for the in-process tiers' CPU-time limit and usage. Linked into each tier that
+/// runs guests on its own threads (like the declarations in src/Common/Interop); unavailable off 64-bit Linux.
+/// </summary>
 /// <remarks>
 /// Linux exposes every thread's CPU clock as a clock id derived from its kernel thread id (what glibc's
-/// pthread_getcpuclockid returns): <c>(~tid &lt;&lt; 3) | CPUCLOCK_PERTHREAD | CPUCLOCK_SCHED</c>.
+/// pthread_getcpuclockid returns): <c>(~tid &lt;&lt; 3) | CPUCLOCK_PERTHREAD | CPUCLOCK_SCHED</c>, so a watchdog can read
+/// a worker's clock from another thread. The calling thread's own time, split into user and system, comes from
+/// getrusage(RUSAGE_THREAD).
 /// </remarks>
 internal static class ThreadCpuClock
 {
@@ -25,6 +28,20 @@ internal static class ThreadCpuClock
         }
 
         cpu = TimeSpan.Zero;
+        return false;
+    }
+
+    /// <summary>Reads the calling thread's user and system CPU time.</summary>
+    internal static bool TryRead(out TimeSpan user, out TimeSpan system)
+    {
+        if (IsSupported && Interop.Libc.GetRusage(Interop.Libc.RusageThread, out Interop.Libc.Rusage usage) == 0)
+        {
+            user = usage.User;
+            system = usage.System;
+            return true;
+        }
+
+        user = system = TimeSpan.Zero;
         return false;
     }
 }
