@@ -11,16 +11,8 @@ internal static partial class Interop
         /// <summary><see cref="Fchmodat(int, string, uint, int)"/> relative to <paramref name="directory"/>, holding it open for the call.</summary>
         internal static int Fchmodat(SafeHandle directory, string path, uint mode, int flags)
         {
-            bool added = false;
-            try
-            {
-                directory.DangerousAddRef(ref added);
-                return Fchmodat((int)directory.DangerousGetHandle(), path, mode, flags);
-            }
-            finally
-            {
-                if (added) directory.DangerousRelease();
-            }
+            using var held = new HeldDescriptor(directory);
+            return Fchmodat(held.Number, path, mode, flags);
         }
     }
 }

@@ -18,16 +18,8 @@ internal static partial class Interop
         /// <summary><see cref="FcntlInt(int, int, int)"/>, holding <paramref name="fd"/> open for the call.</summary>
         internal static int FcntlInt(SafeHandle fd, int command, int argument)
         {
-            bool added = false;
-            try
-            {
-                fd.DangerousAddRef(ref added);
-                return FcntlInt((int)fd.DangerousGetHandle(), command, argument);
-            }
-            finally
-            {
-                if (added) fd.DangerousRelease();
-            }
+            using var held = new HeldDescriptor(fd);
+            return FcntlInt(held.Number, command, argument);
         }
 
         /// <summary>Makes <paramref name="handle"/> non-blocking (<c>O_NONBLOCK</c>). 0, or -1 + errno.</summary>

@@ -23,16 +23,8 @@ internal static partial class Interop
         /// <summary><see cref="Fstat(int, out FileStatus)"/>, holding <paramref name="fd"/> open for the call.</summary>
         internal static int Fstat(SafeHandle fd, out FileStatus status)
         {
-            bool added = false;
-            try
-            {
-                fd.DangerousAddRef(ref added);
-                return Fstat((int)fd.DangerousGetHandle(), out status);
-            }
-            finally
-            {
-                if (added) fd.DangerousRelease();
-            }
+            using var held = new HeldDescriptor(fd);
+            return Fstat(held.Number, out status);
         }
     }
 }

@@ -11,16 +11,8 @@ internal static partial class Interop
         /// <summary><see cref="Ioctl(int, nuint, void*)"/>, holding <paramref name="fd"/> open for the call.</summary>
         internal static unsafe int Ioctl(SafeHandle fd, nuint request, void* argument)
         {
-            bool added = false;
-            try
-            {
-                fd.DangerousAddRef(ref added);
-                return Ioctl((int)fd.DangerousGetHandle(), request, argument);
-            }
-            finally
-            {
-                if (added) fd.DangerousRelease();
-            }
+            using var held = new HeldDescriptor(fd);
+            return Ioctl(held.Number, request, argument);
         }
     }
 }

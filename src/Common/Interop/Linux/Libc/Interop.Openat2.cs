@@ -41,16 +41,8 @@ internal static partial class Interop
         /// <summary>openat2(2) relative to <paramref name="directory"/>, held open for the call; an invalid handle + errno on failure.</summary>
         internal static SafeFileHandle Openat2(SafeFileHandle directory, string path, OpenHow how)
         {
-            bool added = false;
-            try
-            {
-                directory.DangerousAddRef(ref added);
-                return new SafeFileHandle(Openat2((int)directory.DangerousGetHandle(), path, how), ownsHandle: true);
-            }
-            finally
-            {
-                if (added) directory.DangerousRelease();
-            }
+            using var held = new HeldDescriptor(directory);
+            return new SafeFileHandle(Openat2(held.Number, path, how), ownsHandle: true);
         }
     }
 }

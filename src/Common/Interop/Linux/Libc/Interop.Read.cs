@@ -11,16 +11,8 @@ internal static partial class Interop
         /// <summary><see cref="Read(int, byte*, nuint)"/> into <paramref name="buffer"/>, holding <paramref name="fd"/> open for the call.</summary>
         internal static unsafe nint Read(SafeHandle fd, Span<byte> buffer)
         {
-            bool added = false;
-            try
-            {
-                fd.DangerousAddRef(ref added);
-                fixed (byte* p = buffer) return Read((int)fd.DangerousGetHandle(), p, (nuint)buffer.Length);
-            }
-            finally
-            {
-                if (added) fd.DangerousRelease();
-            }
+            using var held = new HeldDescriptor(fd);
+            fixed (byte* p = buffer) return Read(held.Number, p, (nuint)buffer.Length);
         }
     }
 }

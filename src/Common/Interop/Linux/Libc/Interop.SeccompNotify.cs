@@ -72,18 +72,10 @@ internal static partial class Interop
         /// <summary><c>poll(2)</c> on one descriptor. The <c>revents</c> (0 on timeout), or -1 + errno.</summary>
         internal static unsafe int PollSingle(SafeHandle handle, short events, int timeoutMilliseconds)
         {
-            bool added = false;
-            try
-            {
-                handle.DangerousAddRef(ref added);
-                PollFd pollFd = new() { Fd = (int)handle.DangerousGetHandle(), Events = events };
-                int ready = Poll(&pollFd, 1, timeoutMilliseconds);
-                return ready < 0 ? -1 : pollFd.REvents;
-            }
-            finally
-            {
-                if (added) handle.DangerousRelease();
-            }
+            using var held = new HeldDescriptor(handle);
+            PollFd pollFd = new() { Fd = held.Number, Events = events };
+            int ready = Poll(&pollFd, 1, timeoutMilliseconds);
+            return ready < 0 ? -1 : pollFd.REvents;
         }
     }
 }

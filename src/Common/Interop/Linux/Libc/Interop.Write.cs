@@ -11,16 +11,8 @@ internal static partial class Interop
         /// <summary><see cref="Write(int, byte*, nuint)"/>, holding <paramref name="fd"/> open for the call.</summary>
         internal static unsafe nint Write(SafeHandle fd, byte* buffer, nuint count)
         {
-            bool added = false;
-            try
-            {
-                fd.DangerousAddRef(ref added);
-                return Write((int)fd.DangerousGetHandle(), buffer, count);
-            }
-            finally
-            {
-                if (added) fd.DangerousRelease();
-            }
+            using var held = new HeldDescriptor(fd);
+            return Write(held.Number, buffer, count);
         }
     }
 }
