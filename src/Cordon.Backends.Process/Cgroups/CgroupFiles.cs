@@ -46,9 +46,9 @@ internal static class CgroupFiles
             while (true)
             {
                 nint written = Interop.Libc.Write(handle, pointer, (nuint)bytes.Length);
-                if (written >= 0) return written == bytes.Length ? 0 : CgroupErrno.EINVAL;
+                if (written >= 0) return written == bytes.Length ? 0 : Interop.Errno.EINVAL;
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno != CgroupErrno.EINTR) return errno;
+                if (errno != Interop.Errno.EINTR) return errno;
             }
         }
     }
@@ -79,7 +79,7 @@ internal static class CgroupFiles
             if (read < 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno == CgroupErrno.EINTR) continue;
+                if (errno == Interop.Errno.EINTR) continue;
                 return errno;
             }
             if (read == 0) return 0;
@@ -91,7 +91,7 @@ internal static class CgroupFiles
     internal static string ReadRequired(string path)
     {
         int errno = TryRead(path, out string text);
-        if (errno != 0) throw new IOException($"read {path}: {CgroupErrno.Name(errno)}", errno);
+        if (errno != 0) throw new IOException($"read {path}: {Interop.Errno.Name(errno)}", errno);
         return text;
     }
 
@@ -99,8 +99,8 @@ internal static class CgroupFiles
     internal static string? ReadOptional(string path)
     {
         int errno = TryRead(path, out string text);
-        if (errno == CgroupErrno.ENOENT) return null;
-        if (errno != 0) throw new IOException($"read {path}: {CgroupErrno.Name(errno)}", errno);
+        if (errno == Interop.Errno.ENOENT) return null;
+        if (errno != 0) throw new IOException($"read {path}: {Interop.Errno.Name(errno)}", errno);
         return text;
     }
 }
