@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Acornima.Ast;
 using Cordon.Execution;
+using Cordon.Output;
 using Cordon.Policy;
 using Cordon.Units;
 using Jint;
@@ -51,8 +52,7 @@ public sealed partial class JavaScriptSandboxBackend
             warnings.Add("thread CPU time cannot be read on this OS: usage reports zero CPU and the CPU-time limit is not enforced (wall time is)");
         }
 
-        Interop.Libc.Rusage before = default;
-        _ = Interop.Libc.GetRusage(Interop.Libc.RusageThread, out before);
+        ThreadCpuClock.TryRead(out TimeSpan userBefore, out TimeSpan systemBefore);
         run.Start();
         Verdict verdict;
         using (_watchdog.Watch(run, () => Abandon(run, policy, stdout, stderr, warnings, worker, events, completion)))
@@ -62,7 +62,7 @@ public sealed partial class JavaScriptSandboxBackend
 
         TimeSpan wall = run.Elapsed;
         long allocated = run.AllocatedBytes;
-        _ = Interop.Libc.GetRusage(Interop.Libc.RusageThread, out Interop.Libc.Rusage after);
+        ThreadCpuClock.TryRead(out TimeSpan userAfter, out TimeSpan systemAfter);
         if (!run.TryFinish())
         {
             // The watchdog already returned a result for this run; this one is discarded.
@@ -74,8 +74,7 @@ public sealed partial class JavaScriptSandboxBackend
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(observerFailure);
         }
 
-        var usage = new ResourceUsage(Cpu(after.UserSeconds, after.UserMicroseconds) - Cpu(before.UserSeconds, before.UserMicroseconds),
-            Cpu(after.SystemSeconds, after.SystemMicroseconds) - Cpu(before.SystemSeconds, before.SystemMicroseconds),
+        var usage = new ResourceUsage(userAfter - userBefore, systemAfter - systemBefore,
             allocated, OomKilled: false, PeakProcesses: null, ProcessLimitHit: false);
         var result = new SandboxResult(verdict.Outcome, verdict.ExitCode, signal: null, wall, usage, stdout.ToCaptured(), stderr.ToCaptured(),
             [], [.. warnings], policy.Limits, verdict.Detail);
@@ -93,7 +92,7 @@ public sealed partial class JavaScriptSandboxBackend
         }
         catch (Exception e) when (e is Acornima.ParseErrorException or ScriptPreparationException or JavaScriptException)
         {
-            string message = TrustedText.Sanitize(e is ScriptPreparationException { InnerException: { } inner } ? inner.Message : e.Message);
+            string message = UntrustedText.Fragment(e is ScriptPreparationException { InnerException: { } inner } ? inner.Message : e.Message);
             WriteQuietly(stderr, $"Uncaught SyntaxError: {message}\n");
             return Verdict.Exited(1, "SyntaxError", $"syntax error: {message}");
         }
@@ -207,15 +206,15 @@ public sealed partial class JavaScriptSandboxBackend
                 return Stopped(run, limits);
             case HostFunctionFailedException host:
                 return new Verdict(SandboxOutcome.Trapped, null, null, null,
-                    $"trap: host_function_error ({host.Function.Name} threw {host.InnerException!.GetType().Name}: {TrustedText.Sanitize(host.InnerException.Message)})");
+                    $"trap: host_function_error ({host.Function.Name} threw {host.InnerException!.GetType().Name}: {UntrustedText.Fragment(host.InnerException.Message)})");
             case JavaScriptException thrown:
                 (string? errorName, string message) = Describe(thrown);
                 string stack = thrown.JavaScriptStackTrace is { Length: > 0 } s ? "\n" + s.TrimEnd() : "";
                 WriteQuietly(stderr, $"Uncaught {(errorName is null ? "" : errorName + ": ")}{message}{stack}\n");
-                return Verdict.Exited(1, errorName, $"uncaught {(errorName ?? "exception")}: {TrustedText.Sanitize(message)}");
+                return Verdict.Exited(1, errorName, $"uncaught {(errorName ?? "exception")}: {UntrustedText.Fragment(message)}");
             default:
                 return new Verdict(SandboxOutcome.Trapped, null, null, null,
-                    $"trap: engine_error ({failure.GetType().Name}: {TrustedText.Sanitize(failure.Message)})");
+                    $"trap: engine_error ({failure.GetType().Name}: {UntrustedText.Fragment(failure.Message)})");
         }
     }
 
@@ -301,13 +300,13 @@ public sealed partial class JavaScriptSandboxBackend
             var info = new FileInfo(path);
             if (!info.Exists)
             {
-                problem = $"script '{TrustedText.Sanitize(path)}' does not exist";
+                problem = $"script '{UntrustedText.Fragment(path)}' does not exist";
                 return false;
             }
 
             if (info.Length > MaxScriptBytes)
             {
-                problem = $"script '{TrustedText.Sanitize(path)}' is {ByteSize.Format(info.Length)}, above the {ByteSize.Format(MaxScriptBytes)} the tier accepts";
+                problem = $"script '{UntrustedText.Fragment(path)}' is {ByteSize.Format(info.Length)}, above the {ByteSize.Format(MaxScriptBytes)} the tier accepts";
                 return false;
             }
 
@@ -317,7 +316,7 @@ public sealed partial class JavaScriptSandboxBackend
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            problem = $"script '{TrustedText.Sanitize(path)}' cannot be read: {e.Message}";
+            problem = $"script '{UntrustedText.Fragment(path)}' cannot be read: {e.Message}";
             return false;
         }
     }
@@ -325,6 +324,4 @@ public sealed partial class JavaScriptSandboxBackend
     private static JavaScriptRunResult Early(SandboxPolicy policy, SandboxOutcome outcome, string detail, List<string> warnings)
         => new(new SandboxResult(outcome, null, null, TimeSpan.Zero, ResourceUsage.None, CapturedOutput.Empty, CapturedOutput.Empty,
             [], [.. warnings], policy.Limits, detail), null, null, []);
-
-    private static TimeSpan Cpu(long seconds, long microseconds) => TimeSpan.FromSeconds(seconds) + TimeSpan.FromMicroseconds(microseconds);
 }

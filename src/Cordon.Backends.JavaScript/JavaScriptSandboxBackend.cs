@@ -1,6 +1,7 @@
 using Cordon.Errors;
 using Cordon.Execution;
 using Cordon.Policy;
+using Cordon.Workers;
 
 namespace Cordon.Backends.JavaScript;
 
@@ -75,7 +76,7 @@ public sealed partial class JavaScriptSandboxBackend : ISandboxBackend, IDisposa
         }
 
         Options = options;
-        _workers = new WorkerPool(options.MaxConcurrentRuns, options.WorkerStackBytes);
+        _workers = new WorkerPool("cordon-js-", options.MaxConcurrentRuns, options.WorkerStackBytes);
         _watchdog = new Watchdog(options.StopGrace);
     }
 

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using Cordon.Execution;
+using Cordon.Measurement;
 using Cordon.Policy;
 
 namespace Cordon.Backends.JavaScript;
@@ -21,38 +21,12 @@ public sealed record JavaScriptWarmRunMeasurement(int Iterations, double MedianR
         SandboxCommand command, int iterations = 1000, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
-
-        for (int i = 0; i < Math.Max(10, iterations / 10); i++)
-        {
-            Check(await backend.RunAsync(policy, command, cancellationToken).ConfigureAwait(false));
-        }
-
-        var total = new double[iterations];
-        var inside = new double[iterations];
-        for (int i = 0; i < iterations; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            SandboxResult result = await backend.RunAsync(policy, command, cancellationToken).ConfigureAwait(false);
-            total[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-            inside[i] = result.WallTime.TotalMicroseconds;
-            Check(result);
-        }
-
-        Array.Sort(total);
-        Array.Sort(inside);
-        return new JavaScriptWarmRunMeasurement(iterations, total[iterations / 2], total[Math.Min(iterations - 1, (int)(iterations * 0.99))], inside[iterations / 2]);
+        WarmRunSamples samples = await WarmRunSamples.CollectAsync(token => backend.RunAsync(policy, command, token), iterations, cancellationToken)
+            .ConfigureAwait(false);
+        return new JavaScriptWarmRunMeasurement(iterations, samples.MedianEndToEnd, samples.P99EndToEnd, samples.MedianInside);
     }
 
     /// <summary>A one-line summary in microseconds.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"warm run: engine+run on the worker median {MedianEngineAndRunMicroseconds:F1} us; end to end median {MedianRunMicroseconds:F1} us (p99 {P99RunMicroseconds:F1}); {Iterations} runs");
-
-    private static void Check(SandboxResult result)
-    {
-        if (!result.IsSuccess)
-        {
-            throw new InvalidOperationException($"a measured run did not succeed: {result.Outcome} {result.Detail}");
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using Cordon.Errors;
 using Cordon.Execution;
 using Cordon.Policy;
+using Cordon.Workers;
 using Wasmtime;
 
 namespace Cordon.Backends.Wasm;
@@ -46,7 +47,7 @@ public sealed partial class WasmSandboxBackend : ISandboxBackend, IDisposable
     private readonly Linker _linker;
     private readonly Linker? _wasiOnlyLinker;
     private readonly EpochTicker _ticker;
-    private readonly WasmWorkerPool _workers;
+    private readonly WorkerPool _workers;
     private readonly CompiledModuleCache _modules;
     private bool _disposed;
 
@@ -92,7 +93,7 @@ public sealed partial class WasmSandboxBackend : ISandboxBackend, IDisposable
         }
 
         _ticker = new EpochTicker(_engine);
-        _workers = new WasmWorkerPool(options.MaxConcurrentRuns, checked((int)options.MaxWasmStackBytes + HostStackReserveBytes));
+        _workers = new WorkerPool("cordon-wasm-", options.MaxConcurrentRuns, checked((int)options.MaxWasmStackBytes + HostStackReserveBytes));
         _modules = new CompiledModuleCache(_engine, EngineKey, options.ModuleCacheDirectory);
     }
 

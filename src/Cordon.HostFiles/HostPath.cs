@@ -39,18 +39,18 @@ public static class HostPath
     {
         // First a reference only (O_PATH): a FIFO or a device is refused without ever being opened, since opening one
         // can block (a FIFO waits for a writer) or act (some devices do something on open).
-        OpenedHostPath reference = Open(path, purpose, Interop.OCloexec | Interop.OPath | Interop.ONoFollow);
+        OpenedHostPath reference = Open(path, purpose, Interop.Libc.OCloExec | Interop.Libc.OPath | Interop.Libc.ONoFollow);
         using (reference.Handle)
         {
             if (reference.Kind != HostObjectKind.RegularFile)
                 throw Refuse(purpose, path, $"is {Describe(reference.Handle)}, not a regular file", "name a regular file");
 
             // Then the same inode for reading, through the reference's descriptor: no path lookup again.
-            int fd = Interop.OpenAt(Interop.AtFdCwd, $"/proc/self/fd/{reference.Handle.DangerousGetHandle()}", Interop.OCloexec | Interop.ONoCtty);
+            int fd = Interop.Libc.OpenAt(Interop.Libc.AtFdCwd, $"/proc/self/fd/{reference.Handle.DangerousGetHandle()}", Interop.Libc.OCloExec | Interop.Libc.ONoCtty);
             if (fd < 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                throw errno == Interop.Eacces
+                throw errno == Interop.Errno.EACCES
                     ? Refuse(purpose, path, "cannot be opened: permission denied", "check the permissions of the path and of every directory above it")
                     : Refuse(purpose, path, $"cannot be opened: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", "check the path");
             }
@@ -71,7 +71,7 @@ public static class HostPath
     /// <exception cref="SandboxSetupException">Missing, a link in the path, or neither a directory nor a regular file.</exception>
     public static OpenedHostPath OpenForBinding(string path, string purpose)
     {
-        OpenedHostPath opened = Open(path, purpose, Interop.OCloexec | Interop.OPath | Interop.ONoFollow);
+        OpenedHostPath opened = Open(path, purpose, Interop.Libc.OCloExec | Interop.Libc.OPath | Interop.Libc.ONoFollow);
         if (opened.Kind == HostObjectKind.Other)
         {
             string what = Describe(opened.Handle);
@@ -104,20 +104,21 @@ public static class HostPath
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(purpose);
-        int fd = Interop.OpenAt2(path, (ulong)flags, Interop.ResolveNoSymlinks | Interop.ResolveNoMagicLinks);
+        int fd = Interop.Libc.Openat2(Interop.Libc.AtFdCwd, path,
+            new Interop.Libc.OpenHow { Flags = (ulong)flags, Resolve = Interop.Libc.ResolveNoSymlinks | Interop.Libc.ResolveNoMagicLinks });
         int errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         // Kernels before 5.6, and Cordon's own sandboxes (whose filter answers openat2 with ENOSYS), walk instead.
-        if (fd < 0 && errno is Interop.Enosys or Interop.Eperm) fd = WalkWithoutLinks(path, flags, out errno);
+        if (fd < 0 && errno is Interop.Errno.ENOSYS or Interop.Errno.EPERM) fd = WalkWithoutLinks(path, flags, out errno);
         if (fd < 0)
         {
             throw errno switch
             {
-                Interop.Enoent => Refuse(purpose, path, "does not exist", "check the path"),
-                Interop.Eloop => Refuse(purpose, path, LinkMessage(path), "name the real path (for example the output of realpath) after checking it is what you meant"),
-                Interop.Enotdir => Refuse(purpose, path, "has a component that is not a directory", "check the path"),
-                Interop.Eacces => Refuse(purpose, path, "cannot be opened: permission denied", "check the permissions of the path and of every directory above it"),
-                Interop.Exdev => Refuse(purpose, path, "crosses a magic link", "name the real path"),
-                Interop.Enosys => Refuse(purpose, path, "cannot be opened safely: openat2(2) needs Linux 5.6 or later", "upgrade the kernel"),
+                Interop.Errno.ENOENT => Refuse(purpose, path, "does not exist", "check the path"),
+                Interop.Errno.ELOOP => Refuse(purpose, path, LinkMessage(path), "name the real path (for example the output of realpath) after checking it is what you meant"),
+                Interop.Errno.ENOTDIR => Refuse(purpose, path, "has a component that is not a directory", "check the path"),
+                Interop.Errno.EACCES => Refuse(purpose, path, "cannot be opened: permission denied", "check the permissions of the path and of every directory above it"),
+                Interop.Errno.EXDEV => Refuse(purpose, path, "crosses a magic link", "name the real path"),
+                Interop.Errno.ENOSYS => Refuse(purpose, path, "cannot be opened safely: openat2(2) needs Linux 5.6 or later", "upgrade the kernel"),
                 _ => Refuse(purpose, path, $"cannot be opened: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", "check the path"),
             };
         }
@@ -125,12 +126,12 @@ public static class HostPath
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
-            if (Interop.Fstat(handle, out Interop.FileStatus status) != 0)
+            if (Interop.Libc.Fstat(handle, out Interop.Libc.FileStatus status) != 0)
                 throw Refuse(purpose, path, $"cannot be examined (errno {Marshal.GetLastPInvokeError()})", "check the path");
             // O_PATH | O_NOFOLLOW opens a final link itself rather than failing: refuse it as every other link.
             if ((status.Mode & TypeMask) == TypeSymlink)
                 throw Refuse(purpose, path, LinkMessage(path), "name the real path (for example the output of realpath) after checking it is what you meant");
-            long filesystem = Interop.Fstatfs(handle, out Interop.FilesystemStatus fs) == 0 ? fs.Type : 0;
+            long filesystem = Interop.Libc.Fstatfs(handle, out Interop.Libc.FilesystemStatus fs) == 0 ? fs.Type : 0;
             HostObjectKind kind = (status.Mode & TypeMask) switch
             {
                 TypeRegular => HostObjectKind.RegularFile,
@@ -154,7 +155,7 @@ public static class HostPath
     {
         const int StatLinkType = 0xA000, StatDirectoryType = 0x4000;
         string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        int current = Interop.OpenAt(Interop.AtFdCwd, path.StartsWith('/') ? "/" : ".", Interop.OPath | Interop.ODirectory | Interop.OCloexec);
+        int current = Interop.Libc.OpenAt(Interop.Libc.AtFdCwd, path.StartsWith('/') ? "/" : ".", Interop.Libc.OPath | Interop.Libc.ODirectory | Interop.Libc.OCloExec);
         if (current < 0)
         {
             errno = Marshal.GetLastPInvokeError();
@@ -164,38 +165,38 @@ public static class HostPath
         for (int i = 0; i < parts.Length; i++)
         {
             bool last = i == parts.Length - 1;
-            int next = Interop.OpenAt(current, parts[i], Interop.OPath | Interop.ONoFollow | Interop.OCloexec);
+            int next = Interop.Libc.OpenAt(current, parts[i], Interop.Libc.OPath | Interop.Libc.ONoFollow | Interop.Libc.OCloExec);
             errno = next < 0 ? Marshal.GetLastPInvokeError() : 0;
-            Interop.Close(current);
+            Interop.Libc.Close(current);
             if (next < 0) return -1;
-            if (Interop.FstatNumber(next, out Interop.FileStatus status) != 0)
+            if (Interop.Libc.Fstat(next, out Interop.Libc.FileStatus status) != 0)
             {
                 errno = Marshal.GetLastPInvokeError();
-                Interop.Close(next);
+                Interop.Libc.Close(next);
                 return -1;
             }
 
             uint type = status.Mode & TypeMask;
             if (type == StatLinkType || (!last && type != StatDirectoryType))
             {
-                errno = type == StatLinkType ? Interop.Eloop : Interop.Enotdir;
-                Interop.Close(next);
+                errno = type == StatLinkType ? Interop.Errno.ELOOP : Interop.Errno.ENOTDIR;
+                Interop.Libc.Close(next);
                 return -1;
             }
 
             current = next;
         }
 
-        if ((flags & Interop.OPath) != 0)
+        if ((flags & Interop.Libc.OPath) != 0)
         {
             errno = 0;
             return current;
         }
 
         // Reopen the final object with the access wanted through its O_PATH descriptor's magic link (no path lookup again).
-        int opened = Interop.OpenAt(Interop.AtFdCwd, $"/proc/self/fd/{current}", flags & ~Interop.ONoFollow);
+        int opened = Interop.Libc.OpenAt(Interop.Libc.AtFdCwd, $"/proc/self/fd/{current}", flags & ~Interop.Libc.ONoFollow);
         errno = opened < 0 ? Marshal.GetLastPInvokeError() : 0;
-        Interop.Close(current);
+        Interop.Libc.Close(current);
         return opened;
     }
 
@@ -225,7 +226,7 @@ public static class HostPath
 
     private static string Describe(SafeFileHandle handle)
     {
-        if (Interop.Fstat(handle, out Interop.FileStatus status) != 0) return "not a regular file";
+        if (Interop.Libc.Fstat(handle, out Interop.Libc.FileStatus status) != 0) return "not a regular file";
         return (status.Mode & TypeMask) switch
         {
             TypeDirectory => "a directory",

@@ -1,5 +1,6 @@
 using System.Text;
 using Cordon.Execution;
+using Cordon.Output;
 using Cordon.Policy;
 using Jint;
 using Jint.Native;
@@ -129,7 +130,7 @@ internal static class ScriptGlobals
             return new JsString(Encoding.UTF8.GetString(contents));
         }
 
-        string denial = $"readFile {TrustedText.Quote(path)}: {problem}";
+        string denial = $"readFile {UntrustedText.Quote(path)}: {problem}";
         run.Deny(denial);
         throw new JavaScriptException(engine.Intrinsics.Error, denial);
     }

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Cordon.Output;
 using Jint;
 using Jint.Native;
 using Jint.Runtime;
@@ -68,7 +69,7 @@ internal sealed class Denials(RunState run) : ModuleLoader, IReferenceResolver
         string name = reference.ReferencedName.IsString() ? reference.ReferencedName.AsString() : "?";
         run.Deny(KnownDoors.TryGetValue(name, out string? what)
             ? $"{name}: not defined (would open {what}; not granted in the JavaScript tier)"
-            : $"{TrustedText.Sanitize(name)}: not defined");
+            : $"{UntrustedText.Fragment(name)}: not defined");
         return false;
     }
 
@@ -89,7 +90,7 @@ internal sealed class Denials(RunState run) : ModuleLoader, IReferenceResolver
 
     protected override string LoadModuleContents(Engine engine, ResolvedSpecifier resolved)
     {
-        run.Deny($"import {TrustedText.Quote(resolved.ModuleRequest.Specifier)}: refused (no module is granted in the JavaScript tier)");
+        run.Deny($"import {UntrustedText.Quote(resolved.ModuleRequest.Specifier)}: refused (no module is granted in the JavaScript tier)");
         throw new InvalidOperationException("no module is granted in the JavaScript tier");
     }
 }

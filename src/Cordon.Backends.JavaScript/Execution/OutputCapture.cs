@@ -1,4 +1,5 @@
 using Cordon.Execution;
+using Cordon.Output;
 using Cordon.Policy;
 
 namespace Cordon.Backends.JavaScript;
@@ -10,10 +11,7 @@ namespace Cordon.Backends.JavaScript;
 internal sealed class OutputCapture(OutputStream stream, ResourceLimits limits, OutputObserver? observer, RunState run)
 {
     private readonly object _gate = new();
-    private readonly long _cap = Math.Min(limits.MaxOutputBytes ?? Array.MaxLength, Array.MaxLength);
-    private byte[] _buffer = [];
-    private int _length;
-    private long _total;
+    private readonly CappedOutputBuffer _buffer = new(limits.MaxOutputBytes);
     private bool _truncated;
 
     /// <summary>True once nothing more will be kept (so callers can skip formatting).</summary>
@@ -29,15 +27,7 @@ internal sealed class OutputCapture(OutputStream stream, ResourceLimits limits, 
                 return;
             }
 
-            _total += data.Length;
-            int keep = (int)Math.Min(data.Length, _cap - _length);
-            if (keep > 0)
-            {
-                EnsureCapacity(_length + keep);
-                data[..keep].CopyTo(_buffer.AsSpan(_length));
-                _length += keep;
-            }
-
+            int keep = _buffer.Append(data).Length;
             if (keep < data.Length && !_truncated)
             {
                 Volatile.Write(ref _truncated, true);
@@ -70,7 +60,7 @@ internal sealed class OutputCapture(OutputStream stream, ResourceLimits limits, 
     {
         lock (_gate)
         {
-            _total += bytes;
+            _buffer.CountDropped(bytes);
         }
     }
 
@@ -79,18 +69,7 @@ internal sealed class OutputCapture(OutputStream stream, ResourceLimits limits, 
     {
         lock (_gate)
         {
-            return _total == 0 ? CapturedOutput.Empty : new CapturedOutput(_buffer.AsSpan(0, _length).ToArray(), _total, _truncated);
+            return _buffer.ToCapturedOutput();
         }
-    }
-
-    private void EnsureCapacity(int needed)
-    {
-        if (needed <= _buffer.Length)
-        {
-            return;
-        }
-
-        long grown = Math.Max(needed, Math.Min(_cap, Math.Max(4096L, 2L * _buffer.Length)));
-        Array.Resize(ref _buffer, (int)grown);
     }
 }

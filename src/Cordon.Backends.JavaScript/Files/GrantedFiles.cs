@@ -1,5 +1,6 @@
-using System.Text;
+using System.Runtime.InteropServices;
 using Cordon.Policy;
+using Microsoft.Win32.SafeHandles;
 
 namespace Cordon.Backends.JavaScript;
 
@@ -57,25 +58,25 @@ internal sealed class GrantedFiles
                     return false;
                 }
 
-                return ReadOpened(OpenTrusted(host, Interop.Libc.ONoFollow), host, maxBytes, out contents, out problem);
+                using SafeFileHandle file = OpenTrusted(host, Interop.Libc.ONoFollow);
+                return ReadOpened(file, host, maxBytes, out contents, out problem);
             }
 
-            int root = OpenTrusted(host, Interop.Libc.OPath | Interop.Libc.ODirectory);
-            if (root < 0)
+            using SafeFileHandle root = OpenTrusted(host, Interop.Libc.OPath | Interop.Libc.ODirectory);
+            if (root.IsInvalid)
             {
-                problem = $"the grant {guest} cannot be opened (errno {-root})";
+                problem = $"the grant {guest} cannot be opened (errno {Marshal.GetLastPInvokeError()})";
                 return false;
             }
 
-            try
+            if (relative.Length == 0)
             {
-                int fd = relative.Length == 0 ? -Interop.Libc.Eisdir : OpenBeneath(root, relative);
-                return ReadOpened(fd, guestPath, maxBytes, out contents, out problem);
+                problem = Problem(Interop.Errno.EISDIR);
+                return false;
             }
-            finally
-            {
-                Interop.Libc.Close(root);
-            }
+
+            using SafeFileHandle beneath = OpenBeneath(root, relative);
+            return ReadOpened(beneath, guestPath, maxBytes, out contents, out problem);
         }
 
         problem = "outside every read-only grant of the policy";
@@ -90,44 +91,37 @@ internal sealed class GrantedFiles
         return path.StartsWith(grant + "/", StringComparison.Ordinal) ? path[(grant.Length + 1)..].TrimStart('/') : null;
     }
 
-    /// <summary>Opens a path the policy chose (a mount source): symlinks the operator configured are honoured.</summary>
-    private static int OpenTrusted(string hostPath, int extraFlags)
-    {
-        int fd = Interop.Libc.Open(Utf8z(hostPath), Interop.Libc.ORdOnly | Interop.Libc.OCloExec | Interop.Libc.ONonBlock | extraFlags);
-        return fd >= 0 ? fd : -System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-    }
+    /// <summary>Opens a path the policy chose (a mount source): symlinks the operator configured are honoured. Invalid + errno on failure.</summary>
+    private static SafeFileHandle OpenTrusted(string hostPath, int extraFlags)
+        => Interop.Libc.Open(hostPath, Interop.Libc.ORdOnly | Interop.Libc.OCloExec | Interop.Libc.ONonBlock | extraFlags, 0);
 
-    /// <summary>Opens a script-chosen path strictly beneath <paramref name="root"/>: no symlinks, no escape.</summary>
-    private static int OpenBeneath(int root, string relative)
+    /// <summary>Opens a script-chosen path strictly beneath <paramref name="root"/>: no symlinks, no escape. Invalid + errno on failure.</summary>
+    private static SafeFileHandle OpenBeneath(SafeFileHandle root, string relative) => Interop.Libc.Openat2(root, relative, new Interop.Libc.OpenHow
     {
-        var how = new Interop.Libc.OpenHow
-        {
-            Flags = (ulong)(Interop.Libc.ORdOnly | Interop.Libc.OCloExec | Interop.Libc.ONonBlock | Interop.Libc.ONoFollow),
-            Resolve = Interop.Libc.ResolveBeneath | Interop.Libc.ResolveNoSymlinks | Interop.Libc.ResolveNoMagicLinks,
-        };
-        int fd = Interop.Libc.OpenAt2(Interop.Libc.SysOpenAt2, root, Utf8z(relative), ref how, (nuint)System.Runtime.InteropServices.Marshal.SizeOf<Interop.Libc.OpenHow>());
-        return fd >= 0 ? fd : -System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-    }
+        Flags = (ulong)(Interop.Libc.ORdOnly | Interop.Libc.OCloExec | Interop.Libc.ONonBlock | Interop.Libc.ONoFollow),
+        Resolve = Interop.Libc.ResolveBeneath | Interop.Libc.ResolveNoSymlinks | Interop.Libc.ResolveNoMagicLinks,
+    });
 
-    private static bool ReadOpened(int fd, string shown, long maxBytes, out byte[] contents, out string problem)
+    private static string Problem(int errno) => errno switch
+    {
+        Interop.Errno.ENOENT => "no such file in the grant",
+        Interop.Errno.ELOOP or Interop.Errno.EXDEV => "a symlink or an escape from the grant (not followed)",
+        Interop.Errno.ENOTDIR => "a path component is not a directory",
+        Interop.Errno.EACCES => "permission denied on the host",
+        Interop.Errno.EISDIR => "a directory, not a file",
+        Interop.Errno.ENOSYS => "this kernel lacks openat2 (Linux 5.6+), which safe file access needs",
+        _ => $"cannot be opened (errno {errno})",
+    };
+
+    private static bool ReadOpened(SafeFileHandle handle, string shown, long maxBytes, out byte[] contents, out string problem)
     {
         contents = [];
-        if (fd < 0)
+        if (handle.IsInvalid)
         {
-            problem = -fd switch
-            {
-                Interop.Libc.Enoent => "no such file in the grant",
-                Interop.Libc.Eloop or Interop.Libc.Exdev => "a symlink or an escape from the grant (not followed)",
-                Interop.Libc.Enotdir => "a path component is not a directory",
-                Interop.Libc.Eacces => "permission denied on the host",
-                Interop.Libc.Eisdir => "a directory, not a file",
-                Interop.Libc.Enosys => "this kernel lacks openat2 (Linux 5.6+), which safe file access needs",
-                int errno => $"cannot be opened (errno {errno})",
-            };
+            problem = Problem(Marshal.GetLastPInvokeError());
             return false;
         }
 
-        using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
         try
         {
             using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
@@ -159,12 +153,5 @@ internal sealed class GrantedFiles
             problem = $"{shown} is not a readable file";
             return false;
         }
-    }
-
-    private static byte[] Utf8z(string s)
-    {
-        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(s) + 1];
-        Encoding.UTF8.GetBytes(s, bytes);
-        return bytes;
     }
 }

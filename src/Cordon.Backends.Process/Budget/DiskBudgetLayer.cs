@@ -40,7 +40,7 @@ internal sealed class DiskBudgetLayer : IDisposable
         }
         finally
         {
-            Interop.Libc.CloseNumber(context);
+            Interop.Libc.Close(context);
         }
 
         var handle = new SafeFileHandle(mount, ownsHandle: true);

@@ -17,7 +17,7 @@ public static class CallerOutput
             nuint left = (nuint)data.Length;
             while (left > 0)
             {
-                nint n = Interop.Libc.WriteFd(fd, p, left);
+                nint n = Interop.Libc.Write(fd, p, left);
                 if (n > 0)
                 {
                     p += n;

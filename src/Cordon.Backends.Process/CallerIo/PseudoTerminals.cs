@@ -10,7 +10,7 @@ public static class PseudoTerminals
     /// <exception cref="Cordon.Errors.SandboxSetupException">The host has no /dev/ptmx or no free terminal.</exception>
     public static unsafe GuestTerminal Open(int rows, int columns)
     {
-        SafeFileHandle controller = Interop.Libc.OpenHandle("/dev/ptmx", 0x2 | Interop.Libc.OCloexec | Interop.Libc.ONoctty);
+        SafeFileHandle controller = Interop.Libc.Open("/dev/ptmx", 0x2 | Interop.Libc.OCloExec | Interop.Libc.ONoCtty, 0);
         if (controller.IsInvalid)
         {
             controller.Dispose();
@@ -22,7 +22,7 @@ public static class PseudoTerminals
             int unlock = 0;
             if (Interop.Libc.Ioctl(controller, Interop.Libc.Tiocsptlck, &unlock) < 0) throw Interop.Errno.Setup("tty", "cannot unlock the pseudo-terminal");
             // TIOCGPTPEER (Linux 4.13) opens the replica from the controller itself, with no /dev/pts path lookup.
-            int fd = Interop.Libc.Ioctl(controller, Interop.Libc.Tiocgptpeer, (void*)(nint)(0x2 | Interop.Libc.OCloexec | Interop.Libc.ONoctty));
+            int fd = Interop.Libc.Ioctl(controller, Interop.Libc.Tiocgptpeer, (void*)(nint)(0x2 | Interop.Libc.OCloExec | Interop.Libc.ONoCtty));
             if (fd < 0) throw Interop.Errno.Setup("tty", "cannot open the pseudo-terminal's replica", "Linux 4.13 or newer is required for -t");
             var terminal = new GuestTerminal(controller, new SafeFileHandle(fd, ownsHandle: true));
             if (rows > 0 && columns > 0) Resize(terminal, rows, columns);

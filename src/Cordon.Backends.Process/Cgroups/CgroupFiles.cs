@@ -30,7 +30,7 @@ internal static class CgroupFiles
     /// <summary>Opens <paramref name="path"/> read-only (O_CLOEXEC); an invalid handle and the errno on failure.</summary>
     internal static SafeFileHandle OpenRead(string path, out int errno)
     {
-        SafeFileHandle handle = Interop.Libc.OpenHandle(path, Interop.Libc.ORdOnly | Interop.Libc.OCloexec);
+        SafeFileHandle handle = Interop.Libc.Open(path, Interop.Libc.ORdOnly | Interop.Libc.OCloExec, 0);
         errno = handle.IsInvalid ? Marshal.GetLastPInvokeError() : 0;
         return handle;
     }
@@ -38,17 +38,17 @@ internal static class CgroupFiles
     /// <summary>Writes <paramref name="value"/> to a cgroup file in one write(2), as cgroupfs requires; 0 or the errno.</summary>
     internal static unsafe int Write(string path, string value)
     {
-        using SafeFileHandle handle = Interop.Libc.OpenHandle(path, Interop.Libc.OWrOnly | Interop.Libc.OTrunc | Interop.Libc.OCloexec);
+        using SafeFileHandle handle = Interop.Libc.Open(path, Interop.Libc.OWrOnly | Interop.Libc.OTrunc | Interop.Libc.OCloExec, 0);
         if (handle.IsInvalid) return Marshal.GetLastPInvokeError();
         byte[] bytes = Encoding.ASCII.GetBytes(value);
         fixed (byte* pointer = bytes)
         {
             while (true)
             {
-                nint written = Interop.Libc.WriteHandle(handle, pointer, (nuint)bytes.Length);
-                if (written >= 0) return written == bytes.Length ? 0 : CgroupErrno.EINVAL;
+                nint written = Interop.Libc.Write(handle, pointer, (nuint)bytes.Length);
+                if (written >= 0) return written == bytes.Length ? 0 : Interop.Errno.EINVAL;
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno != CgroupErrno.EINTR) return errno;
+                if (errno != Interop.Errno.EINTR) return errno;
             }
         }
     }
@@ -79,7 +79,7 @@ internal static class CgroupFiles
             if (read < 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno == CgroupErrno.EINTR) continue;
+                if (errno == Interop.Errno.EINTR) continue;
                 return errno;
             }
             if (read == 0) return 0;
@@ -91,7 +91,7 @@ internal static class CgroupFiles
     internal static string ReadRequired(string path)
     {
         int errno = TryRead(path, out string text);
-        if (errno != 0) throw new IOException($"read {path}: {CgroupErrno.Name(errno)}", errno);
+        if (errno != 0) throw new IOException($"read {path}: {Interop.Errno.Name(errno)}", errno);
         return text;
     }
 
@@ -99,8 +99,8 @@ internal static class CgroupFiles
     internal static string? ReadOptional(string path)
     {
         int errno = TryRead(path, out string text);
-        if (errno == CgroupErrno.ENOENT) return null;
-        if (errno != 0) throw new IOException($"read {path}: {CgroupErrno.Name(errno)}", errno);
+        if (errno == Interop.Errno.ENOENT) return null;
+        if (errno != 0) throw new IOException($"read {path}: {Interop.Errno.Name(errno)}", errno);
         return text;
     }
 }

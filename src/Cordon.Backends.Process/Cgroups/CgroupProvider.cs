@@ -85,9 +85,9 @@ internal sealed class CgroupProvider
     private CgroupAvailability Detect()
     {
         int errno = CgroupFiles.TryRead(Host.MountInfoPath, out string mountInfo);
-        if (errno != 0) return Unusable($"read {Host.MountInfoPath}: {CgroupErrno.Name(errno)}");
+        if (errno != 0) return Unusable($"read {Host.MountInfoPath}: {Interop.Errno.Name(errno)}");
         errno = CgroupFiles.TryRead(Host.ProcSelfCgroupPath, out string procCgroup);
-        if (errno != 0) return Unusable($"read {Host.ProcSelfCgroupPath}: {CgroupErrno.Name(errno)}");
+        if (errno != 0) return Unusable($"read {Host.ProcSelfCgroupPath}: {Interop.Errno.Name(errno)}");
 
         List<CgroupMount> mounts = CgroupTopology.ParseMountInfo(mountInfo);
         List<CgroupMembership> memberships = CgroupTopology.ParseProcCgroup(procCgroup);
@@ -117,7 +117,7 @@ internal sealed class CgroupProvider
         if (Path.GetFileName(directory) == SupervisorLeafName) directory = Path.GetDirectoryName(directory)!;
 
         int errno = CgroupFiles.TryRead(directory + "/cgroup.controllers", out string controllersText);
-        if (errno != 0) return $"cgroup v2: read {directory}/cgroup.controllers: {CgroupErrno.Name(errno)}";
+        if (errno != 0) return $"cgroup v2: read {directory}/cgroup.controllers: {Interop.Errno.Name(errno)}";
         HashSet<string> available = CgroupStatParser.ParseControllers(controllersText);
         string[] missing = RunControllersMissingFrom(available);
         if (missing.Length > 0)
@@ -235,7 +235,7 @@ internal sealed class CgroupProvider
     private string? MissingControllers(string directory)
     {
         int errno = CgroupFiles.TryRead(directory + "/cgroup.controllers", out string text);
-        if (errno != 0) return $"read {directory}/cgroup.controllers: {CgroupErrno.Name(errno)}";
+        if (errno != 0) return $"read {directory}/cgroup.controllers: {Interop.Errno.Name(errno)}";
         HashSet<string> controllers = CgroupStatParser.ParseControllers(text);
         string[] lacking = RunControllersMissingFrom(controllers);
         return lacking.Length == 0 ? null
@@ -255,7 +255,7 @@ internal sealed class CgroupProvider
         {
             int errno = CgroupFiles.MakeDirectory(parent);
             if (errno == 0) Host.AfterMakeDirectory?.Invoke(parent);
-            else if (errno != CgroupErrno.EEXIST) return Describe("mkdir", parent, errno);
+            else if (errno != Interop.Errno.EEXIST) return Describe("mkdir", parent, errno);
             if (prepareParent?.Invoke(parent) is { } problem)
             {
                 // ENOENT: the parent vanished under us (its last run removed it); anything else is real.
@@ -269,7 +269,7 @@ internal sealed class CgroupProvider
                 Host.AfterMakeDirectory?.Invoke(directory);
                 return null;
             }
-            if (errno != CgroupErrno.ENOENT) return Describe("mkdir", directory, errno);
+            if (errno != Interop.Errno.ENOENT) return Describe("mkdir", directory, errno);
         }
         return $"mkdir {directory}: ENOENT on every attempt (its parent kept being removed)";
     }
@@ -286,7 +286,7 @@ internal sealed class CgroupProvider
 
         string value = string.Join(' ', missing.Select(c => "+" + c));
         errno = CgroupFiles.Write(path, value);
-        if (errno == CgroupErrno.EBUSY && isOwnCgroup && TryMoveSelfIntoLeaf(directory)) errno = CgroupFiles.Write(path, value);
+        if (errno == Interop.Errno.EBUSY && isOwnCgroup && TryMoveSelfIntoLeaf(directory)) errno = CgroupFiles.Write(path, value);
         return errno == 0 ? null : ExplainSubtreeControlFailure(directory, value, errno, isOwnCgroup);
     }
 
@@ -303,15 +303,15 @@ internal sealed class CgroupProvider
         string leaf = directory + "/" + SupervisorLeafName;
         int errno = CgroupFiles.MakeDirectory(leaf);
         if (errno == 0) Host.AfterMakeDirectory?.Invoke(leaf);
-        else if (errno != CgroupErrno.EEXIST) return false;
+        else if (errno != Interop.Errno.EEXIST) return false;
         return CgroupFiles.Write(leaf + "/cgroup.procs", Host.ProcessId.ToString(CultureInfo.InvariantCulture)) == 0;
     }
 
     /// <summary>The message for a rejected write to cgroup.subtree_control, explaining EBUSY (no internal processes) and EACCES (not delegated).</summary>
     internal static string ExplainSubtreeControlFailure(string directory, string value, int errno, bool isOwnCgroup)
     {
-        string problem = $"write '{value}' to {directory}/cgroup.subtree_control: {CgroupErrno.Name(errno)}";
-        if (errno == CgroupErrno.EBUSY)
+        string problem = $"write '{value}' to {directory}/cgroup.subtree_control: {Interop.Errno.Name(errno)}";
+        if (errno == Interop.Errno.EBUSY)
         {
             int processes = CgroupFiles.TryRead(directory + "/cgroup.procs", out string procs) == 0
                 ? CgroupStatParser.ParsePids(procs).Count : -1;
@@ -320,8 +320,8 @@ internal sealed class CgroupProvider
                 + (isOwnCgroup ? ", Cordon itself among them" : "")
                 + " (hint: start Cordon in a delegated cgroup of its own, e.g. systemd-run --user --scope -p Delegate=yes cordon ...; alone there, Cordon moves itself into a leaf child; see cordon doctor)";
         }
-        if (errno == CgroupErrno.ENOENT) return problem + " (a controller is not available in this cgroup)";
-        return CgroupErrno.IsPermissionDenied(errno) ? problem + $" (hint: {PermissionHint})" : problem;
+        if (errno == Interop.Errno.ENOENT) return problem + " (a controller is not available in this cgroup)";
+        return Interop.Errno.IsPermissionDenied(errno) ? problem + $" (hint: {PermissionHint})" : problem;
     }
 
     /// <summary>Removes a run directory created by a failed attempt, and the parent if that leaves it empty.</summary>
@@ -333,7 +333,7 @@ internal sealed class CgroupProvider
     }
 
     private static string Describe(string operation, string path, int errno)
-        => CgroupErrno.IsPermissionDenied(errno)
-            ? $"{operation} {path}: {CgroupErrno.Name(errno)} (hint: {PermissionHint})"
-            : $"{operation} {path}: {CgroupErrno.Name(errno)}";
+        => Interop.Errno.IsPermissionDenied(errno)
+            ? $"{operation} {path}: {Interop.Errno.Name(errno)} (hint: {PermissionHint})"
+            : $"{operation} {path}: {Interop.Errno.Name(errno)}";
 }

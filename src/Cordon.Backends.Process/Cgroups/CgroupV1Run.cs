@@ -153,8 +153,8 @@ internal sealed class CgroupV1Run : RunCgroup
         foreach (string directory in JoinDirectories)
         {
             int errno = CgroupFiles.TryRead(directory + "/cgroup.procs", out string text);
-            if (errno == CgroupErrno.ENOENT) continue;
-            if (errno != 0) throw new IOException($"read {directory}/cgroup.procs: {CgroupErrno.Name(errno)}", errno);
+            if (errno == Interop.Errno.ENOENT) continue;
+            if (errno != 0) throw new IOException($"read {directory}/cgroup.procs: {Interop.Errno.Name(errno)}", errno);
             pids.UnionWith(CgroupStatParser.ParsePids(text));
         }
         return pids;
@@ -184,7 +184,7 @@ internal sealed class CgroupV1Run : RunCgroup
             {
                 // SIGKILL takes effect once the tasks run again.
                 int errno = CgroupFiles.Write(state, "THAWED");
-                if (errno != 0) throw new IOException($"write 'THAWED' to {state}: {CgroupErrno.Name(errno)}", errno);
+                if (errno != 0) throw new IOException($"write 'THAWED' to {state}: {Interop.Errno.Name(errno)}", errno);
             }
         }
 

@@ -96,8 +96,8 @@ internal sealed class CgroupV2Run : RunCgroup
     {
         int errno = CgroupFiles.Write(File("cgroup.kill"), "1");
         if (errno == 0) return true;
-        if (errno != CgroupErrno.ENOENT)
-            throw new IOException($"write '1' to {File("cgroup.kill")}: {CgroupErrno.Name(errno)}", errno);
+        if (errno != Interop.Errno.ENOENT)
+            throw new IOException($"write '1' to {File("cgroup.kill")}: {Interop.Errno.Name(errno)}", errno);
 
         bool frozen = CgroupFiles.Write(File("cgroup.freeze"), "1") == 0 && WaitFrozen();
         try

@@ -150,14 +150,14 @@ internal static partial class LeftoverSweep
         while (true)
         {
             int errno = CgroupFiles.RemoveDirectory(directory);
-            if (errno is 0 or CgroupErrno.ENOENT) return null;
-            if (errno == CgroupErrno.EBUSY && elapsed.Elapsed < TimeSpan.FromSeconds(2))
+            if (errno is 0 or Interop.Errno.ENOENT) return null;
+            if (errno == Interop.Errno.EBUSY && elapsed.Elapsed < TimeSpan.FromSeconds(2))
             {
                 Thread.Sleep(10);
                 continue;
             }
 
-            return $"rmdir {directory}: {CgroupErrno.Name(errno)}";
+            return $"rmdir {directory}: {Interop.Errno.Name(errno)}";
         }
     }
 

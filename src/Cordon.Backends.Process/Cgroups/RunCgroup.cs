@@ -117,12 +117,12 @@ internal abstract class RunCgroup : IDisposable
                 if (openErrno != 0)
                 {
                     handle.Dispose();
-                    throw new IOException($"open {CpuUsageFile}: {CgroupErrno.Name(openErrno)}", openErrno);
+                    throw new IOException($"open {CpuUsageFile}: {Interop.Errno.Name(openErrno)}", openErrno);
                 }
                 _cpuHandle = handle;
             }
             int errno = CgroupFiles.ReadAll(_cpuHandle, ref _cpuBuffer, out int length);
-            if (errno != 0) throw new IOException($"read {CpuUsageFile}: {CgroupErrno.Name(errno)}", errno);
+            if (errno != 0) throw new IOException($"read {CpuUsageFile}: {Interop.Errno.Name(errno)}", errno);
             return ParseCpuUsage(_cpuBuffer.AsSpan(0, length))
                 ?? throw new IOException($"{CpuUsageFile}: unexpected contents");
         }
@@ -213,14 +213,14 @@ internal abstract class RunCgroup : IDisposable
     private protected static bool TryWriteLimit(string path, string value)
     {
         int errno = CgroupFiles.Write(path, value);
-        if (errno == CgroupErrno.ENOENT) return false;
+        if (errno == Interop.Errno.ENOENT) return false;
         if (errno != 0) throw LimitError(path, value, errno, hint: null);
         return true;
     }
 
     private protected static SandboxSetupException LimitError(string path, string value, int errno, string? hint)
-        => new(LimitsStep, $"write '{value}' to {path}: {CgroupErrno.Name(errno)}",
-            hint ?? (errno == CgroupErrno.ENOENT ? "the controller is not enabled for this cgroup; see cordon doctor" : null));
+        => new(LimitsStep, $"write '{value}' to {path}: {Interop.Errno.Name(errno)}",
+            hint ?? (errno == Interop.Errno.ENOENT ? "the controller is not enabled for this cgroup; see cordon doctor" : null));
 
     /// <summary>Reads a counter file that must exist and holds one number.</summary>
     private protected static long ReadSingle(string path)
@@ -256,14 +256,14 @@ internal abstract class RunCgroup : IDisposable
         while (true)
         {
             int errno = CgroupFiles.RemoveDirectory(directory);
-            if (errno is 0 or CgroupErrno.ENOENT) return null;
+            if (errno is 0 or Interop.Errno.ENOENT) return null;
             // An exiting task (or, on v1, a css still being released) keeps the cgroup busy for a moment.
-            if (errno == CgroupErrno.EBUSY && elapsed.Elapsed < Host.RemoveTimeout)
+            if (errno == Interop.Errno.EBUSY && elapsed.Elapsed < Host.RemoveTimeout)
             {
                 Pause();
                 continue;
             }
-            return $"rmdir {directory}: {CgroupErrno.Name(errno)}";
+            return $"rmdir {directory}: {Interop.Errno.Name(errno)}";
         }
     }
 
@@ -275,8 +275,8 @@ internal abstract class RunCgroup : IDisposable
     {
         host.BeforeRemoveDirectory?.Invoke(parent);
         int errno = CgroupFiles.RemoveDirectory(parent);
-        return errno is 0 or CgroupErrno.ENOENT or CgroupErrno.EBUSY or CgroupErrno.ENOTEMPTY or CgroupErrno.EEXIST
+        return errno is 0 or Interop.Errno.ENOENT or Interop.Errno.EBUSY or Interop.Errno.ENOTEMPTY or Interop.Errno.EEXIST
             ? null
-            : $"rmdir {parent}: {CgroupErrno.Name(errno)}";
+            : $"rmdir {parent}: {Interop.Errno.Name(errno)}";
     }
 }

@@ -39,7 +39,7 @@ internal sealed class RunIdentityPool(HostIdentityRange range, string stateDirec
         {
             uint id = range.First + offset;
             string path = Path.Combine(IdsDirectory, id.ToString(CultureInfo.InvariantCulture));
-            SafeFileHandle file = Interop.Libc.OpenCreate(path, Interop.Libc.ORdWr | Interop.Libc.OCreat | Interop.Libc.ONoFollowFlag | Interop.Libc.OCloexecFlag, 0x180 /* 0600 */);
+            SafeFileHandle file = Interop.Libc.Open(path, Interop.Libc.ORdWr | Interop.Libc.OCreat | Interop.Libc.ONoFollow | Interop.Libc.OCloExec, 0x180 /* 0600 */);
             if (file.IsInvalid)
             {
                 int errno = Marshal.GetLastPInvokeError();

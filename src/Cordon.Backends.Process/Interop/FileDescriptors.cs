@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Cordon.Backends.Process;
-
 internal static partial class Interop
 {
     /// <summary>Small, checked wrappers so code outside Interop/ handles descriptors only as SafeHandles.</summary>
@@ -14,7 +12,7 @@ internal static partial class Interop
         internal static unsafe (SafeFileHandle Read, SafeFileHandle Write) CreatePipe(bool nonBlockingRead = true)
         {
             int* fds = stackalloc int[2];
-            if (Libc.Pipe2(fds, Libc.OCloexec) != 0) throw Errno.Setup("pipe2", "cannot create a pipe");
+            if (Libc.Pipe2(fds, Libc.OCloExec) != 0) throw Errno.Setup("pipe2", "cannot create a pipe");
             var read = new SafeFileHandle(fds[0], ownsHandle: true);
             var write = new SafeFileHandle(fds[1], ownsHandle: true);
             if (nonBlockingRead) SetNonBlocking(read);
@@ -25,7 +23,7 @@ internal static partial class Interop
         {
             int fd = Number(handle);
             int flags = Libc.FcntlInt(fd, Libc.FGetFl, 0);
-            if (flags < 0 || Libc.FcntlInt(fd, Libc.FSetFl, flags | Libc.ONonblock) < 0)
+            if (flags < 0 || Libc.FcntlInt(fd, Libc.FSetFl, flags | Libc.ONonBlock) < 0)
                 throw Errno.Setup("fcntl", "cannot make a descriptor non-blocking");
         }
 
@@ -39,9 +37,9 @@ internal static partial class Interop
 
         internal static SafeFileHandle OpenDevNull()
         {
-            int fd = Libc.OpenPath("/dev/null", Libc.OCloexec);
-            if (fd < 0) throw Errno.Setup("open(/dev/null)", "cannot open /dev/null");
-            return new SafeFileHandle(fd, ownsHandle: true);
+            SafeFileHandle handle = Libc.Open("/dev/null", Libc.OCloExec, 0);
+            if (handle.IsInvalid) throw Errno.Setup("open(/dev/null)", "cannot open /dev/null");
+            return handle;
         }
 
         /// <summary>Opens a pidfd for a child we have not reaped yet (so the pid cannot have been reused).</summary>
@@ -59,7 +57,7 @@ internal static partial class Interop
             {
                 while (true)
                 {
-                    nint n = Libc.ReadFd(Number(handle), p, (nuint)buffer.Length);
+                    nint n = Libc.Read(Number(handle), p, (nuint)buffer.Length);
                     if (n >= 0) return (int)n;
                     int errno = Marshal.GetLastPInvokeError();
                     if (errno == Errno.EINTR) continue;
@@ -74,24 +72,11 @@ internal static partial class Interop
         {
             fixed (byte* p = data)
             {
-                nint n = Libc.WriteFd(Number(handle), p, (nuint)data.Length);
+                nint n = Libc.Write(Number(handle), p, (nuint)data.Length);
                 if (n >= 0) return (int)n;
                 int errno = Marshal.GetLastPInvokeError();
                 return errno is Errno.EAGAIN or Errno.EINTR ? 0 : -1;
             }
-        }
-    }
-
-    internal static class Errno
-    {
-        internal const int EINTR = 4;
-        internal const int EAGAIN = 11;
-        internal const int ECHILD = 10;
-
-        internal static Cordon.Errors.SandboxSetupException Setup(string step, string message, string? hint = null)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            return new(step, $"{message}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", hint);
         }
     }
 }

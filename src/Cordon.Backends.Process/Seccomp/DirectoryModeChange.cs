@@ -29,11 +29,8 @@ internal static class DirectoryModeChange
     private const int Fchmod = 91;
     private const int Fchmodat = 268;
     private const int Fchmodat2 = 452;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const int AtEmptyPath = 0x1000;
     private const uint SetGid = 0x400; // S_ISGID
     private const uint ModeBits = 0xFFF; // S_IALLUGO
-    private const int Eperm = 1;
     private const int PathMax = 4096;
 
     /// <summary>Whether <paramref name="syscallNumber"/> is one of the mode-changing calls this handles.</summary>
@@ -61,7 +58,7 @@ internal static class DirectoryModeChange
 
         uint mode = (uint)(data.Number is Fchmod or Chmod ? a[1] : a[2]) & ModeBits;
         if (Credentials.Read(pid) is not { } caller) return null;
-        if (stat.Uid != caller.FsUid) return Eperm; // only the owner may chmod, as the kernel says
+        if (stat.Uid != caller.FsUid) return Interop.Errno.EPERM; // only the owner may chmod, as the kernel says
         if (stat.Gid != caller.FsGid && !caller.Groups.Contains(stat.Gid)) mode &= ~SetGid; // the kernel drops it too
 
         string path = string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{target.DangerousGetHandle()}");
@@ -71,11 +68,11 @@ internal static class DirectoryModeChange
     /// <summary>The target of chmod/fchmodat: the guest's path, resolved in the guest's view, never followed outside it.</summary>
     private static SafeFileHandle? OpenByPath(int pid, int directoryFd, ulong pathAddress, int flags)
     {
-        if ((flags & ~(AtSymlinkNoFollow | AtEmptyPath)) != 0) return null;
+        if ((flags & ~(Interop.Libc.AtSymlinkNoFollow | Interop.Libc.AtEmptyPath)) != 0) return null;
         if (ReadGuestString(pid, pathAddress) is not { } path) return null;
         if (path.Length == 0)
         {
-            return (flags & AtEmptyPath) != 0 && directoryFd != Interop.Libc.AtFdCwd ? OpenInProc(pid, $"fd/{directoryFd}") : null;
+            return (flags & Interop.Libc.AtEmptyPath) != 0 && directoryFd != Interop.Libc.AtFdCwd ? OpenInProc(pid, $"fd/{directoryFd}") : null;
         }
 
         bool absolute = path[0] == '/';
@@ -85,7 +82,7 @@ internal static class DirectoryModeChange
         string relative = path.TrimStart('/');
         var how = new Interop.Libc.OpenHow
         {
-            Flags = (ulong)(Interop.Libc.OPath | Interop.Libc.OCloExec | ((flags & AtSymlinkNoFollow) != 0 ? Interop.Libc.ONoFollow : 0)),
+            Flags = (ulong)(Interop.Libc.OPath | Interop.Libc.OCloExec | ((flags & Interop.Libc.AtSymlinkNoFollow) != 0 ? Interop.Libc.ONoFollow : 0)),
             Resolve = Interop.Libc.ResolveNoMagicLinks | (absolute ? Interop.Libc.ResolveInRoot : Interop.Libc.ResolveBeneath),
         };
         SafeFileHandle target = Interop.Libc.Openat2(start, relative.Length == 0 ? "." : relative, how);
@@ -95,14 +92,14 @@ internal static class DirectoryModeChange
     /// <summary>/proc/PID/NAME of the caller (root, cwd, fd/N) as an O_PATH descriptor, or null.</summary>
     private static SafeFileHandle? OpenInProc(int pid, string name)
     {
-        SafeFileHandle handle = Interop.Libc.OpenHandle(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/{name}"), Interop.Libc.OPath | Interop.Libc.OCloExec);
+        SafeFileHandle handle = Interop.Libc.Open(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/{name}"), Interop.Libc.OPath | Interop.Libc.OCloExec, 0);
         return handle.IsInvalid ? null : handle;
     }
 
     /// <summary>Copies a NUL-terminated path out of the caller's memory once; null when unreadable or longer than PATH_MAX.</summary>
     private static unsafe string? ReadGuestString(int pid, ulong address)
     {
-        using SafeFileHandle memory = Interop.Libc.OpenHandle(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/mem"), Interop.Libc.ORdOnly | Interop.Libc.OCloExec);
+        using SafeFileHandle memory = Interop.Libc.Open(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/mem"), Interop.Libc.ORdOnly | Interop.Libc.OCloExec, 0);
         if (memory.IsInvalid) return null;
         byte[] buffer = new byte[PathMax];
         int filled = 0;

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Compare = Cordon.Backends.Process.Interop.Libseccomp.Compare;
+using Compare = global::Interop.Libseccomp.Compare;
 
 namespace Cordon.Backends.Process.Seccomp;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Cordon.Execution;
+using Cordon.Output;
 using Cordon.Policy;
 using Microsoft.Win32.SafeHandles;
 
@@ -24,8 +25,8 @@ internal sealed class RunSupervisor
     private readonly ICgroupControl? _cgroup;
     private readonly ISeccompChannel? _seccomp;
     private readonly ViolationAction _violationAction;
-    private readonly OutputBuffer _stdout;
-    private readonly OutputBuffer _stderr;
+    private readonly CappedOutputBuffer _stdout;
+    private readonly CappedOutputBuffer _stderr;
     private readonly LauncherStatus _status = new();
     private readonly List<int> _refusedScratch = [];
     private readonly byte[] _readBuffer = new byte[64 * 1024];
@@ -44,8 +45,8 @@ internal sealed class RunSupervisor
         _cgroup = cgroup;
         _seccomp = seccomp;
         _violationAction = violationAction;
-        _stdout = new OutputBuffer(limits.MaxOutputBytes);
-        _stderr = new OutputBuffer(limits.MaxOutputBytes);
+        _stdout = new CappedOutputBuffer(limits.MaxOutputBytes);
+        _stderr = new CappedOutputBuffer(limits.MaxOutputBytes);
         Events = new Cordon.Events.RunEvents(command, "process");
     }
 
@@ -56,8 +57,8 @@ internal sealed class RunSupervisor
     public KillReason? KillReason => _killReason;
     public int? KillingSyscall => _killingSyscall;
     public System.Collections.Immutable.ImmutableArray<SyscallViolation> Violations => _seccomp?.Violations ?? [];
-    public OutputBuffer StandardOutput => _stdout;
-    public OutputBuffer StandardError => _stderr;
+    public CappedOutputBuffer StandardOutput => _stdout;
+    public CappedOutputBuffer StandardError => _stderr;
     public int? BwrapExitStatus { get; private set; }
     public TimeSpan GuestExecAt { get; private set; }
     public TimeSpan ExitedAt { get; private set; }
@@ -175,7 +176,7 @@ internal sealed class RunSupervisor
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private bool Drain(SafeFileHandle pipe, OutputBuffer buffer, OutputStream stream)
+    private bool Drain(SafeFileHandle pipe, CappedOutputBuffer buffer, OutputStream stream)
     {
         // Bounded per wake-up so one flooding stream cannot starve the deadline checks.
         for (int round = 0; round < 16; round++)

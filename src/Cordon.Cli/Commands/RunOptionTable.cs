@@ -143,7 +143,7 @@ internal sealed class RunOptionTable
 
         text.Append("\nExit codes: the guest's own, or 124 wall time, 152 CPU time, 137 memory, 123 processes, 122 output, 120 disk, 159 syscall,\n")
             .Append("121 Wasm trap, 141 stdout/stderr closed, 128+N canceled by signal N (130 Ctrl-C, 143 SIGTERM), 125 cordon failed\n")
-            .Append("(bad option, setup error), 126 cannot execute, 127 not found. See the README's exit-code table.\n");
+            .Append("(bad option, setup error), 126 cannot execute, 127 not found. See the exit-code table in docs/cli.md.\n");
         return text.ToString();
     }
 }

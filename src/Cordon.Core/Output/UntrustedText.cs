@@ -14,8 +14,10 @@ namespace Cordon.Output;
 /// another order than it was written. Kept as they are: printable characters, newline, tab and carriage return (so a
 /// progress bar still redraws its own line). Escaped as visible text: the other C0 controls and DEL as <c>\xNN</c>,
 /// the C1 controls, Unicode format characters (bidi marks, embeddings, overrides and isolates, zero-width characters,
-/// the Arabic letter mark) and the line and paragraph separators as <c>\uNNNN</c> (<c>\u{NNNNN}</c> beyond U+FFFF),
-/// and bytes that are not UTF-8 as <c>\xNN</c>. An escape sequence is thereby shown, never interpreted.</para>
+/// the Arabic letter mark, tag characters), the line and paragraph separators, private-use characters (a font can draw
+/// them as anything) and unassigned code points (a newer terminal may give them a meaning) as <c>\uNNNN</c>
+/// (<c>\u{NNNNN}</c> beyond U+FFFF), and bytes that are not UTF-8 as <c>\xNN</c>. An escape sequence is thereby shown,
+/// never interpreted.</para>
 /// <para><see cref="ForTerminal(ReadOnlySpan{byte})"/> is for multi-line output, <see cref="ForSingleLine(ReadOnlySpan{byte})"/>
 /// for one line of a message or table (newline, tab and carriage return are escaped too), <see cref="Fragment"/> for
 /// a guest-chosen name quoted inside a message (single line, length capped). <see cref="TerminalNeutraliser"/>
@@ -122,9 +124,10 @@ public static class UntrustedText
         }
     }
 
-    /// <summary>C1 controls, format characters (bidi, zero-width, tags) and the line and paragraph separators.</summary>
+    /// <summary>C1 controls, format characters (bidi, zero-width, tags), the line and paragraph separators, private-use and unassigned code points.</summary>
     private static bool IsHidden(Rune rune) => Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
-        or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+        or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse
+        or UnicodeCategory.OtherNotAssigned;
 
     private static void AppendByte(StringBuilder text, byte b) => text.Append("\\x").Append(b.ToString("x2", CultureInfo.InvariantCulture));
 }

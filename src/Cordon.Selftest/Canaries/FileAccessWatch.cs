@@ -38,7 +38,7 @@ internal sealed class FileAccessWatch : IDisposable
         byte[] buffer = new byte[4096];
         while (true)
         {
-            nint n = Interop.Libc.Read(_inotify, buffer, (nuint)buffer.Length);
+            nint n = Interop.Libc.Read(_inotify, buffer);
             if (n <= 0) break;
             // struct inotify_event { int wd; uint32_t mask; uint32_t cookie; uint32_t len; char name[]; }
             for (int at = 0; at + 16 <= n;)

@@ -1,6 +1,6 @@
 namespace Cordon.Selftest.Probes;
 
-/// <summary>The attack classes of the suite (see the Selftest section of the README), plus the positive controls that run first.</summary>
+/// <summary>The attack classes of the suite (see docs/selftest.md), plus the positive controls that run first.</summary>
 public enum ProbeCategory
 {
     /// <summary>Positive controls: trivial programs that must succeed, so a broken sandbox cannot pass by failing everything.</summary>

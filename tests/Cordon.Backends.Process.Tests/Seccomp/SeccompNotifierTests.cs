@@ -88,7 +88,7 @@ public class SeccompNotifierTests
         Assert.False(notifier.TryHandleNext(out int number)); // nothing pending, filter gone: no block
         Assert.Equal(-1, number);
         // Why it cannot block: the listener is non-blocking, and every receive is preceded by a zero-timeout poll.
-        Assert.NotEqual(0, Interop.Libc.FcntlInt((int)notifier.Listener.DangerousGetHandle(), Interop.Libc.FGetFl, 0) & Interop.Libc.ONonblock);
+        Assert.NotEqual(0, Interop.Libc.FcntlInt((int)notifier.Listener.DangerousGetHandle(), Interop.Libc.FGetFl, 0) & Interop.Libc.ONonBlock);
         child.WaitForExit();
     }
 

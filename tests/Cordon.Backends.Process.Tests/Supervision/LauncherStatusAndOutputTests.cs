@@ -1,4 +1,3 @@
-using System.Text;
 using Cordon.Backends.Process.Supervision;
 
 namespace Cordon.Backends.Process.Tests.Supervision;
@@ -26,26 +25,5 @@ public class LauncherStatusAndOutputTests
         Assert.Equal(("cgroup-join", 13), status.Failure);
         Assert.Equal(2, status.ExecErrno);
         Assert.Equal(127, status.ExitCode);
-    }
-
-    [Fact]
-    public void Output_buffer_keeps_the_cap_counts_everything_and_returns_only_kept_bytes()
-    {
-        var buffer = new OutputBuffer(10);
-        Assert.Equal("hello", Encoding.ASCII.GetString(buffer.Append("hello"u8)));
-        Assert.Equal("world", Encoding.ASCII.GetString(buffer.Append("world!!!"u8)));
-        Assert.True(buffer.Append("more"u8).IsEmpty);
-        var captured = buffer.ToCapturedOutput();
-        Assert.Equal("helloworld", Encoding.ASCII.GetString(captured.Bytes.Span));
-        Assert.Equal(17, captured.TotalBytes);
-        Assert.True(captured.Truncated);
-    }
-
-    [Fact]
-    public void Output_exactly_at_the_cap_is_not_truncated()
-    {
-        var buffer = new OutputBuffer(4);
-        buffer.Append("abcd"u8);
-        Assert.False(buffer.ToCapturedOutput().Truncated);
     }
 }

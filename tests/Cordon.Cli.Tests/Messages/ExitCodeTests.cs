@@ -5,7 +5,7 @@ using Cordon.Policy;
 
 namespace Cordon.Cli.Tests.Messages;
 
-/// <summary>One exit-code convention: every outcome maps to the code the README's table gives it.</summary>
+/// <summary>One exit-code convention: every outcome maps to the code the table in docs/cli.md gives it.</summary>
 public class ExitCodeTests
 {
     private static SandboxResult Result(SandboxOutcome outcome, int? exit = null, int? signal = null)
@@ -39,9 +39,9 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void Every_code_is_in_the_readme_table()
+    public void Every_code_is_in_the_documented_table()
     {
-        string readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
+        string readme = File.ReadAllText(Path.Combine(Repository.Root, "docs", "cli.md"));
         foreach (int code in new[] { 124, 152, 137, 123, 122, 120, 159, 121, 141, 130, 143, 125, 126, 127 })
             Assert.Contains($"| {code} |", readme);
     }

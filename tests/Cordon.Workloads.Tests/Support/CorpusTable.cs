@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Cordon.Workloads.Tests.Support;
 
 /// <summary>
-/// One row of the README's corpus table per workload: written only when CORDON_WORKLOAD_RESULTS names a file
+/// One row of the corpus table (docs/workloads.md) per workload: written only when CORDON_WORKLOAD_RESULTS names a file
 /// (scripts/workload-table.sh sets it, then turns the rows into the table).
 /// </summary>
 public static class CorpusTable
