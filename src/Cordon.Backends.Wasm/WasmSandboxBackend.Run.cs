@@ -28,7 +28,7 @@ public sealed partial class WasmSandboxBackend
     /// </remarks>
     private static long MemoryVerdictWindow(long limit) => Math.Max(ByteSize.MiB, limit / 8);
 
-    /// <summary>One run, on a worker thread: load, link, instantiate, run, classify.</summary>
+    /// <summary>One run, on a worker thread or the caller's: load, link, instantiate, run, classify.</summary>
     private WasmRunResult Execute(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
     {
         List<string> warnings = [];
@@ -77,6 +77,8 @@ public sealed partial class WasmSandboxBackend
 
         long? memoryLimit = EffectiveMemoryLimit(policy.Limits, warnings);
         using var run = new RunState(policy.Limits, cancellationToken);
+        // Declared before the store, so disposed after it: WASI has closed its descriptors of the files by then.
+        using OutputFiles.Lease outputFiles = Options.IsWasiEnabled ? OutputFiles.Rent(_outputFiles) : default;
         var stdout = new OutputCapture(OutputStream.StandardOutput, policy.Limits, command.OnOutput, run);
         var stderr = new OutputCapture(OutputStream.StandardError, policy.Limits, command.OnOutput, run);
         using var store = new Store(_engine, run);
@@ -88,15 +90,18 @@ public sealed partial class WasmSandboxBackend
         }
 
         store.SetEpochDeadline(1);
-        store.SetEpochDeadlineCallback(s =>
+        store.SetEpochDeadlineCallback(static s =>
         {
-            ((RunState)s.GetData()!).ThrowIfStopRequested();
+            var state = (RunState)s.GetData()!;
+            state.Output?.Drain();
+            state.ThrowIfStopRequested();
             return 1;
         });
 
         if (Options.IsWasiEnabled)
         {
-            using WasiSetup wasi = WasiSetup.Create(policy, command, invoke is not null, stdout, stderr, warnings);
+            run.Output = outputFiles.Files;
+            using WasiSetup wasi = WasiSetup.Create(policy, command, invoke is not null, run.Output, stdout, stderr, warnings);
             wasi.Apply(store);
         }
 
@@ -134,6 +139,7 @@ public sealed partial class WasmSandboxBackend
                     }
 
                     object? results = instance.GetFunction(invoke)!.Invoke(arguments);
+                    run.Output?.Drain();  // what the export printed comes before its results
                     stdout.Write(InvokeArguments.Format(results));
                 }
             }
@@ -151,7 +157,8 @@ public sealed partial class WasmSandboxBackend
         TimeSpan wallTime = run.Elapsed;
         long? fuelConsumed = Options.Fuel is { } budget ? budget - (long)Math.Min(store.Fuel, (ulong)budget) : null;
         (long? peakMemory, bool atMemoryLimit) = MeasureMemory(instance, memoryLimit);
-        store.Dispose();  // no WASI callback can arrive after this; the captures are final
+        store.Dispose();
+        run.Output?.Drain();  // the rest of the output: WASI writes synchronously, and the store is closed
 
         if (run.ObserverFailure is { } observerFailure)
         {
@@ -268,7 +275,10 @@ public sealed partial class WasmSandboxBackend
         long? limit = limits.MemoryBytes;
         if (Options.PoolingMemoryBytesPerInstance is { } slot && (limit is null || limit > slot))
         {
-            warnings.Add($"linear memory is capped at {ByteSize.Format(slot)} by the pooling allocator's slot size, below the policy's {(limit is null ? "unlimited" : ByteSize.Format(limit.Value))}");
+            // A slot of 4 GiB (the default) is what a 32-bit memory can address anyway: no limit still means no limit.
+            warnings.Add(limit is null && slot >= WasmBackendOptions.DefaultPoolingMemoryBytesPerInstance
+                ? $"no memory limit: a linear memory can grow to {ByteSize.Format(slot)} (the pooling allocator's slot size)"
+                : $"linear memory is capped at {ByteSize.Format(slot)} by the pooling allocator's slot size, below the policy's {(limit is null ? "unlimited" : ByteSize.Format(limit.Value))}");
             return slot;
         }
 
