@@ -79,9 +79,9 @@ public sealed record WasmBackendOptions
     /// Pooling makes repeated instantiation several times cheaper (no mmap and munmap of a fresh memory per run). It
     /// reserves address space, not memory, for every slot up front (about the slot size plus guard pages each), and
     /// caps every run's linear memory at the slot size, even when the policy allows more (the result then carries a
-    /// warning); the default slot is what a 32-bit memory can address anyway. Turn it off
-    /// (<see cref="WithoutPoolingAllocator"/>) where address space is limited (<c>ulimit -v</c>) or memory64 modules
-    /// need more than a slot.
+    /// warning); the default slot is what a 32-bit memory can address anyway. Setting the pool up costs about 20 ms
+    /// once, when the backend is created. Turn it off (<see cref="WithoutPoolingAllocator"/>) for a process that makes
+    /// one run, where address space is limited (<c>ulimit -v</c>), or where memory64 modules need more than a slot.
     /// </remarks>
     public long? PoolingMemoryBytesPerInstance { get; private init; } = DefaultPoolingMemoryBytesPerInstance;
 

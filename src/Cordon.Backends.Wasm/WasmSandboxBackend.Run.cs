@@ -55,7 +55,7 @@ public sealed partial class WasmSandboxBackend
 
         string? invoke = Options.InvokeExport;
         string entry = invoke ?? StartExport;
-        if (FindEntry(loaded.Module, entry) is { } entryProblem)
+        if ((loaded.EntryCheck ??= new EntryCheckResult(FindEntry(loaded.Module, entry))).Problem is { } entryProblem)
         {
             return Finish(policy, SandboxOutcome.ExecFailed, entryProblem, warnings);
         }

@@ -96,10 +96,11 @@ internal sealed class OutputFile : IDisposable
         }
     }
 
-    /// <summary>Empties the file for the next run (after WASI has closed its own descriptor of it).</summary>
+    /// <summary>Empties the file for the next run (after WASI has closed its own descriptor of it and the last drain).</summary>
+    /// <remarks>Every run ends with a drain, so an undrained file is empty: no syscall for a run that printed nothing.</remarks>
     internal void Reset()
     {
-        if (_drained > 0 || RandomAccess.GetLength(_file) > 0)
+        if (_drained > 0)
         {
             RandomAccess.SetLength(_file, 0);
         }

@@ -118,7 +118,8 @@ internal static class RunCommand
 
     private static async Task<TierOutcome> RunWasmAsync(RunOptions options, SandboxCommand command, CancellationToken cancellationToken)
     {
-        WasmBackendOptions wasm = WasmBackendOptions.Default.WithModuleCache(ModuleCacheDirectory());
+        // One run per process: setting up the pooling allocator (about 20 ms) would cost more than it saves.
+        WasmBackendOptions wasm = WasmBackendOptions.Default.WithoutPoolingAllocator().WithModuleCache(ModuleCacheDirectory());
         if (options.Fuel is { } fuel) wasm = wasm.WithFuel(fuel);
         else if (options.FuelUnlimited) wasm = wasm.WithoutFuelLimit();
         if (options.Invoke is { } export) wasm = wasm.WithInvoke(export);
