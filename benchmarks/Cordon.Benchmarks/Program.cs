@@ -47,11 +47,13 @@ string[] bareBwrap =
 ConcurrentBag<RunTimings> timings = [];
 var sandbox = new ProcessSandbox(new ProcessBackendOptions { TimingsObserver = timings.Add });
 SandboxPolicy policy = SandboxPolicy.Default;
+// Instantiate + _start of Wasmtime alone, filled by WasmFigures (the floor under Cordon's instantiate+run).
+List<double> wasmBareInside = [];
 if (wasmOnly)
 {
     var (onDemand, pooled, run, inside, bare) = WasmFigures(smoke ? 20 : 2000);
     Console.WriteLine(FormattableString.Invariant($"wasm tier, RunAsync: instantiate+run {pooled.MedianInstantiateAndRunMicroseconds:0.0} µs pooled, {onDemand.MedianInstantiateAndRunMicroseconds:0.0} µs on demand; whole RunAsync {pooled.MedianRunMicroseconds:0.0} / {onDemand.MedianRunMicroseconds:0.0} µs"));
-    Console.WriteLine(FormattableString.Invariant($"wasm tier, Run on this thread: instantiate+run {inside.Median:0.0} µs (target ≤ 20 µs), whole Run {run.Median:0.0} µs; Wasmtime alone {bare.Median:0.0} µs (ratio {run.Median / bare.Median:0.00})"));
+    Console.WriteLine(FormattableString.Invariant($"wasm tier, Run on this thread: instantiate+run {inside.Median:0.0} µs (target ≤ 20 µs), whole Run {run.Median:0.0} µs; Wasmtime alone {bare.Median:0.0} µs (ratio {run.Median / bare.Median:0.00}), of which instantiate+_start {Stats.Of("bare", wasmBareInside).Median:0.0} µs"));
     return 0;
 }
 
@@ -290,7 +292,7 @@ Console.WriteLine(FormattableString.Invariant($"supervisor memory per concurrent
 Console.WriteLine(FormattableString.Invariant($"managed allocation while capturing a 1 GiB flood with a 1 MiB cap: {floodAllocated / 1024.0 / 1024.0:0.0} MiB"));
 if (cliPeakRssKiB is { } rss) Console.WriteLine(FormattableString.Invariant($"CLI peak RSS (whole process, cordon run -- /bin/true): {rss / 1024.0:0.0} MiB"));
 Console.WriteLine(FormattableString.Invariant($"wasm tier, warm, trivial WASI module, RunAsync: instantiate+run {wasmPooled.MedianInstantiateAndRunMicroseconds:0.0} µs median pooled (the default; {wasmOnDemand.MedianInstantiateAndRunMicroseconds:0.0} µs on demand); whole RunAsync {wasmPooled.MedianRunMicroseconds:0.0} µs pooled ({wasmOnDemand.MedianRunMicroseconds:0.0} µs on demand)"));
-Console.WriteLine(FormattableString.Invariant($"wasm tier, Run on the caller's thread, interleaved with Wasmtime alone: instantiate+run {wasmInside.Median:0.0} µs (p99 {wasmInside.P99:0.0}), whole Run {wasmRun.Median:0.0} µs (p99 {wasmRun.P99:0.0}); Wasmtime alone (store, WASI to files, instantiate, _start) {wasmtimeAlone.Median:0.0} µs (p99 {wasmtimeAlone.P99:0.0})"));
+Console.WriteLine(FormattableString.Invariant($"wasm tier, Run on the caller's thread, interleaved with Wasmtime alone: instantiate+run {wasmInside.Median:0.0} µs (p99 {wasmInside.P99:0.0}), whole Run {wasmRun.Median:0.0} µs (p99 {wasmRun.P99:0.0}); Wasmtime alone (store, WASI to files, instantiate, _start) {wasmtimeAlone.Median:0.0} µs (p99 {wasmtimeAlone.P99:0.0}), of which instantiate+_start {Stats.Of("bare", wasmBareInside).Median:0.0} µs"));
 Console.WriteLine(FormattableString.Invariant($"refused call per call: notified {refusedSync.P50Microseconds:0.0} µs p50 / {refusedSync.P99Microseconds:0.0} µs p99; before (asynchronous wake-ups) {refusedAsync.P50Microseconds:0.0} / {refusedAsync.P99Microseconds:0.0} µs; in-kernel errno {refusedInKernel.P50Microseconds:0.00} / {refusedInKernel.P99Microseconds:0.00} µs"));
 Console.WriteLine(FormattableString.Invariant($"js tier, warm, a trivial script with every limit on: engine+run {jsWarm.MedianEngineAndRunMicroseconds:0.0} µs median (target ≤ 20 µs), bare Jint engine+run {jsBareEngineMicroseconds:0.0} µs (ratio {jsWarm.MedianEngineAndRunMicroseconds / jsBareEngineMicroseconds:0.00}); whole RunJavaScriptAsync {jsWarm.MedianRunMicroseconds:0.0} µs"));
 Console.WriteLine($"leftover cgroups after the run: {leftoverCgroups}");
@@ -312,7 +314,7 @@ File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
     wasmWarmPooledInstantiateAndRunMicroseconds = wasmPooled.MedianInstantiateAndRunMicroseconds,
     wasmWarmRunAsyncMicroseconds = wasmPooled.MedianRunMicroseconds,
     wasmWarmOnDemandRunAsyncMicroseconds = wasmOnDemand.MedianRunMicroseconds,
-    wasmRunOnCallerThread = new { instantiateAndRunMicroseconds = wasmInside.Median, wholeMicroseconds = wasmRun.Median, wasmtimeAloneMicroseconds = wasmtimeAlone.Median },
+    wasmRunOnCallerThread = new { instantiateAndRunMicroseconds = wasmInside.Median, wholeMicroseconds = wasmRun.Median, wasmtimeAloneMicroseconds = wasmtimeAlone.Median, wasmtimeAloneInstantiateAndRunMicroseconds = Stats.Of("bare", wasmBareInside).Median },
     refusedCall = new { notifiedP50 = refusedSync.P50Microseconds, notifiedP99 = refusedSync.P99Microseconds, beforeP50 = refusedAsync.P50Microseconds, beforeP99 = refusedAsync.P99Microseconds, inKernelP50 = refusedInKernel.P50Microseconds, inKernelP99 = refusedInKernel.P99Microseconds },
     jsWarmEngineAndRunMicroseconds = jsWarm.MedianEngineAndRunMicroseconds,
     jsBareEngineAndRunMicroseconds = jsBareEngineMicroseconds,
@@ -335,6 +337,7 @@ return leftoverCgroups == 0 ? 0 : 1;
     // The default backend (pooling on) through RunAsync (a hand-off to a worker and back), then the synchronous Run on
     // this thread (the main thread, whose stack lets the module run here) interleaved run by run with Wasmtime alone.
     var (wasmSyncWhole, wasmSyncInside, wasmBare) = (new List<double>(), new List<double>(), new List<double>());
+    wasmBareInside = [];
     using (var wasm = new Cordon.Backends.Wasm.WasmSandboxBackend())
     using (var bareWasmtime = new BareWasmtime(helloWasm, wasm.Options.MaxConcurrentRuns, wasm.Options.PoolingMemoryBytesPerInstance!.Value))
     {
@@ -353,6 +356,7 @@ return leftoverCgroups == 0 ? 0 : 1;
             wasmSyncWhole.Add(whole);
             wasmSyncInside.Add(r.WallTime.TotalMicroseconds);
             wasmBare.Add(bare);
+        wasmBareInside.Add(bareWasmtime.LastInstantiateAndRunMicroseconds);
         }
     }
 
