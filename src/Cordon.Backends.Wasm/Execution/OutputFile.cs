@@ -28,7 +28,7 @@ internal sealed class OutputFile : IDisposable
     /// <summary>The path WASI opens: this process's descriptor of the file.</summary>
     internal string Path { get; }
 
-    /// <summary>A new empty file, or null where memfd or /proc/self/fd is unavailable (off Linux, or /proc not mounted).</summary>
+    /// <summary>A new empty file, or null where it cannot be made or reopened by path (off Linux, no /proc, Landlock).</summary>
     internal static OutputFile? TryCreate()
     {
         if (!OperatingSystem.IsLinux())
@@ -53,7 +53,13 @@ internal sealed class OutputFile : IDisposable
 
         var file = new SafeFileHandle(fd, ownsHandle: true);
         string path = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/proc/self/fd/{fd}");
-        if (!File.Exists(path))
+        try
+        {
+            // Opened once as WASI will open it: without /proc, or where Landlock refuses the reopen (a contained
+            // run), WASI could not open it either.
+            File.OpenHandle(path, FileMode.Open, FileAccess.Write).Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             file.Dispose();
             return null;
