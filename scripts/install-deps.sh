@@ -4,8 +4,15 @@
 # hostile test programs), chromium (the JavaScript tier's real-browser test). The .NET 10 SDK must already be installed (it is not in Debian's archive).
 # The workload corpus (tests/Cordon.Workloads.Tests) runs real programs from the host's /usr: CPython's own test
 # modules, g++, make, git, node + npm, sqlite3, ImageMagick with Ghostscript (and Debian's policy.xml), poppler-utils.
+# With --bench it also installs the peers the benchmark harness measures Cordon against (crun, firejail), without
+# their recommended packages.
 set -euo pipefail
 need=()
+bench=()
+if [ "${1:-}" = "--bench" ]; then
+  command -v crun >/dev/null || bench+=(crun)
+  command -v firejail >/dev/null || bench+=(firejail)
+fi
 command -v bwrap >/dev/null || need+=(bubblewrap)
 [ -e /usr/lib/x86_64-linux-gnu/libseccomp.so.2 ] || [ -e /usr/lib/aarch64-linux-gnu/libseccomp.so.2 ] || need+=(libseccomp2)
 command -v gcc >/dev/null || need+=(gcc)
@@ -30,6 +37,12 @@ if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if [ ${#bench[@]} -gt 0 ]; then
+  echo "cordon: installing the benchmark's peers ${bench[*]}" >&2
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${bench[@]}" >/dev/null
 fi
 if ! command -v dotnet >/dev/null; then
   echo "cordon: the .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)" >&2

@@ -10,8 +10,11 @@ internal static partial class ChildProcess
 {
     private static readonly SafeFileHandle DevNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
 
-    /// <summary>Milliseconds from spawn to reaped exit, plus the child's peak RSS in KiB.</summary>
-    public static (double Milliseconds, long MaxRssKiB, int Status) Run(IReadOnlyList<string> argv)
+    /// <summary>
+    /// Milliseconds from spawn to reaped exit, the child's peak RSS in KiB, and the user + system CPU milliseconds of the
+    /// child and of every descendant it reaped (wait4's rusage).
+    /// </summary>
+    public static (double Milliseconds, long MaxRssKiB, int Status, double CpuMilliseconds) Run(IReadOnlyList<string> argv)
     {
         long start = Stopwatch.GetTimestamp();
         int pid = ChainSpawner.Spawn(argv, [(DevNull, 0), (DevNull, 1), (DevNull, 2)]);
@@ -19,8 +22,9 @@ internal static partial class ChildProcess
         int status;
         while (Wait4(pid, out status, 0, ref MemoryMarshal.GetReference(usage)) < 0 && Marshal.GetLastPInvokeError() == 4) { }
         double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        // struct rusage: two timevals (4 longs), then ru_maxrss.
-        return (ms, usage[4], status);
+        // struct rusage: two timevals (user, system: seconds and microseconds), then ru_maxrss.
+        double cpuMs = (usage[0] * 1e3) + (usage[1] / 1e3) + (usage[2] * 1e3) + (usage[3] / 1e3);
+        return (ms, usage[4], status, cpuMs);
     }
 
     /// <summary>
@@ -33,7 +37,7 @@ internal static partial class ChildProcess
         string output = Path.GetTempFileName();
         try
         {
-            var (_, _, status) = Run(["/usr/bin/time", "-f", "%M", "-o", output, .. argv]);
+            var (_, _, status, _) = Run(["/usr/bin/time", "-f", "%M", "-o", output, .. argv]);
             return status == 0 && long.TryParse(File.ReadAllText(output).Trim(), out long kib) ? kib : null;
         }
         finally

@@ -18,6 +18,7 @@ string jsonPath = "bench/results.json";
 int? loop = null;
 string? aotFloor = null;
 bool jsOnly = false;
+bool wasmOnly = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,7 +30,8 @@ for (int i = 0; i < args.Length; i++)
         case "--loop": loop = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--aot-floor": aotFloor = args[++i]; break;
         case "--js-only": jsOnly = true; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only]"); return 2;
+        case "--wasm-only": wasmOnly = true; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only]"); return 2;
     }
 }
 
@@ -45,6 +47,16 @@ string[] bareBwrap =
 ConcurrentBag<RunTimings> timings = [];
 var sandbox = new ProcessSandbox(new ProcessBackendOptions { TimingsObserver = timings.Add });
 SandboxPolicy policy = SandboxPolicy.Default;
+// Instantiate + _start of Wasmtime alone, filled by WasmFigures (the floor under Cordon's instantiate+run).
+List<double> wasmBareInside = [];
+if (wasmOnly)
+{
+    var (onDemand, pooled, run, inside, bare) = WasmFigures(smoke ? 20 : 2000);
+    Console.WriteLine(FormattableString.Invariant($"wasm tier, RunAsync: instantiate+run {pooled.MedianInstantiateAndRunMicroseconds:0.0} µs pooled, {onDemand.MedianInstantiateAndRunMicroseconds:0.0} µs on demand; whole RunAsync {pooled.MedianRunMicroseconds:0.0} / {onDemand.MedianRunMicroseconds:0.0} µs"));
+    Console.WriteLine(FormattableString.Invariant($"wasm tier, Run on this thread: instantiate+run {inside.Median:0.0} µs (target ≤ 20 µs), whole Run {run.Median:0.0} µs; Wasmtime alone {bare.Median:0.0} µs (ratio {run.Median / bare.Median:0.00}), of which instantiate+_start {Stats.Of("bare", wasmBareInside).Median:0.0} µs"));
+    return 0;
+}
+
 if (jsOnly)
 {
     var (warm, bare) = JavaScriptFigures(smoke ? 20 : 2000);
@@ -61,10 +73,13 @@ double Library(string program, params string[] arguments)
     return ms;
 }
 
+// The CPU (user + system, the whole process tree as its root reaped it) of the last Whole() run, for the CPU-per-run rows.
+double? lastCpuMs = null;
 double Whole(params string[] argv)
 {
-    var (ms, _, status) = ChildProcess.Run(argv);
+    var (ms, _, status, cpuMs) = ChildProcess.Run(argv);
     if (status != 0) throw new InvalidOperationException($"{string.Join(' ', argv)} exited with status {status}");
+    lastCpuMs = cpuMs;
     return ms;
 }
 
@@ -96,6 +111,19 @@ bool isRoot = Environment.UserName == "root";
 string[] bwrapAsNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. bareBwrap, "/bin/true"];
 if (isRoot) scenarios.Add(("bwrap /bin/true as uid 65534", () => Whole(bwrapAsNobody)));
 if (aotFloor is not null) scenarios.Add(("NativeAOT hello world (runtime floor)", () => Whole(aotFloor)));
+// Peers with their own layers, when installed: crun with cgroups (memory and pids limits) and firejail.
+string? crunSkipped = smoke ? "smoke mode" : null;
+using CrunBaseline? crun = smoke || loop is not null ? null : CrunBaseline.TryCreate(out crunSkipped);
+if (crun is not null)
+{
+    scenarios.Add(("crun run /bin/true (cgroups on)", () => Whole(crun.RunArgv())));
+    scenarios.Add(("crun's mount-namespace wrapper alone", () => Whole(crun.WrapperOnlyArgv())));
+}
+
+const string Firejail = "/usr/bin/firejail";
+bool hasFirejail = File.Exists(Firejail) && isRoot && !smoke;
+string[] firejailTrue = [Firejail, "--quiet", "--noprofile", "--net=none", "--caps.drop=all", "--seccomp", "--nonewprivs", "--private-tmp", "--private-dev", "/bin/true"];
+if (hasFirejail) scenarios.Add(("firejail /bin/true", () => Whole(firejailTrue)));
 if (cli is not null)
 {
     scenarios.Add(("cli version (CLI start, no sandbox)", () => Whole(cli, "version")));
@@ -140,11 +168,21 @@ foreach (var (_, measure) in scenarios) measure();
 timings.Clear();
 
 var samples = scenarios.ToDictionary(s => s.Name, _ => new List<double>());
+var cpuSamples = scenarios.ToDictionary(s => s.Name, _ => new List<double>());
 var shuffle = new Random(42);
 for (int round = 0; round < runs; round++)
 {
-    foreach (var (name, measure) in scenarios.OrderBy(_ => shuffle.Next())) samples[name].Add(measure());
+    foreach (var (name, measure) in scenarios.OrderBy(_ => shuffle.Next()))
+    {
+        lastCpuMs = null;
+        samples[name].Add(measure());
+        if (lastCpuMs is { } cpuMs) cpuSamples[name].Add(cpuMs);
+    }
 }
+
+// CPU per run (user + system of the whole process tree, from wait4), for every scenario that is a whole process.
+List<Stats> cpuPerRun = [.. scenarios.Where(s => cpuSamples[s.Name].Count > 0).Select(s => Stats.Of(s.Name, cpuSamples[s.Name]))];
+double? CpuMedian(string name) => cpuPerRun.FirstOrDefault(s => s.Name == name)?.Median;
 
 List<Stats> latency = [.. scenarios.Select(s => Stats.Of(s.Name, samples[s.Name]))];
 // The per-phase split of the sequential library runs only (the throughput runs below overlap each other).
@@ -169,18 +207,7 @@ int leftoverCgroups = Directory.EnumerateDirectories("/sys/fs/cgroup", $"cordon-
 double perSandboxKiB = SupervisorOverheadKiB(8);
 long floodAllocated = FloodAllocation();
 long? cliPeakRssKiB = cli is null ? null : ChildProcess.PeakRssKiB([cli, "run", "--quiet", "--", "/bin/true"]);
-// The Wasm tier, warm and in process: instantiate + run of a trivial WASI module (published Wasmtime figures: single-digit µs with pooling).
-string helloWasm = Path.Combine(FindRepository(), "examples", "hello.wasm");
-Cordon.Backends.Wasm.WasmWarmRunMeasurement wasmOnDemand, wasmPooled;
-using (var wasm = new Cordon.Backends.Wasm.WasmSandboxBackend())
-{
-    wasmOnDemand = Cordon.Backends.Wasm.WasmWarmRunMeasurement.MeasureAsync(wasm, policy, new SandboxCommand(helloWasm), smoke ? 20 : 1000).GetAwaiter().GetResult();
-}
-
-using (var wasm = new Cordon.Backends.Wasm.WasmSandboxBackend(Cordon.Backends.Wasm.WasmBackendOptions.Default.WithPoolingAllocator(64 * 1024 * 1024)))
-{
-    wasmPooled = Cordon.Backends.Wasm.WasmWarmRunMeasurement.MeasureAsync(wasm, policy, new SandboxCommand(helloWasm), smoke ? 20 : 1000).GetAwaiter().GetResult();
-}
+var (wasmOnDemand, wasmPooled, wasmRun, wasmInside, wasmtimeAlone) = WasmFigures(smoke ? 20 : 2000);
 
 var (jsWarm, jsBareEngineMicroseconds) = JavaScriptFigures(smoke ? 20 : 2000);
 
@@ -193,6 +220,13 @@ Console.WriteLine();
 Console.WriteLine("| scenario | min ms | median ms | p99 ms |");
 Console.WriteLine("|---|---:|---:|---:|");
 foreach (Stats s in latency.Concat([setup, toGuest, teardown])) Console.WriteLine(FormattableString.Invariant($"| {s.Name} | {s.Min:0.00} | {s.Median:0.00} | {s.P99:0.00} |"));
+Console.WriteLine();
+Console.WriteLine("| CPU per run (user + system, whole process tree) | min ms | median ms | p99 ms |");
+Console.WriteLine("|---|---:|---:|---:|");
+foreach (Stats s in cpuPerRun) Console.WriteLine(FormattableString.Invariant($"| {s.Name} | {s.Min:0.00} | {s.Median:0.00} | {s.P99:0.00} |"));
+Console.WriteLine();
+if (crun is not null) Console.WriteLine($"crun runs in a private mount namespace with {(crun.Hidden.Count == 0 ? "nothing" : string.Join(", ", crun.Hidden))} detached (crun 1.8 refuses hybrid cgroup mode)");
+else if (crunSkipped is not null) Console.WriteLine($"crun baseline skipped: {crunSkipped}");
 Console.WriteLine();
 var ratios = new List<(string Name, double Value, double? Target)>
 {
@@ -216,6 +250,18 @@ if (isRoot)
     if (cli is not null) ratios.Add(("cli /bin/true ÷ bwrap as uid 65534", Median("cli /bin/true") / Median("bwrap /bin/true as uid 65534"), null));
 }
 
+if (cli is not null && crun is not null)
+{
+    // crun without its wrapper: the wrapper's own cost over a plain exec is taken off.
+    double crunNet = Median("crun run /bin/true (cgroups on)") - (Median("crun's mount-namespace wrapper alone") - Median("exec /bin/true"));
+    ratios.Add(("cli /bin/true ÷ crun run with cgroups (less its wrapper)", Median("cli /bin/true") / crunNet, 1.0));
+}
+
+if (cli is not null && hasFirejail) ratios.Add(("cli /bin/true ÷ firejail", Median("cli /bin/true") / Median("firejail /bin/true"), 1.0));
+if (cli is not null && isRoot && CpuMedian("cli /bin/true") is { } cliCpu && CpuMedian("bwrap /bin/true as uid 65534") is { } bwrapCpu)
+    ratios.Add(("cli CPU per run ÷ bwrap as uid 65534 CPU per run", cliCpu / bwrapCpu, 1.5));
+ratios.Add(("wasm warm instantiate+run µs (pooled, Run on the caller's thread)", wasmInside.Median, 20));
+ratios.Add(("wasm Run whole ÷ Wasmtime alone (same thread, stdout to a file)", wasmRun.Median / wasmtimeAlone.Median, null));
 if (cli is not null && aotFloor is not null)
     ratios.Add(("cli version ÷ NativeAOT hello world", Median("cli version (CLI start, no sandbox)") / Median("NativeAOT hello world (runtime floor)"), null));
 foreach (var (c, lib, bw, _) in throughput) ratios.Add(($"throughput ×{c}: library ÷ bwrap", lib / bw, c == 2 ? 0.7 : null));
@@ -225,7 +271,7 @@ Console.WriteLine("| ratio (medians, same run) | value | target |");
 Console.WriteLine("|---|---:|---:|");
 foreach (var (name, value, target) in ratios)
 {
-    string verdict = target is null ? "—" : (name.StartsWith("throughput", StringComparison.Ordinal) ? value >= target : value <= target) ? $"{target} met" : $"{target} MISSED";
+    string verdict = target is null ? "—" : (name.StartsWith("throughput", StringComparison.Ordinal) ? value >= target : value <= target) ? $"{target} met" : $"{target} MISSED by {(name.StartsWith("throughput", StringComparison.Ordinal) ? target.Value / value : value / target.Value):0.00}×";
     // Microsecond rows are absolute values (the per-call floor), the others ratios.
     Console.WriteLine(FormattableString.Invariant($"| {name} | {value:0.00} | {verdict} |"));
 }
@@ -245,7 +291,8 @@ if (cli is not null)
 Console.WriteLine(FormattableString.Invariant($"supervisor memory per concurrent sandbox: {perSandboxKiB:0} KiB (target ≤ 2048 KiB)"));
 Console.WriteLine(FormattableString.Invariant($"managed allocation while capturing a 1 GiB flood with a 1 MiB cap: {floodAllocated / 1024.0 / 1024.0:0.0} MiB"));
 if (cliPeakRssKiB is { } rss) Console.WriteLine(FormattableString.Invariant($"CLI peak RSS (whole process, cordon run -- /bin/true): {rss / 1024.0:0.0} MiB"));
-Console.WriteLine(FormattableString.Invariant($"wasm tier, warm, trivial WASI module: instantiate+run {wasmOnDemand.MedianInstantiateAndRunMicroseconds:0.0} µs median ({wasmPooled.MedianInstantiateAndRunMicroseconds:0.0} µs with the pooling allocator); whole RunAsync {wasmOnDemand.MedianRunMicroseconds:0.0} µs"));
+Console.WriteLine(FormattableString.Invariant($"wasm tier, warm, trivial WASI module, RunAsync: instantiate+run {wasmPooled.MedianInstantiateAndRunMicroseconds:0.0} µs median pooled (the default; {wasmOnDemand.MedianInstantiateAndRunMicroseconds:0.0} µs on demand); whole RunAsync {wasmPooled.MedianRunMicroseconds:0.0} µs pooled ({wasmOnDemand.MedianRunMicroseconds:0.0} µs on demand)"));
+Console.WriteLine(FormattableString.Invariant($"wasm tier, Run on the caller's thread, interleaved with Wasmtime alone: instantiate+run {wasmInside.Median:0.0} µs (p99 {wasmInside.P99:0.0}), whole Run {wasmRun.Median:0.0} µs (p99 {wasmRun.P99:0.0}); Wasmtime alone (store, WASI to files, instantiate, _start) {wasmtimeAlone.Median:0.0} µs (p99 {wasmtimeAlone.P99:0.0}), of which instantiate+_start {Stats.Of("bare", wasmBareInside).Median:0.0} µs"));
 Console.WriteLine(FormattableString.Invariant($"refused call per call: notified {refusedSync.P50Microseconds:0.0} µs p50 / {refusedSync.P99Microseconds:0.0} µs p99; before (asynchronous wake-ups) {refusedAsync.P50Microseconds:0.0} / {refusedAsync.P99Microseconds:0.0} µs; in-kernel errno {refusedInKernel.P50Microseconds:0.00} / {refusedInKernel.P99Microseconds:0.00} µs"));
 Console.WriteLine(FormattableString.Invariant($"js tier, warm, a trivial script with every limit on: engine+run {jsWarm.MedianEngineAndRunMicroseconds:0.0} µs median (target ≤ 20 µs), bare Jint engine+run {jsBareEngineMicroseconds:0.0} µs (ratio {jsWarm.MedianEngineAndRunMicroseconds / jsBareEngineMicroseconds:0.00}); whole RunJavaScriptAsync {jsWarm.MedianRunMicroseconds:0.0} µs"));
 Console.WriteLine($"leftover cgroups after the run: {leftoverCgroups}");
@@ -256,6 +303,7 @@ File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
     runs,
     cpus = Environment.ProcessorCount,
     latency = latency.Concat([setup, toGuest, teardown]).Select(s => new { s.Name, s.Count, s.Min, s.Median, s.P99 }),
+    cpuPerRunMilliseconds = cpuPerRun.Select(s => new { s.Name, s.Count, s.Min, s.Median, s.P99 }),
     ratios = ratios.Select(r => new { r.Name, r.Value, r.Target }),
     throughput = throughput.Select(t => new { t.Concurrency, libraryPerSecond = t.Library, bwrapPerSecond = t.Bwrap, bwrapAsUid65534PerSecond = t.BwrapUnprivileged }),
     supervisorKiBPerSandbox = perSandboxKiB,
@@ -264,7 +312,9 @@ File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
     leftoverCgroups,
     wasmWarmInstantiateAndRunMicroseconds = wasmOnDemand.MedianInstantiateAndRunMicroseconds,
     wasmWarmPooledInstantiateAndRunMicroseconds = wasmPooled.MedianInstantiateAndRunMicroseconds,
-    wasmWarmRunAsyncMicroseconds = wasmOnDemand.MedianRunMicroseconds,
+    wasmWarmRunAsyncMicroseconds = wasmPooled.MedianRunMicroseconds,
+    wasmWarmOnDemandRunAsyncMicroseconds = wasmOnDemand.MedianRunMicroseconds,
+    wasmRunOnCallerThread = new { instantiateAndRunMicroseconds = wasmInside.Median, wholeMicroseconds = wasmRun.Median, wasmtimeAloneMicroseconds = wasmtimeAlone.Median, wasmtimeAloneInstantiateAndRunMicroseconds = Stats.Of("bare", wasmBareInside).Median },
     refusedCall = new { notifiedP50 = refusedSync.P50Microseconds, notifiedP99 = refusedSync.P99Microseconds, beforeP50 = refusedAsync.P50Microseconds, beforeP99 = refusedAsync.P99Microseconds, inKernelP50 = refusedInKernel.P50Microseconds, inKernelP99 = refusedInKernel.P99Microseconds },
     jsWarmEngineAndRunMicroseconds = jsWarm.MedianEngineAndRunMicroseconds,
     jsBareEngineAndRunMicroseconds = jsBareEngineMicroseconds,
@@ -272,6 +322,46 @@ File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
 }, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"figures written to {jsonPath}");
 return leftoverCgroups == 0 ? 0 : 1;
+
+// The Wasm tier: RunAsync warm (on demand, pooled), then Run on this thread interleaved with Wasmtime alone.
+(Cordon.Backends.Wasm.WasmWarmRunMeasurement OnDemand, Cordon.Backends.Wasm.WasmWarmRunMeasurement Pooled, Stats Run, Stats Inside, Stats Bare) WasmFigures(int iterations)
+{
+    string helloWasm = Path.Combine(FindRepository(), "examples", "hello.wasm");
+    // The Wasm tier, warm and in process: instantiate + run of a trivial WASI module (published Wasmtime figures: single-digit µs with pooling).
+    Cordon.Backends.Wasm.WasmWarmRunMeasurement wasmOnDemand, wasmPooled;
+    using (var wasm = new Cordon.Backends.Wasm.WasmSandboxBackend(Cordon.Backends.Wasm.WasmBackendOptions.Default.WithoutPoolingAllocator()))
+    {
+        wasmOnDemand = Cordon.Backends.Wasm.WasmWarmRunMeasurement.MeasureAsync(wasm, policy, new SandboxCommand(helloWasm), Math.Max(20, iterations / 2)).GetAwaiter().GetResult();
+    }
+
+    // The default backend (pooling on) through RunAsync (a hand-off to a worker and back), then the synchronous Run on
+    // this thread (the main thread, whose stack lets the module run here) interleaved run by run with Wasmtime alone.
+    var (wasmSyncWhole, wasmSyncInside, wasmBare) = (new List<double>(), new List<double>(), new List<double>());
+    wasmBareInside = [];
+    using (var wasm = new Cordon.Backends.Wasm.WasmSandboxBackend())
+    using (var bareWasmtime = new BareWasmtime(helloWasm, wasm.Options.MaxConcurrentRuns, wasm.Options.PoolingMemoryBytesPerInstance!.Value))
+    {
+        wasmPooled = Cordon.Backends.Wasm.WasmWarmRunMeasurement.MeasureAsync(wasm, policy, new SandboxCommand(helloWasm), Math.Max(20, iterations / 2)).GetAwaiter().GetResult();
+        var hello = new SandboxCommand(helloWasm);
+        for (int i = -Math.Max(10, iterations / 10); i < iterations; i++)
+        {
+            bool bareFirst = (i & 1) == 0;
+            double bare = bareFirst ? bareWasmtime.RunOnce() : 0;
+            long start = Stopwatch.GetTimestamp();
+            SandboxResult r = wasm.Run(policy, hello);
+            double whole = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            if (!bareFirst) bare = bareWasmtime.RunOnce();
+            if (!r.IsSuccess) throw new InvalidOperationException($"wasm benchmark run failed: {r.Outcome} {r.Detail}");
+            if (i < 0) continue;
+            wasmSyncWhole.Add(whole);
+            wasmSyncInside.Add(r.WallTime.TotalMicroseconds);
+            wasmBare.Add(bare);
+        wasmBareInside.Add(bareWasmtime.LastInstantiateAndRunMicroseconds);
+        }
+    }
+
+    return (wasmOnDemand, wasmPooled, Stats.Of("wasm Run, whole (µs)", wasmSyncWhole), Stats.Of("wasm Run, instantiate+run (µs)", wasmSyncInside), Stats.Of("Wasmtime alone (µs)", wasmBare));
+}
 
 // The JavaScript tier, warm and in process: a fresh engine with every limit on, plus a trivial script (target ≤ 20 µs),
 // against the bare engine in the same run (Jint with the same constraints, no Cordon globals, guards or watchdog).

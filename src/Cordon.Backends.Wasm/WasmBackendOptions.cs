@@ -35,9 +35,12 @@ public sealed record WasmBackendOptions
     /// <summary>Default cap on elements per table: 100,000 (a table element costs the host 8 to 16 bytes).</summary>
     public const int DefaultMaxTableElements = 100_000;
 
+    /// <summary>Default pooling slot: 4 GiB of linear memory, all that a 32-bit memory can address.</summary>
+    public const long DefaultPoolingMemoryBytesPerInstance = 4 * ByteSize.GiB;
+
     private WasmBackendOptions() { }
 
-    /// <summary>WASI preview 1 on, fuel <see cref="DefaultFuel"/>, <see cref="DefaultMaxWasmStackBytes"/>, no disk cache, no host functions, on-demand allocation.</summary>
+    /// <summary>WASI preview 1 on, fuel <see cref="DefaultFuel"/>, <see cref="DefaultMaxWasmStackBytes"/>, no disk cache, no host functions, the pooling allocator with <see cref="DefaultPoolingMemoryBytesPerInstance"/> slots.</summary>
     public static WasmBackendOptions Default { get; } = new();
 
     /// <summary>Fuel budget per run; exhausting it ends the run <see cref="Execution.SandboxOutcome.CpuTimeExceeded"/> with detail <c>fuel exhausted</c>. Null only after <see cref="WithoutFuelLimit"/>.</summary>
@@ -68,15 +71,19 @@ public sealed record WasmBackendOptions
     public int MaxConcurrentRuns { get; private init; } = Math.Max(4, 2 * Environment.ProcessorCount);
 
     /// <summary>
-    /// When set, instances come from Wasmtime's pooling allocator with this many bytes of linear memory per slot
-    /// (and <see cref="MaxConcurrentRuns"/> slots); null allocates each instance on demand.
+    /// When set (the default, <see cref="DefaultPoolingMemoryBytesPerInstance"/>), instances come from Wasmtime's
+    /// pooling allocator with this many bytes of linear memory per slot (and <see cref="MaxConcurrentRuns"/> slots);
+    /// null allocates each instance on demand.
     /// </summary>
     /// <remarks>
-    /// Pooling makes instantiation several times cheaper for repeated runs but reserves address space for every slot up
-    /// front and caps every run's linear memory at the slot size, even when the policy allows more (the result then
-    /// carries a warning). Use it for servers; a one-shot CLI run gains nothing.
+    /// Pooling makes repeated instantiation several times cheaper (no mmap and munmap of a fresh memory per run). It
+    /// reserves address space, not memory, for every slot up front (about the slot size plus guard pages each), and
+    /// caps every run's linear memory at the slot size, even when the policy allows more (the result then carries a
+    /// warning); the default slot is what a 32-bit memory can address anyway. Setting the pool up costs about 20 ms
+    /// once, when the backend is created. Turn it off (<see cref="WithoutPoolingAllocator"/>) for a process that makes
+    /// one run, where address space is limited (<c>ulimit -v</c>), or where memory64 modules need more than a slot.
     /// </remarks>
-    public long? PoolingMemoryBytesPerInstance { get; private init; }
+    public long? PoolingMemoryBytesPerInstance { get; private init; } = DefaultPoolingMemoryBytesPerInstance;
 
     /// <summary>Sets the fuel budget per run (at least 1).</summary>
     [Pure]
@@ -173,7 +180,7 @@ public sealed record WasmBackendOptions
         return this with { PoolingMemoryBytesPerInstance = memoryBytesPerInstance };
     }
 
-    /// <summary>Allocates every instance on demand (the default).</summary>
+    /// <summary>Allocates every instance on demand instead of from the pooling allocator.</summary>
     [Pure]
     public WasmBackendOptions WithoutPoolingAllocator() => this with { PoolingMemoryBytesPerInstance = null };
 }

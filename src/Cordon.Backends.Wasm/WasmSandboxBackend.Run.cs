@@ -28,7 +28,7 @@ public sealed partial class WasmSandboxBackend
     /// </remarks>
     private static long MemoryVerdictWindow(long limit) => Math.Max(ByteSize.MiB, limit / 8);
 
-    /// <summary>One run, on a worker thread, as a stream of events: started, output, finished with the tier's details.</summary>
+    /// <summary>One run, on a worker thread or the caller's, as a stream of events: started, output, finished with the tier's details.</summary>
     private WasmRunResult Execute(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
     {
         var events = new Events.RunEvents(command, Name);
@@ -64,7 +64,7 @@ public sealed partial class WasmSandboxBackend
 
         string? invoke = Options.InvokeExport;
         string entry = invoke ?? StartExport;
-        if (FindEntry(loaded.Module, entry) is { } entryProblem)
+        if ((loaded.EntryCheck ??= new EntryCheckResult(FindEntry(loaded.Module, entry))).Problem is { } entryProblem)
         {
             return Finish(policy, SandboxOutcome.ExecFailed, entryProblem, warnings);
         }
@@ -86,6 +86,8 @@ public sealed partial class WasmSandboxBackend
 
         long? memoryLimit = EffectiveMemoryLimit(policy.Limits, warnings);
         using var run = new RunState(policy.Limits, cancellationToken);
+        // Declared before the store, so disposed after it: WASI has closed its descriptors of the files by then.
+        using OutputFiles.Lease outputFiles = Options.IsWasiEnabled ? OutputFiles.Rent(_outputFiles) : default;
         OutputObserver? observer = events.WantsOutput ? events.Output : null;
         var stdout = new OutputCapture(OutputStream.StandardOutput, policy.Limits, observer, run);
         var stderr = new OutputCapture(OutputStream.StandardError, policy.Limits, observer, run);
@@ -98,15 +100,18 @@ public sealed partial class WasmSandboxBackend
         }
 
         store.SetEpochDeadline(1);
-        store.SetEpochDeadlineCallback(s =>
+        store.SetEpochDeadlineCallback(static s =>
         {
-            ((RunState)s.GetData()!).ThrowIfStopRequested();
+            var state = (RunState)s.GetData()!;
+            state.Output?.Drain();
+            state.ThrowIfStopRequested();
             return 1;
         });
 
         if (Options.IsWasiEnabled)
         {
-            using WasiSetup wasi = WasiSetup.Create(policy, command, invoke is not null, stdout, stderr, warnings);
+            run.Output = outputFiles.Files;
+            using WasiSetup wasi = WasiSetup.Create(policy, command, invoke is not null, run.Output, stdout, stderr, warnings);
             wasi.Apply(store);
         }
 
@@ -144,6 +149,7 @@ public sealed partial class WasmSandboxBackend
                     }
 
                     object? results = instance.GetFunction(invoke)!.Invoke(arguments);
+                    run.Output?.Drain();  // what the export printed comes before its results
                     stdout.Write(InvokeArguments.Format(results));
                 }
             }
@@ -161,7 +167,8 @@ public sealed partial class WasmSandboxBackend
         TimeSpan wallTime = run.Elapsed;
         long? fuelConsumed = Options.Fuel is { } budget ? budget - (long)Math.Min(store.Fuel, (ulong)budget) : null;
         (long? peakMemory, bool atMemoryLimit) = MeasureMemory(instance, memoryLimit);
-        store.Dispose();  // no WASI callback can arrive after this; the captures are final
+        store.Dispose();
+        run.Output?.Drain();  // the rest of the output: WASI writes synchronously, and the store is closed
 
         if (run.ObserverFailure is { } observerFailure)
         {
@@ -281,7 +288,10 @@ public sealed partial class WasmSandboxBackend
         long? limit = limits.MemoryBytes;
         if (Options.PoolingMemoryBytesPerInstance is { } slot && (limit is null || limit > slot))
         {
-            warnings.Add($"linear memory is capped at {ByteSize.Format(slot)} by the pooling allocator's slot size, below the policy's {(limit is null ? "unlimited" : ByteSize.Format(limit.Value))}");
+            // A slot of 4 GiB (the default) is what a 32-bit memory can address anyway: no limit still means no limit.
+            warnings.Add(limit is null && slot >= WasmBackendOptions.DefaultPoolingMemoryBytesPerInstance
+                ? $"no memory limit: a linear memory can grow to {ByteSize.Format(slot)} (the pooling allocator's slot size)"
+                : $"linear memory is capped at {ByteSize.Format(slot)} by the pooling allocator's slot size, below the policy's {(limit is null ? "unlimited" : ByteSize.Format(limit.Value))}");
             return slot;
         }
 

@@ -34,7 +34,8 @@ namespace Cordon.Backends.Wasm;
 /// </para>
 /// <para>
 /// One instance owns one engine, its compiled-module cache, an epoch thread and a few worker threads: create it once
-/// and share it. It is safe to call <see cref="RunAsync"/> concurrently; dispose it after every run has finished.
+/// and share it. It is safe to call <see cref="RunAsync"/> and <see cref="Run"/> concurrently; dispose it after every
+/// run has finished.
 /// </para>
 /// </remarks>
 public sealed partial class WasmSandboxBackend : ISandboxBackend, IDisposable
@@ -49,6 +50,9 @@ public sealed partial class WasmSandboxBackend : ISandboxBackend, IDisposable
     private readonly EpochTicker _ticker;
     private readonly WorkerPool _workers;
     private readonly CompiledModuleCache _modules;
+    private readonly SemaphoreSlim _runSlots;
+    private readonly System.Collections.Concurrent.ConcurrentBag<OutputFiles> _outputFiles = [];
+    private readonly int _runStackBytes;
     private bool _disposed;
 
     /// <summary>Creates a backend with <see cref="WasmBackendOptions.Default"/>.</summary>
@@ -93,7 +97,9 @@ public sealed partial class WasmSandboxBackend : ISandboxBackend, IDisposable
         }
 
         _ticker = new EpochTicker(_engine);
-        _workers = new WorkerPool("cordon-wasm-", options.MaxConcurrentRuns, checked((int)options.MaxWasmStackBytes + HostStackReserveBytes));
+        _runStackBytes = checked((int)options.MaxWasmStackBytes + HostStackReserveBytes);
+        _runSlots = new SemaphoreSlim(options.MaxConcurrentRuns, options.MaxConcurrentRuns);
+        _workers = new WorkerPool("cordon-wasm-", options.MaxConcurrentRuns, _runStackBytes);
         _modules = new CompiledModuleCache(_engine, EngineKey, options.ModuleCacheDirectory);
     }
 
@@ -134,12 +140,47 @@ public sealed partial class WasmSandboxBackend : ISandboxBackend, IDisposable
         WasiSetup.Validate(policy, command);
         Tier.WasmTier.Assessment(policy).ThrowIfRefused();
 
-        var completion = new TaskCompletionSource<WasmRunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return PostToWorker(policy, command, cancellationToken, TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Runs the module synchronously, on the calling thread when its stack has room for the run.</summary>
+    /// <returns>The result, as <see cref="RunWasmAsync"/> would return it.</returns>
+    /// <exception cref="SandboxSetupException">As for <see cref="RunWasmAsync"/>.</exception>
+    /// <remarks>
+    /// A thread with at least the wasm stack (<see cref="WasmBackendOptions.MaxWasmStackBytes"/>) plus 4 MiB for host
+    /// frames left below the caller's frame runs the module itself, with no hand-off to a worker thread and back (the
+    /// main thread, or a thread created with a large enough stack). Any other thread (thread-pool threads have 1.5 MiB)
+    /// hands the run to a worker and blocks until it ends. Either way the run counts towards
+    /// <see cref="WasmBackendOptions.MaxConcurrentRuns"/>, and waits for a free slot first.
+    /// </remarks>
+    public WasmRunResult RunWasm(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(command);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        WasiSetup.Validate(policy, command);
+        Tier.WasmTier.Assessment(policy).ThrowIfRefused();
+
+        if (CallerStack.RemainingBytes() >= _runStackBytes)
+        {
+            return ExecuteInSlot(policy, command, cancellationToken);
+        }
+
+        return PostToWorker(policy, command, cancellationToken, TaskCreationOptions.None).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Runs the module synchronously; see <see cref="RunWasm"/>.</summary>
+    public SandboxResult Run(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken = default)
+        => RunWasm(policy, command, cancellationToken).Result;
+
+    private Task<WasmRunResult> PostToWorker(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken, TaskCreationOptions continuations)
+    {
+        var completion = new TaskCompletionSource<WasmRunResult>(continuations);
         _workers.Post(() =>
         {
             try
             {
-                completion.TrySetResult(Execute(policy, command, cancellationToken));
+                completion.TrySetResult(ExecuteInSlot(policy, command, cancellationToken));
             }
             catch (Exception e)
             {
@@ -147,6 +188,20 @@ public sealed partial class WasmSandboxBackend : ISandboxBackend, IDisposable
             }
         });
         return completion.Task;
+    }
+
+    /// <summary>One run in one of the <see cref="WasmBackendOptions.MaxConcurrentRuns"/> slots (a pooling-allocator slot each).</summary>
+    private WasmRunResult ExecuteInSlot(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
+    {
+        _runSlots.Wait(CancellationToken.None);
+        try
+        {
+            return Execute(policy, command, cancellationToken);
+        }
+        finally
+        {
+            _runSlots.Release();
+        }
     }
 
     /// <summary>Stops the worker and epoch threads and frees the engine. Call after every run has completed.</summary>
@@ -165,6 +220,11 @@ public sealed partial class WasmSandboxBackend : ISandboxBackend, IDisposable
         _wasiOnlyLinker?.Dispose();
         _engine.Dispose();
         _pooling?.Dispose();
+        _runSlots.Dispose();
+        while (_outputFiles.TryTake(out OutputFiles? files))
+        {
+            files.Dispose();
+        }
     }
 
     /// <summary>Wraps a host function so that its failure is attributed to it in the result.</summary>

@@ -65,7 +65,7 @@ public sealed class FilesystemTests(DefaultBackendFixture fixture) : IClassFixtu
         SandboxResult result = await fixture.Backend.RunAsync(TestSupport.Policy(p => p.MountReadWrite(root.Path, "/data")),
             TestSupport.Command("open_path.wat", "new.txt"));
 
-        Assert.Equal(Success, result.ExitCode);
+        Assert.True(result.ExitCode == Success, result.Describe());
         Assert.Equal("written\n", File.ReadAllText(root.File("new.txt")));
     }
 

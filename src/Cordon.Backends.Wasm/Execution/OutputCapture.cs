@@ -8,8 +8,8 @@ namespace Cordon.Backends.Wasm;
 /// caller's observer as they arrive.
 /// </summary>
 /// <remarks>
-/// Fed by Wasmtime's WASI output callback, which runs on a Wasmtime-owned thread while the guest waits; it never
-/// touches the store. Past the cap, bytes are counted and dropped, so host memory stays bounded by the cap.
+/// Fed on the thread that runs the module from its <see cref="OutputFile"/> and with invoke results (or, where output
+/// files are unavailable, by Wasmtime's WASI output callback on a thread of Wasmtime's own). Past the cap, bytes are counted and dropped, so host memory stays bounded by the cap.
 /// </remarks>
 internal sealed class OutputCapture(OutputStream stream, ResourceLimits limits, OutputObserver? observer, RunState run)
 {
@@ -20,29 +20,33 @@ internal sealed class OutputCapture(OutputStream stream, ResourceLimits limits, 
     private long _total;
     private bool _truncated;
 
-    /// <summary>Appends guest bytes (WASI callback, or invoke results).</summary>
+    /// <summary>How many more bytes will be kept before the cap.</summary>
+    internal long Room
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cap - _length;
+            }
+        }
+    }
+
+    /// <summary>Appends guest bytes (from the output file, a WASI callback, or invoke results).</summary>
     internal void Write(ReadOnlySpan<byte> data)
     {
         lock (_gate)
         {
-            _total += data.Length;
             int keep = (int)Math.Min(data.Length, _cap - _length);
             if (keep > 0)
             {
+                _total += keep;
                 EnsureCapacity(_length + keep);
                 data[..keep].CopyTo(_buffer.AsSpan(_length));
                 _length += keep;
             }
 
-            if (keep < data.Length && !_truncated)
-            {
-                _truncated = true;
-                if (limits.OutputAction == OutputAction.Kill)
-                {
-                    run.RequestStop(StopReason.OutputExceeded, stream == OutputStream.StandardOutput ? "stdout" : "stderr");
-                }
-            }
-
+            Discard(data.Length - keep);
             if (keep > 0 && observer is not null && run.ObserverFailure is null)
             {
                 try
@@ -54,6 +58,28 @@ internal sealed class OutputCapture(OutputStream stream, ResourceLimits limits, 
                     // The caller's code failed: stop the guest and rethrow to the caller after the run.
                     run.ObserverFailure = e;
                     run.RequestStop(StopReason.Canceled);
+                }
+            }
+        }
+    }
+
+    /// <summary>Counts <paramref name="count"/> guest bytes past the cap without keeping them.</summary>
+    internal void Discard(long count)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _total += count;
+            if (!_truncated)
+            {
+                _truncated = true;
+                if (limits.OutputAction == OutputAction.Kill)
+                {
+                    run.RequestStop(StopReason.OutputExceeded, stream == OutputStream.StandardOutput ? "stdout" : "stderr");
                 }
             }
         }

@@ -4,8 +4,8 @@ using Cordon.Policy;
 namespace Cordon.Backends.Wasm;
 
 /// <summary>
-/// Per-run state shared by the worker thread, the epoch callback, the output callbacks (Wasmtime's thread) and the
-/// cancellation callback. Stored as the Wasmtime store's data so that store-independent host functions can find it.
+/// Per-run state shared by the thread that runs the module (with its epoch callback and host calls), the
+/// cancellation callback and the epoch ticker. Stored as the Wasmtime store's data so that store-independent host functions can find it.
 /// </summary>
 internal sealed class RunState : IDisposable
 {
@@ -32,6 +32,9 @@ internal sealed class RunState : IDisposable
 
     /// <summary>A granted host function that threw, and its exception.</summary>
     internal (WasmHostFunction Function, Exception Error)? HostFunctionFailure { get; set; }
+
+    /// <summary>The files WASI writes stdout and stderr to, drained on this run's thread; null without them.</summary>
+    internal OutputFiles? Output { get; set; }
 
     /// <summary>The caller's output observer threw; rethrown to the caller after the run.</summary>
     internal Exception? ObserverFailure { get; set; }

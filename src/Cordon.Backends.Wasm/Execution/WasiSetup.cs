@@ -9,7 +9,8 @@ namespace Cordon.Backends.Wasm;
 /// <summary>Maps the shared policy onto a WASI preview 1 configuration: what a module can reach, and nothing else.</summary>
 /// <remarks>
 /// Arguments as given (argv[0] is the module's file name, never its host path); environment only the policy's
-/// variables; stdin the caller's bytes or empty; stdout and stderr into <see cref="OutputCapture"/>; files only
+/// variables; stdin the caller's bytes or empty; stdout and stderr into <see cref="OutputFiles"/> (read into the run's
+/// <see cref="OutputCapture"/> on the run's thread), or WASI output callbacks where those are unavailable; files only
 /// through directories preopened from the policy's mounts and work directory. No sockets: preview 1 cannot create
 /// one and none is preopened. Clocks and random are WASI defaults.
 /// </remarks>
@@ -41,13 +42,20 @@ internal sealed class WasiSetup : IDisposable
     }
 
     /// <summary>Builds the configuration; <paramref name="warnings"/> receives every door that stays shut although the policy opened it.</summary>
-    internal static WasiSetup Create(SandboxPolicy policy, SandboxCommand command, bool invoking,
+    internal static WasiSetup Create(SandboxPolicy policy, SandboxCommand command, bool invoking, OutputFiles? outputFiles,
         OutputCapture stdout, OutputCapture stderr, List<string> warnings)
     {
         var config = new WasiConfiguration()
-            .WithArgs(invoking ? [Path.GetFileName(command.Program)] : [Path.GetFileName(command.Program), .. command.Arguments])
-            .WithStandardOutputCallback(data => stdout.Write(data))
-            .WithStandardErrorCallback(data => stderr.Write(data));
+            .WithArgs(invoking ? [Path.GetFileName(command.Program)] : [Path.GetFileName(command.Program), .. command.Arguments]);
+        if (outputFiles is not null)
+        {
+            outputFiles.Attach(config, stdout, stderr);
+        }
+        else
+        {
+            // No memfd or /proc here: Wasmtime's output callbacks, which run on a thread of Wasmtime's own.
+            config.WithStandardOutputCallback(data => stdout.Write(data)).WithStandardErrorCallback(data => stderr.Write(data));
+        }
 
         foreach ((string name, string value) in policy.Environment)
         {

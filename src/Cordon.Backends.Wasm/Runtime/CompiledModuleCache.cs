@@ -120,10 +120,13 @@ internal sealed class CompiledModuleCache : IDisposable
 
     private static string ContentHash(bool isText, byte[] bytes)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(isText ? "wat\0"u8 : "wasm\0"u8);
-        hash.AppendData(bytes);
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        // One-shot over the tag and the bytes: the same digest as hashing them in turn, without setting up an
+        // incremental hash context on every run (tens of microseconds, more than a small module's whole run).
+        ReadOnlySpan<byte> tag = isText ? "wat\0"u8 : "wasm\0"u8;
+        byte[] input = new byte[tag.Length + bytes.Length];
+        tag.CopyTo(input);
+        bytes.CopyTo(input.AsSpan(tag.Length));
+        return Convert.ToHexStringLower(SHA256.HashData(input));
     }
 
     private static (string? Directory, string? Warning) PrepareDirectory(string? directory)

@@ -14,6 +14,9 @@ internal sealed class LoadedModule(Module module, string contentHash)
     /// <summary>Set once the module's imports were checked against the backend's grants: null when all are granted.</summary>
     internal ImportCheckResult? ImportCheck { get; set; }
 
+    /// <summary>Set once the entry point (<c>_start</c>, or the invoked export) was looked up: null problem when it exists.</summary>
+    internal EntryCheckResult? EntryCheck { get; set; }
+
     /// <summary>A warning from compiling (the disk cache could not be written), reported by the first run only.</summary>
     internal string? PendingWarning;
 
@@ -24,6 +27,10 @@ internal sealed class LoadedModule(Module module, string contentHash)
 /// <summary>Outcome of checking a module's imports against what the backend links.</summary>
 /// <param name="Problem">Why the module cannot be instantiated, naming every missing import; null when all are granted.</param>
 internal sealed record ImportCheckResult(string? Problem);
+
+/// <summary>Outcome of looking up the entry point among the module's exports.</summary>
+/// <param name="Problem">Why the entry point cannot be called, naming the exports there are; null when it exists.</param>
+internal sealed record EntryCheckResult(string? Problem);
 
 /// <summary>Either a compiled module or why there is none.</summary>
 internal readonly record struct ModuleLoad(LoadedModule? Module, string? Problem);

@@ -93,6 +93,15 @@ public sealed class WasmTier(WasmBackendOptions? baseOptions = null) : ISandboxT
         return (await backend.RunWasmAsync(policy, command, cancellationToken).ConfigureAwait(false)).Result;
     }
 
+    /// <inheritdoc />
+    /// <remarks>On the caller's thread when its stack has room for the module (no hand-off to a worker).</remarks>
+    public SandboxResult Run(SandboxPolicy policy, SandboxCommand command, TierSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        using var backend = new WasmSandboxBackend(OptionsFor(settings));
+        return backend.RunWasm(policy, command, cancellationToken).Result;
+    }
+
     /// <summary>The engine options of one run: the base options with its <c>--fuel</c> and <c>--invoke</c>.</summary>
     internal WasmBackendOptions OptionsFor(TierSettings settings)
     {

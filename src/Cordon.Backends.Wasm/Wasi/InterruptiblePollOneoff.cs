@@ -13,7 +13,7 @@ namespace Cordon.Backends.Wasm;
 /// relative clock (or an absolute realtime clock), this implementation waits on the run's stop signal instead and
 /// throws <see cref="RunInterruptedException"/> when a limit passes. Anything else (file-descriptor readiness,
 /// absolute monotonic deadlines, CPU-time clocks) goes to Wasmtime's implementation, which returns at once for
-/// the descriptors a module can have here (regular files, empty or file-backed stdin, callback-backed stdout).
+/// the descriptors a module can have here (regular files, empty or file-backed stdin, stdout and stderr sinks).
 /// </remarks>
 internal static class InterruptiblePollOneoff
 {
@@ -92,6 +92,8 @@ internal static class InterruptiblePollOneoff
             deadlines[i] = ticks > long.MaxValue / 4 ? long.MaxValue / 2 : now + (long)ticks;
         }
 
+        // The module sleeps: what it wrote so far goes to the observer now, not when it wakes.
+        run.Output?.Drain();
         long first = deadlines.Min();
         while (true)
         {

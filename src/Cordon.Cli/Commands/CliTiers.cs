@@ -16,7 +16,8 @@ internal static class CliTiers
     public static TierRegistry Registry { get; } = new(
     [
         new ProcessTier(ProcessOptions),
-        new WasmTier(WasmBackendOptions.Default.WithModuleCache(ModuleCacheDirectory())),
+        // One run per process: setting up the pooling allocator (about 20 ms) would cost more than it saves.
+        new WasmTier(WasmBackendOptions.Default.WithoutPoolingAllocator().WithModuleCache(ModuleCacheDirectory())),
         new JavaScriptTier(),
     ]);
 
