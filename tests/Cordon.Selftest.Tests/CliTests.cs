@@ -51,6 +51,14 @@ public partial class CliTests
         Assert.Equal(doc.RootElement.GetProperty("passed").GetInt32(), probes.EnumerateArray().Count());
         Assert.Contains(probes.EnumerateArray(), p => p.GetProperty("id").GetString() == "out-terminal-escape" && p.GetProperty("verdict").GetString() == "CONTAINED");
         Assert.Contains(probes.EnumerateArray(), p => p.GetProperty("verdict").GetString() == "LIMIT:output");
+
+        // Each probe that ran carries its run as the one result document, valid under strict reading.
+        foreach (JsonElement probe in probes.EnumerateArray().Where(p => p.GetProperty("ran").GetBoolean()))
+        {
+            byte[] run = System.Text.Encoding.UTF8.GetBytes(probe.GetProperty("run").GetRawText());
+            Assert.True(Cordon.Contracts.RunDocuments.TryRead(run, out Cordon.Contracts.RunDocument? document, out string problem), problem);
+            Assert.Equal("process", document!.Tier);
+        }
     }
 
     [Theory]

@@ -57,7 +57,7 @@ internal static class Judge
             Observed = observed, Verdict = verdict, Limit = verdict == ProbeVerdict.Limit ? probe.Expected.Limit : null,
             Reason = verdict == ProbeVerdict.Degraded ? degradedReason : messages.FirstOrDefault(), Findings = messages, Ran = true,
             Duration = duration, Outcome = r.Outcome, ExitCode = r.ExitCode, Signal = r.Signal, Violations = r.Violations,
-            Usage = r.Usage, WallTime = r.WallTime, ObservedProcesses = e.Chain.Processes.Count, ObservedCgroup = e.Chain.CgroupName,
+            Usage = r.Usage, WallTime = r.WallTime, ObservedProcesses = e.Chain.Processes.Count, ObservedCgroup = e.Chain.CgroupName, Run = r,
         };
     }
 

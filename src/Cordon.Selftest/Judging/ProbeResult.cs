@@ -64,6 +64,9 @@ public sealed record ProbeResult
     /// <summary>The run's cgroup as the host saw it (<c>cordon-PID-N-RANDOM</c>), when it saw one.</summary>
     public string? ObservedCgroup { get; init; }
 
+    /// <summary>The probe's run as the sandbox reported it (null when it did not run).</summary>
+    public SandboxResult? Run { get; init; }
+
     /// <summary>The verdict as the table shows it (<c>LIMIT:pids</c>).</summary>
     public string VerdictText => ProbeVerdicts.Display(Verdict, Limit);
 }

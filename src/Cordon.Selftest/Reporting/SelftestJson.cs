@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cordon.Contracts;
 using Cordon.Selftest.Judging;
 using Cordon.Selftest.Probes;
 
@@ -44,33 +45,13 @@ public static class SelftestJson
         w.WriteString("reason", p.Reason);
         w.WriteBoolean("ran", p.Ran);
         w.WriteNumber("durationMs", Math.Round(p.Duration.TotalMilliseconds, 1));
-        if (p.Outcome is { } outcome) w.WriteString("outcome", Judge.Snake(outcome));
-        else w.WriteNull("outcome");
-        WriteNumber(w, "exitCode", p.ExitCode);
-        WriteNumber(w, "signal", p.Signal);
-        if (p.WallTime is { } wall) w.WriteNumber("wallTimeMs", Math.Round(wall.TotalMilliseconds, 1));
-        if (p.Usage is { } usage)
-        {
-            w.WriteNumber("cpuTimeMs", Math.Round(usage.TotalCpuTime.TotalMilliseconds, 1));
-            WriteNumber(w, "peakMemoryBytes", usage.PeakMemoryBytes);
-            WriteNumber(w, "peakProcesses", usage.PeakProcesses);
-            w.WriteBoolean("oomKilled", usage.OomKilled);
-            w.WriteBoolean("processLimitHit", usage.ProcessLimitHit);
-        }
-
         w.WriteNumber("observedProcesses", p.ObservedProcesses);
         w.WriteString("observedCgroup", p.ObservedCgroup);
-        w.WriteStartArray("violations");
-        foreach (var v in p.Violations)
-        {
-            w.WriteStartObject();
-            w.WriteString("syscall", v.Syscall);
-            w.WriteNumber("count", v.Count);
-            w.WriteString("action", v.Action);
-            w.WriteEndObject();
-        }
 
-        w.WriteEndArray();
+        // The run itself in the one result document every surface writes (docs/json-schema.md).
+        w.WritePropertyName("run");
+        if (p.Run is { } run) JsonSerializer.Serialize(w, RunDocuments.From(run), RunDocumentJsonContext.Default.RunDocument);
+        else w.WriteNullValue();
         w.WriteStartArray("findings");
         foreach (string f in p.Findings) w.WriteStringValue(f);
         w.WriteEndArray();
