@@ -9,13 +9,15 @@ namespace Cordon.Backends.Process.Diagnostics;
 /// bubblewrap, user namespaces, cgroups, seccomp with user notification, Landlock, privileges, plus facts about
 /// containers and later tiers. Read-only except for the probe cgroup and the optional end-to-end run.
 /// </summary>
-internal static class HostDiagnostics
+public static class HostDiagnostics
 {
+    /// <summary>Checks every layer with the default run-uid range (what <c>cordon doctor</c> and a service's health report show).</summary>
     /// <param name="endToEnd">Also run <c>true</c> under the default policy (what <c>cordon doctor</c> does; <c>cordon audit</c> skips it).</param>
     /// <param name="cancellationToken">Cancels the end-to-end run.</param>
     public static async Task<HostReport> RunAsync(bool endToEnd, CancellationToken cancellationToken = default)
         => await RunAsync(endToEnd, Identity.HostIdentityRange.Default, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Checks every layer, naming <paramref name="identities"/> as the range runs get as root.</summary>
     /// <param name="endToEnd">Also run <c>true</c> under the default policy.</param>
     /// <param name="identities">The host uid range runs get as root (shown by <c>cordon doctor</c>).</param>
     /// <param name="cancellationToken">Cancels the end-to-end run.</param>

@@ -4,8 +4,9 @@ using System.Collections.Immutable;
 namespace Cordon.Backends.Process.Diagnostics;
 
 /// <summary>Everything <c>cordon doctor</c> found, plus the facts <c>cordon audit</c> weighs.</summary>
-internal sealed record HostReport
+public sealed record HostReport
 {
+    /// <summary>One row per layer and fact, in <c>cordon doctor</c>'s order.</summary>
     public required ImmutableArray<HostCheck> Checks { get; init; }
 
     /// <summary>Effective uid of this process.</summary>

@@ -1,4 +1,5 @@
 using Cordon.Execution;
+using Cordon.Output;
 using Cordon.Policy;
 
 namespace Cordon.Backends.Wasm;
@@ -14,10 +15,7 @@ namespace Cordon.Backends.Wasm;
 internal sealed class OutputCapture(OutputStream stream, ResourceLimits limits, OutputObserver? observer, RunState run)
 {
     private readonly object _gate = new();
-    private readonly long _cap = Math.Min(limits.MaxOutputBytes ?? Array.MaxLength, Array.MaxLength);
-    private byte[] _buffer = [];
-    private int _length;
-    private long _total;
+    private readonly CappedOutputBuffer _buffer = new(limits.MaxOutputBytes);
     private bool _truncated;
 
     /// <summary>How many more bytes will be kept before the cap.</summary>
@@ -27,7 +25,7 @@ internal sealed class OutputCapture(OutputStream stream, ResourceLimits limits, 
         {
             lock (_gate)
             {
-                return _cap - _length;
+                return _buffer.Room;
             }
         }
     }
@@ -37,21 +35,13 @@ internal sealed class OutputCapture(OutputStream stream, ResourceLimits limits, 
     {
         lock (_gate)
         {
-            int keep = (int)Math.Min(data.Length, _cap - _length);
-            if (keep > 0)
-            {
-                _total += keep;
-                EnsureCapacity(_length + keep);
-                data[..keep].CopyTo(_buffer.AsSpan(_length));
-                _length += keep;
-            }
-
-            Discard(data.Length - keep);
-            if (keep > 0 && observer is not null && run.ObserverFailure is null)
+            ReadOnlySpan<byte> kept = _buffer.Append(data);
+            if (kept.Length < data.Length) OnTruncated();
+            if (!kept.IsEmpty && observer is not null && run.ObserverFailure is null)
             {
                 try
                 {
-                    observer(stream, data[..keep]);
+                    observer(stream, kept);
                 }
                 catch (Exception e)
                 {
@@ -73,15 +63,8 @@ internal sealed class OutputCapture(OutputStream stream, ResourceLimits limits, 
 
         lock (_gate)
         {
-            _total += count;
-            if (!_truncated)
-            {
-                _truncated = true;
-                if (limits.OutputAction == OutputAction.Kill)
-                {
-                    run.RequestStop(StopReason.OutputExceeded, stream == OutputStream.StandardOutput ? "stdout" : "stderr");
-                }
-            }
+            _buffer.CountDropped(count);
+            OnTruncated();
         }
     }
 
@@ -90,18 +73,18 @@ internal sealed class OutputCapture(OutputStream stream, ResourceLimits limits, 
     {
         lock (_gate)
         {
-            return _total == 0 ? CapturedOutput.Empty : new CapturedOutput(_buffer.AsMemory(0, _length), _total, _truncated);
+            return _buffer.ToCapturedOutput();
         }
     }
 
-    private void EnsureCapacity(int needed)
+    /// <summary>The first dropped byte: with output action kill, the run ends here.</summary>
+    private void OnTruncated()
     {
-        if (needed <= _buffer.Length)
+        if (_truncated) return;
+        _truncated = true;
+        if (limits.OutputAction == OutputAction.Kill)
         {
-            return;
+            run.RequestStop(StopReason.OutputExceeded, stream == OutputStream.StandardOutput ? "stdout" : "stderr");
         }
-
-        long grown = Math.Max(needed, Math.Min(_cap, Math.Max(4096L, 2L * _buffer.Length)));
-        Array.Resize(ref _buffer, (int)grown);
     }
 }

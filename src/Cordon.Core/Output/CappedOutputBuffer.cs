@@ -23,6 +23,9 @@ public sealed class CappedOutputBuffer
     /// <summary>Everything written, kept or not.</summary>
     public long TotalBytes { get; private set; }
 
+    /// <summary>How many more bytes will be kept before the cap.</summary>
+    public long Room => _cap - _length;
+
     /// <summary>Whether bytes were dropped at the cap.</summary>
     public bool Truncated => TotalBytes > _cap;
 
