@@ -88,6 +88,9 @@ public static class PolicyFile
         return PolicyFileWriter.Write(policy, asSeenInside: true);
     }
 
+    /// <summary>Every key a policy file may hold, as a dotted path (<c>limits.memory</c>); the CLI's options name theirs.</summary>
+    public static IEnumerable<string> Keys => Reading.PolicySchema.DottedKeys();
+
     /// <summary>
     /// True when <paramref name="reference"/> names a built-in profile rather than a file: it has no '/' and does not
     /// end in <c>.toml</c>. The same rule applies to <c>extends</c> and to the CLI's policy arguments.

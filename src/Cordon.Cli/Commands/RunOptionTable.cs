@@ -14,6 +14,9 @@ namespace Cordon.Cli.Commands;
 /// <param name="Choices">The fixed values it takes, for completions.</param>
 internal sealed record RunOption(string Long, char? Short, string? Value, string Help, string Section, bool Repeatable = false, ImmutableArray<string> Choices = default)
 {
+    /// <summary>The policy-file key the option sets (<c>limits.memory</c> for <c>--memory</c>), or null for a CLI-only option.</summary>
+    public string? PolicyKey { get; init; }
+
     /// <summary>For an option a tier brings (<c>--fuel</c>): the tiers that take it; empty for Cordon's own options.</summary>
     public ImmutableArray<string> Tiers { get; init; } = [];
 
@@ -44,19 +47,19 @@ internal sealed class RunOptionTable
         new("--policy", null, "FILE", "a policy file (TOML; see docs/policy-reference.md)", Policy),
         new("--profile", null, "NAME", "a built-in profile: minimal, shell, python, node, gcc (cordon profiles)", Policy),
 
-        new("--ro", null, "HOST[:GUEST]", "bind a host path read-only (write \\: for a ':' in a path, \\\\ for '\\')", Doors, Repeatable: true),
-        new("--rw", null, "HOST[:GUEST]", "bind a host path read-write", Doors, Repeatable: true),
-        new("--volume", 'v', "HOST[:GUEST[:ro|rw]]", "bind a host path, read-only unless :rw is added", Doors, Repeatable: true),
-        new("--tmpfs", null, "GUEST[:SIZE]", "add a private tmpfs", Doors, Repeatable: true),
-        new("--file", null, "GUEST=HOST", "copy one host file in, read-only", Doors, Repeatable: true),
+        new("--ro", null, "HOST[:GUEST]", "bind a host path read-only (write \\: for a ':' in a path, \\\\ for '\\')", Doors, Repeatable: true) { PolicyKey = "mounts" },
+        new("--rw", null, "HOST[:GUEST]", "bind a host path read-write", Doors, Repeatable: true) { PolicyKey = "mounts" },
+        new("--volume", 'v', "HOST[:GUEST[:ro|rw]]", "bind a host path, read-only unless :rw is added", Doors, Repeatable: true) { PolicyKey = "mounts" },
+        new("--tmpfs", null, "GUEST[:SIZE]", "add a private tmpfs", Doors, Repeatable: true) { PolicyKey = "mounts" },
+        new("--file", null, "GUEST=HOST", "copy one host file in, read-only", Doors, Repeatable: true) { PolicyKey = "mounts" },
         new("--fd", null, "N|GUEST=HOST", "hand in a descriptor the caller passed to cordon (e.g. 3<file)", Doors, Repeatable: true),
-        new("--workdir", 'w', "DIR", "bind DIR read-write at /work (default: a private tmpfs)", Doors),
+        new("--workdir", 'w', "DIR", "bind DIR read-write at /work (default: a private tmpfs)", Doors) { PolicyKey = "workdir" },
         new("--chdir", null, "DIR", "the guest's working directory (default /work)", Doors),
-        new("--net", null, "MODE", "network: none (default), loopback, host (loudly warned)", Doors, Choices: ["none", "loopback", "host"]),
-        new("--env", 'e', "NAME[=VALUE]", "set a guest variable; NAME alone passes the caller's value", Doors, Repeatable: true),
-        new("--env-file", null, "FILE", "NAME=VALUE lines (# comments; NAME alone passes the caller's value)", Doors, Repeatable: true),
-        new("--guest-root", null, null, "appear as uid 0 inside (no capabilities)", Doors),
-        new("--no-system-dirs", null, null, "do not mount /usr, /lib, /bin and the minimal /etc", Doors),
+        new("--net", null, "MODE", "network: none (default), loopback, host (loudly warned)", Doors, Choices: ["none", "loopback", "host"]) { PolicyKey = "network" },
+        new("--env", 'e', "NAME[=VALUE]", "set a guest variable; NAME alone passes the caller's value", Doors, Repeatable: true) { PolicyKey = "env" },
+        new("--env-file", null, "FILE", "NAME=VALUE lines (# comments; NAME alone passes the caller's value)", Doors, Repeatable: true) { PolicyKey = "env" },
+        new("--guest-root", null, null, "appear as uid 0 inside (no capabilities)", Doors) { PolicyKey = "guest_root" },
+        new("--no-system-dirs", null, null, "do not mount /usr, /lib, /bin and the minimal /etc", Doors) { PolicyKey = "system_dirs" },
         new("--over-system-dirs", null, null, "allow a mount at, above or below /usr, /bin, /sbin, /lib, /lib64 or /etc", Doors),
 
         new("--stdin", null, "FILE|-", "feed the guest's stdin from a regular file or cordon's own stdin (default /dev/null)", Streams),
@@ -64,24 +67,24 @@ internal sealed class RunOptionTable
         new("--tty", 't', null, "give the guest a new pseudo-terminal (raw mode and window size passed through)", Streams),
         new("--kill-after", null, "D", "after a forwarded SIGINT/TERM/HUP/QUIT, kill the sandbox after D (2s)", Streams),
 
-        new("--time", null, "D", "wall-clock limit (10s)", Limits),
-        new("--cpu", null, "D", "CPU-time limit (5s)", Limits),
-        new("--memory", null, "S", "memory limit (256M)", Limits),
-        new("--pids", null, "N", "process limit (64)", Limits),
-        new("--output", null, "S", "output kept per stream (1M)", Limits),
-        new("--output-action", null, "ACTION", "at the output limit: truncate (default) or kill", Limits, Choices: ["truncate", "kill"]),
-        new("--fsize", null, "S", "largest file the guest may write (16M)", Limits),
-        new("--tmp-size", null, "S", "size of each private tmpfs (64M)", Limits),
-        new("--nofile", null, "N", "open descriptors (256)", Limits),
-        new("--stack", null, "S", "stack size (8M)", Limits),
-        new("--disk", null, "SIZE[:FILES]", "budget of each writable grant (1G:65536); as root the guest's writes land when the run ends", Limits),
+        new("--time", null, "D", "wall-clock limit (10s)", Limits) { PolicyKey = "limits.time" },
+        new("--cpu", null, "D", "CPU-time limit (5s)", Limits) { PolicyKey = "limits.cpu" },
+        new("--memory", null, "S", "memory limit (256M)", Limits) { PolicyKey = "limits.memory" },
+        new("--pids", null, "N", "process limit (64)", Limits) { PolicyKey = "limits.pids" },
+        new("--output", null, "S", "output kept per stream (1M)", Limits) { PolicyKey = "limits.output" },
+        new("--output-action", null, "ACTION", "at the output limit: truncate (default) or kill", Limits, Choices: ["truncate", "kill"]) { PolicyKey = "limits.output_action" },
+        new("--fsize", null, "S", "largest file the guest may write (16M)", Limits) { PolicyKey = "limits.fsize" },
+        new("--tmp-size", null, "S", "size of each private tmpfs (64M)", Limits) { PolicyKey = "limits.tmp_size" },
+        new("--nofile", null, "N", "open descriptors (256)", Limits) { PolicyKey = "limits.nofile" },
+        new("--stack", null, "S", "stack size (8M)", Limits) { PolicyKey = "limits.stack" },
+        new("--disk", null, "SIZE[:FILES]", "budget of each writable grant (1G:65536); as root the guest's writes land when the run ends", Limits) { PolicyKey = "limits.disk" },
 
-        new("--syscalls", null, "PROFILE", "default or strict", Syscalls, Choices: ["default", "strict"]),
-        new("--allow-syscalls", null, "a,b,c", "a custom allowlist instead of a profile", Syscalls),
-        new("--on-violation", null, "ACTION", "a refused call fails with EPERM (errno) or kills the run (kill)", Syscalls, Choices: ["errno", "kill"]),
+        new("--syscalls", null, "PROFILE", "default or strict", Syscalls, Choices: ["default", "strict"]) { PolicyKey = "syscalls.profile" },
+        new("--allow-syscalls", null, "a,b,c", "a custom allowlist instead of a profile", Syscalls) { PolicyKey = "syscalls.allow" },
+        new("--on-violation", null, "ACTION", "a refused call fails with EPERM (errno) or kills the run (kill)", Syscalls, Choices: ["errno", "kill"]) { PolicyKey = "syscalls.on_violation" },
 
-        new("--require-cgroups", null, null, "refuse to run without a per-run cgroup", Strictness),
-        new("--require-landlock", null, null, "refuse to run without Landlock", Strictness),
+        new("--require-cgroups", null, null, "refuse to run without a per-run cgroup", Strictness) { PolicyKey = "require.cgroups" },
+        new("--require-landlock", null, null, "refuse to run without Landlock", Strictness) { PolicyKey = "require.landlock" },
 
 
         new("--json", null, null, "print one JSON document (docs/json-schema.md) instead of the guest's output", Output),

@@ -95,7 +95,8 @@ internal sealed class RunSession : IDisposable
         return new SandboxCommand(_options.Program, _options.Arguments)
         {
             StandardInputSource = source,
-            OnOutput = _options.Json ? null : PassThrough,
+            // The CLI consumes the run's events like every surface does: output chunks pass through as they arrive.
+            OnEvent = _options.Json ? null : Observe,
             // One pipe for both when the caller's stdout and stderr are one file (a terminal, 2>&1): the order is kept.
             MergeStandardError = !_options.Json && !_options.Tty && CallerDescriptors.SameFile(Stdout, Stderr),
             Terminal = _terminal,
@@ -103,6 +104,12 @@ internal sealed class RunSession : IDisposable
             WorkingDirectory = _options.WorkingDirectory,
             InheritedFiles = [.. _options.Descriptors.Select(d => new InheritedFile(Inherited(d.HostFd, passedDescriptors), d.GuestFd))],
         };
+    }
+
+    /// <summary>The run's events: output goes through to the caller; the rest is in the result at the end.</summary>
+    private void Observe(Cordon.Events.SandboxEvent e)
+    {
+        if (e is Cordon.Events.OutputReceived output) PassThrough(output.Stream, output.Chunk.Span);
     }
 
     /// <summary>Writes guest output through to the caller's stdout/stderr (called on the supervisor's thread).</summary>

@@ -17,6 +17,24 @@ internal static class PolicySchema
 
     public static readonly string[] Mount = ["type", "host", "guest", "size"];
 
+    /// <summary>Every key as a dotted path (<c>limits.memory</c>, <c>syscalls.allow</c>); tables whose keys are free (env) or repeated (mounts) by their name.</summary>
+    public static IEnumerable<string> DottedKeys()
+    {
+        foreach (string key in Root)
+        {
+            string[]? table = key switch
+            {
+                "limits" => Limits,
+                "syscalls" => Syscalls,
+                "require" => Require,
+                "dangerous" => Dangerous,
+                _ => null,
+            };
+            if (table is null) yield return key;
+            else foreach (string inner in table) yield return $"{key}.{inner}";
+        }
+    }
+
     /// <summary>"unknown key ..." with the allowed keys and, for a likely typo, the key that was probably meant.</summary>
     public static string UnknownKey(string key, string table, string[] allowed)
     {
