@@ -31,9 +31,13 @@ internal static class CliTiers
             : null,
     };
 
+    /// <summary><c>CORDON_MODULE_CACHE=off</c> turns the Wasm module cache off (a contained runner has nowhere lasting to keep it).</summary>
+    internal const string ModuleCacheVariable = "CORDON_MODULE_CACHE";
+
     /// <summary>Compiled modules are cached per user, keyed by content hash (the tier validates entries before use).</summary>
     private static string? ModuleCacheDirectory()
     {
+        if (Environment.GetEnvironmentVariable(ModuleCacheVariable) == "off") return null;
         string? root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         if (string.IsNullOrEmpty(root))
         {

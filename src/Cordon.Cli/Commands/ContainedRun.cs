@@ -66,12 +66,19 @@ internal static class ContainedRun
             .MountReadOnly(AppContext.BaseDirectory.TrimEnd('/'), RunnerDirectory)
             .CopyFile(guestProgram, program)
             .CopyFile(PolicyGuestPath, policyFile.Path)
-            .SetEnvironment("XDG_CACHE_HOME", "/tmp/cordon-cache")
+            // Nothing the runner compiles outlives the run's private /tmp, and a cache file would count against the
+            // guest's file-size limit: no module cache inside.
+            .SetEnvironment(CliTiers.ModuleCacheVariable, "off")
             .SetEnvironment("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
+            // The guest's file-size limit applies to the runner, and the JIT's W^X double mapping grows a memfd past a
+            // small one (the runtime then fails to start). The boundary here is the process tier, not the runner's
+            // own code pages; a NativeAOT runner has no JIT and ignores it.
+            .SetEnvironment("DOTNET_EnableWriteXorExecute", "0")
             .WithMemory(limits.MemoryBytes is { } m ? m + room.MemoryBytes : null)
             .WithMaxProcesses(limits.MaxProcesses is { } p ? p + room.Tasks : null)
             .WithWallTime(limits.WallTime is { } w ? w + room.Startup : null)
             .WithCpuTime(limits.CpuTime is { } c ? c + room.Startup : null)
+            .WithOpenFiles(limits.OpenFiles is { } f ? f + room.OpenFiles : null)
             .WithMaxOutput(limits.MaxOutputBytes is { } o ? o + RunnerOutputSlack : null)
             .Build();
 

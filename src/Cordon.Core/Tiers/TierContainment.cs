@@ -7,4 +7,5 @@ namespace Cordon.Tiers;
 /// <param name="MemoryBytes">Memory for the runner (the .NET runtime, the engine) on top of the guest's memory limit.</param>
 /// <param name="Tasks">Threads the runner starts on top of the guest's process limit.</param>
 /// <param name="Startup">Wall and CPU time the runner needs to start, on top of the guest's time limits.</param>
-public sealed record TierContainment(long MemoryBytes, int Tasks, TimeSpan Startup);
+/// <param name="OpenFiles">Descriptors the runner holds itself (the runtime's libraries, pipes, the engine) on top of the guest's open-file limit.</param>
+public sealed record TierContainment(long MemoryBytes, int Tasks, TimeSpan Startup, int OpenFiles = 64);
