@@ -25,7 +25,9 @@ public static class RunDocuments
             u.PeakMemoryBytes, u.OomKilled, u.PeakProcesses, u.ProcessLimitHit,
             stdout, result.StandardOutput.TotalBytes, result.StandardOutput.Truncated,
             stderr, result.StandardError.TotalBytes, result.StandardError.Truncated,
-            [.. result.Violations.Select(v => new ViolationDocument("syscall", v.Count, v.Action, v.Syscall, v.Number))],
+            [.. result.Violations.Select(v => new ViolationDocument("syscall", v.Count, v.Action, v.Syscall, v.Number)),
+                .. (result.NetworkViolations.IsDefault ? [] : result.NetworkViolations).Select(v =>
+                    new ViolationDocument("network", v.Count, "errno", Address: v.Address, Port: v.Port, Protocol: v.Protocol, Reason: v.Reason))],
             result.Warnings.IsDefault ? [] : result.Warnings, result.Detail, Limits(result.Limits),
             stdoutBase64, stderrBase64,
             result.Details is WasmDetails w ? new WasmDocument(w.FuelConsumed, w.TrapCode, w.OutOfFuel) : null,
