@@ -95,7 +95,11 @@ public static class RunDocuments
             Output(document.Stderr, document.StderrBase64, document.StderrBytes, document.StderrTruncated),
             [.. document.Violations.Where(v => v.Kind == "syscall").Select(v => new SyscallViolation(v.Syscall ?? "unknown", v.Number ?? -1, v.Count, v.Action))],
             document.Warnings, FromDocument(document.Limits), document.Detail)
-        { Tier = document.Tier, RunId = document.RunId, Details = details };
+        {
+            Tier = document.Tier, RunId = document.RunId, Details = details,
+            NetworkViolations = [.. document.Violations.Where(v => v.Kind == "network")
+                .Select(v => new NetworkViolation(v.Address ?? "unknown", v.Port ?? 0, v.Protocol ?? "tcp", v.Reason ?? "not allowed", v.Count))],
+        };
     }
 
     /// <summary>The document form of a budget.</summary>
