@@ -31,7 +31,7 @@ public sealed partial class ProcessSandbox
                 : null,
             cgroups.Reason);
         LaunchPlan plan = Planning.LaunchPlanner.Build(policy, command, facts);
-        SeccompProgram program = SeccompFilterCompiler.Compile(policy.Syscalls, policy.Network.Mode);
+        SeccompProgram program = SeccompFilterCompiler.Compile(policy.Syscalls, policy.Network);
         return plan with { FilterSummary = plan.FilterSummary + string.Create(CultureInfo.InvariantCulture, $"; {program.InstructionCount} BPF instructions") };
     }
 

@@ -130,7 +130,8 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         var info = resources.Pipe();
         var wake = resources.Pipe();
 
-        using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation, synchronousWakeups: !_options.Baselines.AsynchronousSeccompWakeups);
+        Network.ConnectProxy? connects = SyscallProfiles.ConnectsThroughSupervisor(policy.Syscalls, policy.Network) ? new Network.ConnectProxy(policy.Network, new Network.NetworkLedger()) : null;
+        using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation, synchronousWakeups: !_options.Baselines.AsynchronousSeccompWakeups, connects);
         // The filter goes through a pipe that init reads only after bwrap has built the sandbox (~10 ms): compiling it
         // after the spawn hides the compilation (a few ms in a cold process, nothing when cached) behind that work.
         var bpf = resources.Pipe(nonBlockingRead: false);
@@ -179,7 +180,9 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             throw;
         }
 
-        SandboxResult result = supervisor.Events.Finished(BuildResult(policy, command, supervisor, cgroup, warnings, plan.Grants, handles.GrantSources, handles.Budgets, plan.LauncherPath));
+        SandboxResult result = BuildResult(policy, command, supervisor, cgroup, warnings, plan.Grants, handles.GrantSources, handles.Budgets, plan.LauncherPath);
+        if (connects is not null) result = result with { NetworkViolations = connects.Ledger.ToViolations() };
+        result = supervisor.Events.Finished(result);
         if (_options.TimingsObserver is { } observe)
         {
             TimeSpan execAt = supervisor.GuestExecAt == TimeSpan.Zero ? supervisor.ExitedAt : supervisor.GuestExecAt;

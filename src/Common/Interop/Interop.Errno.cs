@@ -26,6 +26,10 @@ internal static partial class Interop
         internal const int ENOTEMPTY = 39;
         internal const int ELOOP = 40;
         internal const int EOPNOTSUPP = 95;
+        internal const int EBADF = 9;
+        internal const int ENOTSOCK = 88;
+        internal const int EAFNOSUPPORT = 97;
+        internal const int ECONNREFUSED = 111;
 
         /// <summary>"EACCES", or "errno 123 (text)" for values without a name here.</summary>
         internal static string Name(int errno) => errno switch

@@ -36,15 +36,25 @@ internal static class SeccompFilterCompiler
     /// <exception cref="SandboxSetupException">libseccomp is missing or failed.</exception>
     internal static SeccompProgram Compile(SyscallPolicy policy, NetworkMode network) => Compile(policy, network, RefusedCallAction.Notify);
 
+    /// <summary>
+    /// The production filter for a run with <paramref name="network"/>: with an allowlist the supervisor enforces,
+    /// <c>connect</c> goes to the supervisor too (<see cref="SyscallProfiles.ConnectsThroughSupervisor"/>).
+    /// </summary>
+    internal static SeccompProgram Compile(SyscallPolicy policy, NetworkPolicy network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return Compile(policy, network.Mode, RefusedCallAction.Notify, SyscallProfiles.ConnectsThroughSupervisor(policy, network));
+    }
+
     /// <summary>As <see cref="Compile(SyscallPolicy, NetworkMode)"/>, with a chosen action for refused calls (a test hook).</summary>
-    internal static SeccompProgram Compile(SyscallPolicy policy, NetworkMode network, RefusedCallAction refused)
+    internal static SeccompProgram Compile(SyscallPolicy policy, NetworkMode network, RefusedCallAction refused, bool connectThroughSupervisor = false)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ImmutableArray<string> names = policy.Profile == SyscallProfile.Custom ? policy.AllowedSyscalls : [];
-        var key = new CacheKey(policy.Profile, string.Join(',', names), network, refused);
+        var key = new CacheKey(policy.Profile, string.Join(',', names), network, refused, connectThroughSupervisor);
         if (!Cache.TryGetValue(key, out Lazy<SeccompProgram>? lazy))
         {
-            var created = new Lazy<SeccompProgram>(() => CompileThroughHostCache(policy.Profile, names, network, refused),
+            var created = new Lazy<SeccompProgram>(() => CompileThroughHostCache(policy.Profile, names, network, refused, connectThroughSupervisor),
                 LazyThreadSafetyMode.ExecutionAndPublication);
             if (Cache.Count >= CacheCapacity)
             {
@@ -67,10 +77,11 @@ internal static class SeccompFilterCompiler
     }
 
     /// <summary>From <see cref="SeccompProgramCache"/> when this host has compiled the same rules before; else compiled and stored.</summary>
-    private static SeccompProgram CompileThroughHostCache(SyscallProfile profile, ImmutableArray<string> customNames, NetworkMode network, RefusedCallAction refused)
+    private static SeccompProgram CompileThroughHostCache(SyscallProfile profile, ImmutableArray<string> customNames, NetworkMode network, RefusedCallAction refused,
+        bool connectThroughSupervisor)
     {
-        SeccompRuleSet rules = SyscallProfiles.Build(profile, customNames, network);
-        string description = $"{profile.ToString().ToLowerInvariant()}/{network}/{refused}";
+        SeccompRuleSet rules = SyscallProfiles.Build(profile, customNames, network, connectThroughSupervisor);
+        string description = $"{profile.ToString().ToLowerInvariant()}/{network}{(connectThroughSupervisor ? "+allowlist" : "")}/{refused}";
         string? key = SeccompProgramCache.Key(rules, refused);
         if (key is not null && SeccompProgramCache.TryLoad(SeccompProgramCache.Directory, key, description) is { } cached) return cached;
         SeccompProgram compiled = CompileRules(rules, refused, description);
@@ -236,5 +247,5 @@ internal static class SeccompFilterCompiler
         return new SeccompProgram(ImmutableCollectionsMarshal.AsImmutableArray(bytes), description);
     }
 
-    private readonly record struct CacheKey(SyscallProfile Profile, string CustomNames, NetworkMode Network, RefusedCallAction Refused);
+    private readonly record struct CacheKey(SyscallProfile Profile, string CustomNames, NetworkMode Network, RefusedCallAction Refused, bool ConnectThroughSupervisor);
 }

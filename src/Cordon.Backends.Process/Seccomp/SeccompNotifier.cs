@@ -49,6 +49,7 @@ internal sealed class SeccompNotifier : IDisposable
     private const int Enosys = 38;
 
     private readonly ViolationAction _onViolation;
+    private readonly Network.ConnectProxy? _connects;
 
     /// <summary>Takes ownership of <paramref name="listener"/> (from <see cref="Interop.Libc.ReceiveFd"/>).</summary>
     /// <exception cref="Cordon.Errors.SandboxSetupException">The descriptor cannot be made non-blocking (it is not open).</exception>
@@ -56,7 +57,9 @@ internal sealed class SeccompNotifier : IDisposable
     /// <param name="onViolation">What a refused call does.</param>
     /// <param name="ledger">Where refused calls are counted (a new one by default).</param>
     /// <param name="synchronousWakeups">Ask for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP; false only to measure the difference.</param>
-    internal SeccompNotifier(SafeFileHandle listener, ViolationAction onViolation, ViolationLedger? ledger = null, bool synchronousWakeups = true)
+    /// <param name="connects">With an address allowlist: answers every connect (see <see cref="Network.ConnectProxy"/>).</param>
+    internal SeccompNotifier(SafeFileHandle listener, ViolationAction onViolation, ViolationLedger? ledger = null, bool synchronousWakeups = true,
+        Network.ConnectProxy? connects = null)
     {
         ArgumentNullException.ThrowIfNull(listener);
         if (listener.IsInvalid)
@@ -76,6 +79,7 @@ internal sealed class SeccompNotifier : IDisposable
 
         Listener = listener;
         _onViolation = onViolation;
+        _connects = connects;
         Ledger = ledger ?? new ViolationLedger();
     }
 
@@ -129,6 +133,13 @@ internal sealed class SeccompNotifier : IDisposable
         }
 
         syscallNumber = notification.Data.Number;
+        if (_connects is not null && syscallNumber == Network.ConnectProxy.ConnectNumber)
+        {
+            syscallNumber = -1; // decided by the allowlist: a refusal is a network violation, not a syscall one
+            _connects.Handle(Listener, notification);
+            return true;
+        }
+
         if (DirectoryModeChange.Handles(syscallNumber) && DirectoryModeChange.TryApply(Listener, notification) is { } done)
         {
             syscallNumber = -1; // carried out for the guest: neither a violation nor a reason to kill

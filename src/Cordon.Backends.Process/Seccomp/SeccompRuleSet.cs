@@ -43,6 +43,9 @@ internal sealed class SeccompRuleSet
             : existing with { WhenAny = [.. existing.WhenAny.Concat(whenAny).Distinct(AlternativeComparer.Instance)] };
     }
 
+    /// <summary>Drops the rule for <paramref name="name"/>, so its calls are refused (notified) again.</summary>
+    internal void Remove(string name) => _rules.Remove(name);
+
     /// <summary>Makes every call to <paramref name="name"/> fail with <paramref name="errno"/>, replacing any allow rule.</summary>
     internal void FailWith(string name, int errno) => _rules[name] = new SyscallRule(name, SyscallRuleAction.Errno, errno, []);
 

@@ -204,7 +204,11 @@ internal static class SyscallProfiles
     /// ENOSYS, not as a violation: seccomp cannot read its flags (they are behind a pointer), and glibc then falls back to
     /// <c>clone</c>, whose flags it can check.
     /// </remarks>
-    internal static SeccompRuleSet Build(SyscallProfile profile, ImmutableArray<string> customNames, NetworkMode network)
+    /// <param name="connectThroughSupervisor">
+    /// An allowlist is enforced: AF_INET/AF_INET6 sockets may be created (in the guest's own, empty namespace) and every
+    /// <c>connect</c> goes to the supervisor, which carries out the allowed ones from the host's namespace.
+    /// </param>
+    internal static SeccompRuleSet Build(SyscallProfile profile, ImmutableArray<string> customNames, NetworkMode network, bool connectThroughSupervisor = false)
     {
         IEnumerable<string> names = profile switch
         {
@@ -228,8 +232,11 @@ internal static class SyscallProfiles
         var rules = new SeccompRuleSet();
         foreach (string name in names)
         {
-            rules.Allow(name, GuardFor(name, profile, network));
+            rules.Allow(name, GuardFor(name, profile, connectThroughSupervisor && network == NetworkMode.None ? NetworkMode.Loopback : network));
         }
+
+        // Not allowed, so refused, so notified: the supervisor answers every connect (Network.ConnectProxy).
+        if (connectThroughSupervisor) rules.Remove("connect");
 
         foreach (string name in LauncherTail)
         {
@@ -247,6 +254,18 @@ internal static class SyscallProfiles
         // ENOSYS makes callers fall back to openat, whose mode argument is checked.
         if (rules.Find("openat2") is not null) rules.FailWith("openat2", Enosys);
         return rules;
+    }
+
+    /// <summary>
+    /// Whether a run of <paramref name="syscalls"/> with <paramref name="network"/> routes <c>connect</c> through the
+    /// supervisor: an allowlist is set and the profile allows <c>connect</c> at all (a profile without it keeps refusing it).
+    /// </summary>
+    internal static bool ConnectsThroughSupervisor(SyscallPolicy syscalls, NetworkPolicy network)
+    {
+        ArgumentNullException.ThrowIfNull(syscalls);
+        ArgumentNullException.ThrowIfNull(network);
+        if (network.Allowed.IsEmpty || network.Mode == NetworkMode.Host) return false;
+        return Build(syscalls.Profile, syscalls.Profile == SyscallProfile.Custom ? syscalls.AllowedSyscalls : [], network.Mode).Find("connect") is not null;
     }
 
     /// <summary>The argument guard for <paramref name="name"/>, or default when every call may pass.</summary>

@@ -12,20 +12,23 @@ internal sealed class SeccompChannelPair : IDisposable
 {
     private SafeFileHandle? _launcherEnd;
 
-    private SeccompChannelPair(SafeFileHandle supervisorEnd, SafeFileHandle launcherEnd, Cordon.Policy.ViolationAction onViolation)
+    private SeccompChannelPair(SafeFileHandle supervisorEnd, SafeFileHandle launcherEnd, Cordon.Policy.ViolationAction onViolation, Network.ConnectProxy? connects)
     {
         _launcherEnd = launcherEnd;
-        Supervisor = new Channel(supervisorEnd, onViolation);
+        Supervisor = new Channel(supervisorEnd, onViolation) { Connects = connects };
     }
 
     public SafeFileHandle LauncherEnd => _launcherEnd ?? throw new ObjectDisposedException(nameof(LauncherEnd));
 
     public Channel Supervisor { get; }
 
-    public static SeccompChannelPair Create(Cordon.Policy.ViolationAction onViolation, bool synchronousWakeups = true)
+    /// <param name="onViolation">What a refused call does.</param>
+    /// <param name="synchronousWakeups">See <see cref="SeccompNotifier"/>'s constructor.</param>
+    /// <param name="connects">With an address allowlist: the proxy that answers every connect.</param>
+    public static SeccompChannelPair Create(Cordon.Policy.ViolationAction onViolation, bool synchronousWakeups = true, Network.ConnectProxy? connects = null)
     {
         var (first, second) = Interop.Libc.SocketPair(seqPacket: true);
-        var pair = new SeccompChannelPair(first, second, onViolation);
+        var pair = new SeccompChannelPair(first, second, onViolation, connects);
         pair.Supervisor.SynchronousWakeups = synchronousWakeups;
         return pair;
     }
@@ -57,6 +60,9 @@ internal sealed class SeccompChannelPair : IDisposable
         /// <summary>See <see cref="SeccompNotifier"/>'s constructor.</summary>
         public bool SynchronousWakeups { get; set; } = true;
 
+        /// <summary>With an address allowlist: the proxy that answers every connect.</summary>
+        public Network.ConnectProxy? Connects { get; init; }
+
         public SafeHandle PollHandle => _notifier?.Listener ?? (SafeHandle)_socket;
 
         public bool IsActive => !_closed;
@@ -80,7 +86,7 @@ internal sealed class SeccompChannelPair : IDisposable
                     return;
                 }
 
-                _notifier = new SeccompNotifier(listener, _onViolation, synchronousWakeups: SynchronousWakeups);
+                _notifier = new SeccompNotifier(listener, _onViolation, synchronousWakeups: SynchronousWakeups, connects: Connects);
                 return;
             }
 

@@ -6,5 +6,5 @@ namespace Cordon.Backends.Process.Supervision;
 /// <summary>The filter for one run: compiled once per (syscall policy, network mode) and cached by the compiler.</summary>
 internal static class SeccompSetup
 {
-    public static byte[] Compile(SandboxPolicy policy) => [.. SeccompFilterCompiler.Compile(policy.Syscalls, policy.Network.Mode).Bytes];
+    public static byte[] Compile(SandboxPolicy policy) => [.. SeccompFilterCompiler.Compile(policy.Syscalls, policy.Network).Bytes];
 }

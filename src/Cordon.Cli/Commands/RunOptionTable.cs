@@ -56,6 +56,8 @@ internal sealed class RunOptionTable
         new("--workdir", 'w', "DIR", "bind DIR read-write at /work (default: a private tmpfs)", Doors) { PolicyKey = "workdir" },
         new("--chdir", null, "DIR", "the guest's working directory (default /work)", Doors),
         new("--net", null, "MODE", "network: none (default), loopback, host (loudly warned)", Doors, Choices: ["none", "loopback", "host"]) { PolicyKey = "network" },
+        new("--allow-net", null, "CIDR[:PORTS]", "also reach this address or range (e.g. 10.1.0.0/16:5432, [2001:db8::1]:443; all ports when none given)", Doors, Repeatable: true) { PolicyKey = "network_allow" },
+        new("--allow-host", null, "NAME[:PORTS]", "also reach this host name (e.g. pypi.org:443; all ports when none given)", Doors, Repeatable: true) { PolicyKey = "network_allow" },
         new("--env", 'e', "NAME[=VALUE]", "set a guest variable; NAME alone passes the caller's value", Doors, Repeatable: true) { PolicyKey = "env" },
         new("--env-file", null, "FILE", "NAME=VALUE lines (# comments; NAME alone passes the caller's value)", Doors, Repeatable: true) { PolicyKey = "env" },
         new("--guest-root", null, null, "appear as uid 0 inside (no capabilities)", Doors) { PolicyKey = "guest_root" },

@@ -105,6 +105,9 @@ internal static class RunOptionsParser
         Conflict("--json", "--status-fd", "both carry the result document; give one");
         Conflict("--tty", "--stdin", "with -t the guest reads its terminal; add -i to type into it");
 
+        if (tokens.Exists(t => t.Option.Long == "--net" && t.Value == "host") && (Has("--allow-net") || Has("--allow-host")))
+            errors.Add(new("--net", "host cannot be combined with --allow-net or --allow-host: the host network already reaches everything; use --net none (the default) or loopback with the allowlist", "--net"));
+
         SandboxPolicy? basis = null;
         if (tokens.Find(t => t.Option.Long is "--policy" or "--profile") is { Option: not null } source && errors.Count == 0)
         {
@@ -269,6 +272,7 @@ internal static class RunOptionsParser
                 }
 
                 break;
+            case "--allow-net" or "--allow-host": AllowNetwork(name, value!, builder, errors); break;
             case "--env": Environment(written, value!, builder, errors, context); break;
             case "--env-file":
                 {
@@ -372,6 +376,29 @@ internal static class RunOptionsParser
     /// <c>NAME=VALUE</c> sets a variable; <c>NAME</c> alone passes the caller's own value on, explicitly (the guest
     /// never inherits the host environment otherwise).
     /// </summary>
+    /// <summary>
+    /// <c>--allow-net CIDR[:PORTS]</c> or <c>--allow-host NAME[:PORTS]</c> (a trailing /udp or /tcp kept): the written form of
+    /// <see cref="NetworkDestination"/>, with every port when none is given.
+    /// </summary>
+    private static void AllowNetwork(string name, string value, SandboxPolicyBuilder builder, List<PolicyError> errors)
+    {
+        string rule = value.Trim(), protocol = "";
+        if (rule.EndsWith("/udp", StringComparison.Ordinal) || rule.EndsWith("/tcp", StringComparison.Ordinal)) (rule, protocol) = (rule[..^4], rule[^4..]);
+        bool hasPort = rule.StartsWith('[') ? rule.Contains("]:", StringComparison.Ordinal) : rule.Contains(':', StringComparison.Ordinal);
+        string written = hasPort || rule.Length == 0 ? rule + protocol : $"{rule}:1-65535{protocol}";
+        if (!NetworkDestination.TryParse(written, out NetworkDestination? destination, out string error))
+        {
+            errors.Add(new(name, $"'{value}': {error}", name));
+            return;
+        }
+
+        if (name == "--allow-net" && destination!.HostName is not null)
+            errors.Add(new(name, $"'{value}' is a host name, not an address or CIDR range; use --allow-host {value}", name));
+        else if (name == "--allow-host" && destination!.HostName is null)
+            errors.Add(new(name, $"'{value}' is an address, not a host name; use --allow-net {value}", name));
+        else builder.AllowNetworkTo(destination!);
+    }
+
     private static void Environment(string where, string entry, SandboxPolicyBuilder builder, List<PolicyError> errors, RunParseContext context)
     {
         int split = entry.IndexOf('=', StringComparison.Ordinal);

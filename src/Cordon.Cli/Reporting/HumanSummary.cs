@@ -27,6 +27,12 @@ internal static class HumanSummary
             line.Append(CultureInfo.InvariantCulture, $"cordon: refused syscall {v.Syscall} ×{v.Count} ({v.Action})\n");
         }
 
+        foreach (NetworkViolation v in result.NetworkViolations.IsDefault ? [] : result.NetworkViolations)
+        {
+            string address = v.Address.Contains(':', StringComparison.Ordinal) ? $"[{v.Address}]" : v.Address;
+            line.Append(CultureInfo.InvariantCulture, $"cordon: refused connection to {address}:{v.Port}/{v.Protocol} ×{v.Count} ({v.Reason})\n");
+        }
+
         if (result.Details is JavaScriptDetails js)
         {
             foreach (string denial in js.Denials) line.Append("cordon: denied: ").Append(UntrustedText.ForTerminal(denial)).Append('\n');

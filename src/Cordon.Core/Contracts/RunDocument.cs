@@ -39,13 +39,20 @@ public sealed record RunDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WasmDocument? Wasm = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JavaScriptDocument? Js = null);
 
-/// <summary>A refused action. <c>kind</c> says which fields apply: <c>syscall</c> today; <c>path</c> and <c>network</c> later.</summary>
+/// <summary>
+/// A refused action. <c>kind</c> says which fields apply: <c>syscall</c> (<c>syscall</c>, <c>number</c>) or <c>network</c>
+/// (<c>address</c>, <c>port</c>, <c>protocol</c>, <c>reason</c>); <c>path</c> later.
+/// </summary>
 public sealed record ViolationDocument(
     string Kind,
     long Count,
     string Action,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Syscall = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Number = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Number = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Address = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Port = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Protocol = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
 /// <summary>The budget in force; null means unlimited. Durations as text (<c>10s</c>), sizes in bytes.</summary>
 public sealed record LimitsDocument(

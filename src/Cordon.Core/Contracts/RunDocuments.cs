@@ -25,7 +25,9 @@ public static class RunDocuments
             u.PeakMemoryBytes, u.OomKilled, u.PeakProcesses, u.ProcessLimitHit,
             stdout, result.StandardOutput.TotalBytes, result.StandardOutput.Truncated,
             stderr, result.StandardError.TotalBytes, result.StandardError.Truncated,
-            [.. result.Violations.Select(v => new ViolationDocument("syscall", v.Count, v.Action, v.Syscall, v.Number))],
+            [.. result.Violations.Select(v => new ViolationDocument("syscall", v.Count, v.Action, v.Syscall, v.Number)),
+                .. (result.NetworkViolations.IsDefault ? [] : result.NetworkViolations).Select(v =>
+                    new ViolationDocument("network", v.Count, "errno", Address: v.Address, Port: v.Port, Protocol: v.Protocol, Reason: v.Reason))],
             result.Warnings.IsDefault ? [] : result.Warnings, result.Detail, Limits(result.Limits),
             stdoutBase64, stderrBase64,
             result.Details is WasmDetails w ? new WasmDocument(w.FuelConsumed, w.TrapCode, w.OutOfFuel) : null,
@@ -93,7 +95,11 @@ public static class RunDocuments
             Output(document.Stderr, document.StderrBase64, document.StderrBytes, document.StderrTruncated),
             [.. document.Violations.Where(v => v.Kind == "syscall").Select(v => new SyscallViolation(v.Syscall ?? "unknown", v.Number ?? -1, v.Count, v.Action))],
             document.Warnings, FromDocument(document.Limits), document.Detail)
-        { Tier = document.Tier, RunId = document.RunId, Details = details };
+        {
+            Tier = document.Tier, RunId = document.RunId, Details = details,
+            NetworkViolations = [.. document.Violations.Where(v => v.Kind == "network")
+                .Select(v => new NetworkViolation(v.Address ?? "unknown", v.Port ?? 0, v.Protocol ?? "tcp", v.Reason ?? "not allowed", v.Count))],
+        };
     }
 
     /// <summary>The document form of a budget.</summary>

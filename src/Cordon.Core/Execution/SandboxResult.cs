@@ -48,6 +48,9 @@ public sealed record SandboxResult
     /// <summary>Every refused syscall, by name, with counts.</summary>
     public ImmutableArray<SyscallViolation> Violations { get; init; }
 
+    /// <summary>Every connection refused by the network allowlist, by destination and reason, with counts.</summary>
+    public ImmutableArray<NetworkViolation> NetworkViolations { get; init; } = [];
+
     /// <summary>Protections that were weaker than asked, or doors that were opened wide (e.g. host network).</summary>
     public ImmutableArray<string> Warnings { get; init; }
 

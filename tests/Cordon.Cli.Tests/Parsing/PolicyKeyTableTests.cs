@@ -7,7 +7,7 @@ namespace Cordon.Cli.Tests.Parsing;
 public class PolicyKeyTableTests
 {
     /// <summary>Keys only a file has: documentation, inheritance, a deny list, and what an option implies (--net host acknowledges the host network, --disk SIZE:FILES sets both budgets).</summary>
-    private static readonly HashSet<string> FileOnly = ["description", "extends", "syscalls.deny", "dangerous.host_network", "limits.disk_inodes", "network_allow"];
+    private static readonly HashSet<string> FileOnly = ["description", "extends", "syscalls.deny", "dangerous.host_network", "limits.disk_inodes"];
 
     [Fact]
     public void Every_option_names_a_real_key_and_every_key_has_an_option()

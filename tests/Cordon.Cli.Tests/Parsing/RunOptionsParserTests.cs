@@ -204,4 +204,28 @@ public class RunOptionsParserTests
         _ when !option.Choices.IsDefaultOrEmpty => option.Choices[0],
         _ => "/tmp",
     };
+
+    [Fact]
+    public void Allow_net_and_allow_host_add_destinations_with_every_port_when_none_is_given()
+    {
+        RunOptions o = Parse("--allow-net", "10.1.0.0/16:5432", "--allow-net", "127.0.0.5", "--allow-net", "[::1]:80-90",
+            "--allow-net", "127.0.0.53:53/udp", "--allow-host", "pypi.org:443", "--", "sh");
+        Assert.Equal(["10.1.0.0/16:5432", "127.0.0.5:1-65535", "[::1]:80-90", "127.0.0.53:53/udp", "pypi.org:443"],
+            o.Policy.Network.Allowed.Select(d => d.ToString()));
+        Assert.Equal(NetworkMode.None, o.Policy.Network.Mode);
+    }
+
+    [Theory]
+    [InlineData("--allow-net", "10.0.0.0/33:80", "--allow-net: '10.0.0.0/33:80': '10.0.0.0/33' is not a CIDR range")]
+    [InlineData("--allow-net", "10.0.0.1:90-80", "'90-80' is not a port or a range of ports")]
+    [InlineData("--allow-net", "::1:80", "put an IPv6 address in brackets")]
+    [InlineData("--allow-net", "pypi.org:443", "is a host name, not an address or CIDR range; use --allow-host pypi.org:443")]
+    [InlineData("--allow-host", "10.0.0.1:443", "is an address, not a host name; use --allow-net 10.0.0.1:443")]
+    [InlineData("--allow-host", "bad_name!:443", "is neither an IP address, a CIDR range nor a DNS name")]
+    public void A_bad_allowlist_rule_is_one_precise_error(string option, string value, string expected)
+        => Assert.Contains(expected, Errors(option, value, "--", "sh"));
+
+    [Fact]
+    public void An_allowlist_with_the_host_network_is_an_error()
+        => Assert.Contains("host cannot be combined with --allow-net or --allow-host", Errors("--net", "host", "--allow-net", "10.0.0.1:443", "--", "sh"));
 }

@@ -16,6 +16,15 @@ internal static partial class Interop
         /// <summary>SECCOMP_IOCTL_NOTIF_ID_VALID = _IOW('!', 2, __u64): 0 while the notification's caller is still waiting in it.</summary>
         internal const nuint SeccompIoctlNotifIdValid = 0x40082102;
 
+        /// <summary>SECCOMP_IOCTL_NOTIF_ADDFD = _IOW('!', 3, struct seccomp_notif_addfd) (Linux 5.9+).</summary>
+        internal const nuint SeccompIoctlNotifAddFd = 0x40182103;
+
+        /// <summary>SECCOMP_ADDFD_FLAG_SETFD: install at <see cref="SeccompNotificationAddFd.NewFd"/>, replacing what is there (dup2).</summary>
+        internal const uint SeccompAddFdFlagSetFd = 1;
+
+        /// <summary>SECCOMP_USER_NOTIF_FLAG_CONTINUE: the call runs in the kernel as the caller made it.</summary>
+        internal const uint SeccompUserNotifFlagContinue = 1;
+
         /// <summary>SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP: the kernel wakes the supervisor and the guest as a synchronous hand-off.</summary>
         internal const ulong SeccompUserNotifFdSyncWakeUp = 1;
 
@@ -50,6 +59,21 @@ internal static partial class Interop
             internal int Error;
             internal uint Flags;
         }
+
+        /// <summary><c>struct seccomp_notif_addfd</c> (24 bytes).</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct SeccompNotificationAddFd
+        {
+            internal ulong Id;
+            internal uint Flags;
+            internal uint SourceFd;
+            internal uint NewFd;
+            internal uint NewFdFlags;
+        }
+
+        /// <summary>Installs a supervisor descriptor in the waiting caller. The caller's descriptor number, or -1 + errno.</summary>
+        internal static unsafe int SeccompNotifyAddFd(SafeHandle listener, SeccompNotificationAddFd* addFd)
+            => Ioctl(listener, SeccompIoctlNotifAddFd, addFd);
 
         /// <summary>Receives one pending notification. 0, or -1 + errno (ENOENT: the caller died before it was received).</summary>
         internal static unsafe int SeccompNotifyReceive(SafeHandle listener, SeccompNotification* notification)

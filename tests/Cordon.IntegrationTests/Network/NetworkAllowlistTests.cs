@@ -1,0 +1,225 @@
+using System.Net;
+using System.Net.Sockets;
+using Cordon.Execution;
+using Cordon.IntegrationTests.Support;
+using Cordon.Policy;
+
+namespace Cordon.IntegrationTests.Network;
+
+/// <summary>
+/// Address allowlists in the process tier: the guest keeps its own empty network namespace, and only a connect to an
+/// allowed address and port reaches the host (through the supervisor). Every target is a loopback listener this test starts.
+/// </summary>
+public class NetworkAllowlistTests : SandboxTest
+{
+    private static readonly IPAddress Allowed = IPAddress.Parse("127.0.0.5");
+    private static readonly IPAddress Other = IPAddress.Parse("127.0.0.6");
+
+    /// <summary>A loopback listener that answers every connection with "pong" after reading what the client sent.</summary>
+    private sealed class PongServer : IDisposable
+    {
+        private readonly TcpListener _listener;
+        private readonly CancellationTokenSource _stop = new();
+        private int _accepted;
+
+        internal PongServer(IPAddress address)
+        {
+            _listener = new TcpListener(address, 0);
+            _listener.Start();
+            _ = Task.Run(ServeAsync);
+        }
+
+        internal int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        internal int Accepted => Volatile.Read(ref _accepted);
+
+        private async Task ServeAsync()
+        {
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    TcpClient client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    Interlocked.Increment(ref _accepted);
+                    _ = Task.Run(async () =>
+                    {
+                        using (client)
+                        {
+                            NetworkStream stream = client.GetStream();
+                            byte[] buffer = new byte[16];
+                            try
+                            {
+                                _ = await stream.ReadAsync(buffer, _stop.Token);
+                                await stream.WriteAsync("pong"u8.ToArray(), _stop.Token);
+                            }
+                            catch (IOException) { }
+                            catch (OperationCanceledException) { }
+                        }
+                    });
+                }
+            }
+            catch (OperationCanceledException) { }
+            catch (SocketException) { }
+            catch (ObjectDisposedException) { }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            _stop.Dispose();
+        }
+    }
+
+    private static SandboxPolicy AllowOnly(string destination, NetworkMode mode = NetworkMode.None)
+        => new SandboxPolicyBuilder().WithNetwork(mode).AllowNetworkTo(NetworkDestination.Parse(destination)).Build();
+
+    [Fact]
+    public async Task Python_reaches_the_allowed_address_and_port_and_nothing_else_each_refusal_named()
+    {
+        using var allowed = new PongServer(Allowed);
+        using var otherPort = new PongServer(Allowed);
+        using var otherAddress = new PongServer(Other);
+        using var hostLoopback = new PongServer(IPAddress.Loopback);
+        using var ipv6 = new TcpListener(IPAddress.IPv6Loopback, 0);
+        ipv6.Start();
+        int v6Port = ((IPEndPoint)ipv6.LocalEndpoint).Port;
+        using var udp = new UdpClient(new IPEndPoint(Allowed, 0));
+        int udpPort = ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
+
+        SandboxResult r = await PythonAsync($$"""
+            import socket, errno
+            def tcp(family, host, port):
+                try:
+                    s = socket.socket(family, socket.SOCK_STREAM); s.settimeout(5); s.connect((host, port))
+                    s.sendall(b"ping"); print("reached", host, port, s.recv(4).decode())
+                except OSError as e:
+                    print("refused", host, port, errno.errorcode.get(e.errno, e.errno))
+            tcp(socket.AF_INET, "127.0.0.5", {{allowed.Port}})
+            tcp(socket.AF_INET, "127.0.0.5", {{otherPort.Port}})
+            tcp(socket.AF_INET, "127.0.0.6", {{otherAddress.Port}})
+            tcp(socket.AF_INET, "127.0.0.1", {{hostLoopback.Port}})
+            tcp(socket.AF_INET6, "::1", {{v6Port}})
+            tcp(socket.AF_INET6, "::ffff:127.0.0.5", {{allowed.Port}})
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                u.connect(("127.0.0.5", {{udpPort}})); u.send(b"x"); print("udp sent")
+            except OSError as e:
+                print("udp refused", errno.errorcode.get(e.errno, e.errno))
+            """, AllowOnly($"127.0.0.5:{allowed.Port}"));
+
+        AssertExited(r);
+        string output = Stdout(r);
+        Assert.Contains($"reached 127.0.0.5 {allowed.Port} pong", output);
+        Assert.Contains($"reached ::ffff:127.0.0.5 {allowed.Port} pong", output);
+        Assert.Contains($"refused 127.0.0.5 {otherPort.Port} ECONNREFUSED", output);
+        Assert.Contains($"refused 127.0.0.6 {otherAddress.Port} ECONNREFUSED", output);
+        Assert.Contains($"refused 127.0.0.1 {hostLoopback.Port} ECONNREFUSED", output);
+        Assert.Contains($"refused ::1 {v6Port} ECONNREFUSED", output);
+        Assert.Contains("udp refused ECONNREFUSED", output);
+
+        Assert.Equal(2, allowed.Accepted);
+        Assert.Equal(0, otherPort.Accepted);
+        Assert.Equal(0, otherAddress.Accepted);
+        Assert.Equal(0, hostLoopback.Accepted);
+        Assert.False(ipv6.Pending());
+        Assert.Equal(0, udp.Available);
+
+        Assert.Contains(r.NetworkViolations, v => v.Address == "127.0.0.5" && v.Port == otherPort.Port && v.Protocol == "tcp" && v.Reason == "port not allowed");
+        Assert.Contains(r.NetworkViolations, v => v.Address == "127.0.0.6" && v.Port == otherAddress.Port && v.Reason == "address not allowed");
+        Assert.Contains(r.NetworkViolations, v => v.Address == "127.0.0.1" && v.Port == hostLoopback.Port && v.Reason == "address not allowed");
+        Assert.Contains(r.NetworkViolations, v => v.Address == "::1" && v.Port == v6Port && v.Reason == "address not allowed");
+        Assert.Contains(r.NetworkViolations, v => v.Address == "127.0.0.5" && v.Port == udpPort && v.Protocol == "udp");
+        Assert.DoesNotContain(r.NetworkViolations, v => v.Port == allowed.Port);
+        Assert.Empty(r.Violations);
+    }
+
+    [Fact]
+    public async Task A_static_C_client_reaches_the_allowed_range_and_a_racing_thread_cannot_redirect_its_connect()
+    {
+        using var allowed = new PongServer(Allowed);
+        using var forbidden = new PongServer(Allowed);
+        string dir = HostTempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir, "client.c"), """
+            #include <arpa/inet.h>
+            #include <pthread.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <sys/socket.h>
+            #include <unistd.h>
+            static struct sockaddr_in target;
+            static volatile int racing = 1;
+            static unsigned short good, bad;
+            static void *flip(void *unused) {
+                (void)unused;
+                while (racing) { target.sin_port = htons(bad); target.sin_port = htons(good); }
+                return 0;
+            }
+            int main(int argc, char **argv) {
+                good = (unsigned short)atoi(argv[2]); bad = (unsigned short)atoi(argv[3]);
+                target.sin_family = AF_INET; target.sin_port = htons(good); inet_pton(AF_INET, argv[1], &target.sin_addr);
+                int s = socket(AF_INET, SOCK_STREAM, 0);
+                if (connect(s, (struct sockaddr *)&target, sizeof target) != 0) { perror("connect"); return 2; }
+                char reply[5] = {0};
+                if (write(s, "ping", 4) != 4 || read(s, reply, 4) != 4) return 3;
+                printf("reply %s\n", reply);
+                close(s);
+                pthread_t t; pthread_create(&t, 0, flip, 0);
+                int reached = 0, refused = 0;
+                for (int i = 0; i < 200; i++) {
+                    int c = socket(AF_INET, SOCK_STREAM, 0);
+                    if (connect(c, (struct sockaddr *)&target, sizeof target) == 0) reached++; else refused++;
+                    close(c);
+                }
+                racing = 0; pthread_join(t, 0);
+                printf("race done %d\n", reached + refused);
+                return 0;
+            }
+            """);
+        using (var gcc = System.Diagnostics.Process.Start("gcc", ["-static", "-O2", "-pthread", "-o", Path.Combine(dir, "client"), Path.Combine(dir, "client.c")]))
+        {
+            await gcc!.WaitForExitAsync();
+            Assert.Equal(0, gcc.ExitCode);
+        }
+
+        SandboxPolicy policy = new SandboxPolicyBuilder()
+            .AllowNetworkTo(NetworkDestination.Parse($"127.0.0.0/29:{allowed.Port}"))
+            .MountReadOnly(dir, "/opt/client").Build();
+        SandboxResult r = await Sandbox.RunAsync(policy, new SandboxCommand("/opt/client/client", ["127.0.0.5", $"{allowed.Port}", $"{forbidden.Port}"]));
+
+        AssertExited(r);
+        Assert.Contains("reply pong", Stdout(r));
+        Assert.Contains("race done 200", Stdout(r));
+        Assert.Equal(0, forbidden.Accepted);
+        Assert.All(r.NetworkViolations, v => Assert.Equal((v.Port, v.Reason), (forbidden.Port, "port not allowed")));
+    }
+
+    [Fact]
+    public async Task With_loopback_mode_the_guest_keeps_its_own_loopback_beside_the_allowlist()
+    {
+        using var allowed = new PongServer(Allowed);
+        SandboxResult r = await PythonAsync($$"""
+            import socket
+            srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+            c = socket.create_connection(srv.getsockname()); a, _ = srv.accept()
+            c.sendall(b"own"); print(a.recv(3).decode())
+            s = socket.create_connection(("127.0.0.5", {{allowed.Port}}), timeout=5); s.sendall(b"ping"); print(s.recv(4).decode())
+            """, AllowOnly($"127.0.0.5:{allowed.Port}", NetworkMode.Loopback));
+        AssertExited(r);
+        Assert.Equal("own\npong\n", Stdout(r));
+        Assert.Empty(r.NetworkViolations);
+    }
+
+    [Fact]
+    public void Host_name_and_udp_rules_are_refused_by_the_process_tier_with_the_rule_named()
+    {
+        SandboxPolicy names = AllowOnly("pypi.org:443");
+        SandboxPolicy udp = AllowOnly("127.0.0.53:53/udp");
+        var hostName = Assert.Single(Cordon.Backends.Process.Tier.ProcessTier.Assessment(names).Findings);
+        Assert.Contains("'pypi.org:443'", hostName.Message);
+        var udpRule = Assert.Single(Cordon.Backends.Process.Tier.ProcessTier.Assessment(udp).Findings);
+        Assert.Contains("'127.0.0.53:53/udp'", udpRule.Message);
+        Assert.Empty(Cordon.Backends.Process.Tier.ProcessTier.Assessment(AllowOnly("10.0.0.0/8:443")).Findings);
+    }
+}
