@@ -101,28 +101,16 @@ internal sealed class FairQueue : IAsyncDisposable
         }
     }
 
-    /// <summary>Refuses new runs and cancels every waiting and running one (each still ends with its result).</summary>
-    public void CancelRunning()
-    {
-        try
-        {
-            _stopping.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
-
     /// <summary>
-    /// Stops: no new runs; waiting runs end as canceled without starting, running ones are canceled and end with
-    /// their result; returns when every worker is idle.
+    /// Refuses new runs and cancels every one: waiting runs end as canceled without starting (their result is written
+    /// now, so a client waiting on one is answered before the server closes), running ones end with their result.
     /// </summary>
-    public async ValueTask DisposeAsync()
+    public void CancelRunning()
     {
         List<RunJob> abandoned = [];
         lock (_gate)
         {
-            _stopping.Cancel();
+            if (!_stopping.IsCancellationRequested) _stopping.Cancel();
             foreach (Queue<RunJob> q in _waiting.Values) abandoned.AddRange(q);
             _waiting.Clear();
             _turns.Clear();
@@ -132,9 +120,15 @@ internal sealed class FairQueue : IAsyncDisposable
         foreach (RunJob job in abandoned)
         {
             job.Cancel();
-            await _executor.ExecuteAsync(job, _stopping.Token).ConfigureAwait(false);
+            // Canceled before it starts: no directory, no sandbox, only the canceled result.
+            _executor.ExecuteAsync(job, _stopping.Token).GetAwaiter().GetResult();
         }
+    }
 
+    /// <summary>Stops (see <see cref="CancelRunning"/>) and returns when every worker is idle.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        CancelRunning();
         await Task.WhenAll(_workers).ConfigureAwait(false);
         _stopping.Dispose();
         _available.Dispose();
