@@ -63,7 +63,7 @@ internal sealed class ServiceHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(listen);
-            k.Limits.MaxRequestBodySize = ceilings.MaxRequestBytes + 1;
+            k.Limits.MaxRequestBodySize = ceilings.MaxRequestBytes * 4;
             k.AddServerHeader = false;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));

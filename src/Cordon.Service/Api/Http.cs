@@ -10,24 +10,26 @@ internal static class Http
     /// <summary>The body, at most <paramref name="maxBytes"/> bytes, as <typeparamref name="T"/>; a problem for anything else.</summary>
     public static async Task<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type, long maxBytes) where T : class
     {
-        if (context.Request.ContentLength > maxBytes) throw TooLarge(maxBytes);
-        // The content type is not checked: curl's default (form-urlencoded) with a JSON body is what many clients send.
         using var buffer = new MemoryStream();
         byte[] chunk = new byte[16 * 1024];
+        bool tooLarge = context.Request.ContentLength > maxBytes;
         try
         {
             int read;
             while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
             {
-                if (buffer.Length + read > maxBytes) throw TooLarge(maxBytes);
-                buffer.Write(chunk, 0, read);
+                // Past the bound the rest is read and dropped (Kestrel stops it at a few times the bound), so the
+                // client, still sending, gets the 422 instead of a reset connection.
+                if (tooLarge || buffer.Length + read > maxBytes) tooLarge = true;
+                else buffer.Write(chunk, 0, read);
             }
         }
         catch (BadHttpRequestException)
         {
-            throw TooLarge(maxBytes);
+            tooLarge = true;
         }
 
+        if (tooLarge) throw TooLarge(maxBytes);
         if (buffer.Length == 0) throw ProblemException.Malformed("the body is empty; send a JSON object");
         try
         {
