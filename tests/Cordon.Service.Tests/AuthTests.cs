@@ -8,9 +8,21 @@ public sealed class KeyedServeFixture : ServeFixture
     public const string Alice = "alice-secret-0123456789";
     public const string Bob = "bob-secret-0123456789";
 
-    private static readonly string KeysFile = WriteKeys();
+    private readonly string _keysFile = WriteKeys();
 
-    protected override string[] Arguments => ["--api-keys", KeysFile];
+    protected override string[] Arguments => ["--api-keys", _keysFile];
+
+    public override async Task DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            File.Delete(_keysFile);
+        }
+    }
 
     private static string WriteKeys()
     {

@@ -9,7 +9,7 @@ public class ServeFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => Serve = await ServeProcess.StartAsync(Arguments);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         int code = await Serve.StopAsync();
         IReadOnlyList<string> left = Serve.Leftovers();
