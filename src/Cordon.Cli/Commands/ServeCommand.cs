@@ -1,0 +1,8 @@
+namespace Cordon.Cli.Commands;
+
+/// <summary><c>cordon serve</c>: starts the HTTP code-execution service, the separate executable <c>cordon-serve</c>.</summary>
+internal static class ServeCommand
+{
+    public static Task<int> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+        => CompanionExecutable.RunAsync("cordon-serve", "Cordon.Service", args, cancellationToken);
+}

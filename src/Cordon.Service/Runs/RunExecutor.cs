@@ -1,0 +1,174 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using Cordon.Contracts;
+using Cordon.Errors;
+using Cordon.Events;
+using Cordon.Execution;
+using Cordon.Policy;
+using Cordon.PolicyFiles.Profiles;
+using Cordon.Service.Api;
+using Cordon.Service.Runtimes;
+using Cordon.Tiers;
+
+namespace Cordon.Service.Runs;
+
+/// <summary>
+/// Runs one <see cref="RunJob"/>: a private work directory holding only the uploaded files, the compile step in a
+/// sandbox of its own (when the runtime has one), then the run, every event as an SSE frame, and the directory removed
+/// afterwards whatever happened. Policies come from the built-in profiles with the request's budget; the network is
+/// always none and no host path but the work directory is ever granted.
+/// </summary>
+internal sealed class RunExecutor(TierRegistry tiers)
+{
+    public async Task ExecuteAsync(RunJob job, CancellationToken stopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(job.Canceled, stopping);
+        CancellationToken cancel = linked.Token;
+        RunPlan plan = job.Plan;
+        ISandboxTier tier = tiers.Find(plan.Tier)!;
+        string? directory = null;
+        RunDocument? run = null;
+        try
+        {
+            cancel.ThrowIfCancellationRequested();
+            job.MarkRunning();
+            directory = Directory.CreateTempSubdirectory("cordon-serve-").FullName;
+            WriteFiles(directory, plan.Files);
+            if (plan.Runtime?.Compile is { } compile)
+            {
+                RunDocument compiled = await Step(job, "compile", tier, CompilePolicy(plan, directory),
+                    new SandboxCommand(compile.Compiler, [.. compile.Arguments, .. plan.Files.Where(f => compile.SourceExtensions.Any(e => f.Path.EndsWith(e, StringComparison.Ordinal))).Select(f => f.Path)]),
+                    cancel);
+                job.SetCompile(compiled);
+                if (compiled.Outcome != WireNames.Outcome(SandboxOutcome.Exited) || compiled.ExitCode != 0)
+                {
+                    Finish(job, null, compiled.Outcome == WireNames.Outcome(SandboxOutcome.Canceled) ? "canceled" : "compile_failed");
+                    return;
+                }
+            }
+
+            (SandboxPolicy policy, SandboxCommand command) = RunCommand(plan, directory);
+            run = await Step(job, "run", tier, policy, command with { StandardInput = plan.Stdin }, cancel);
+            Finish(job, run, run.Outcome == WireNames.Outcome(SandboxOutcome.Canceled) ? "canceled" : "finished");
+        }
+        catch (Exception e) when (e is OperationCanceledException)
+        {
+            Finish(job, RunDocuments.From(CanceledResult(plan)), "canceled");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Finish(job, RunDocuments.SetupError(plan.Tier, $"the run's work directory could not be prepared: {e.Message}"), "finished");
+        }
+        finally
+        {
+            if (directory is not null)
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"cordon serve: could not remove {directory}: {e.Message}");
+                }
+            }
+        }
+    }
+
+    private static void Finish(RunJob job, RunDocument? run, string state)
+    {
+        job.Emit("done", JsonSerializer.Serialize(RunView.Of(job) with { State = state, Run = run }, ServiceJson.Default.RunView));
+        job.Complete(run, state);
+    }
+
+    /// <summary>One sandboxed step; its events become frames, and a setup error or a cancellation still yields a document.</summary>
+    private static async Task<RunDocument> Step(RunJob job, string phase, ISandboxTier tier, SandboxPolicy policy, SandboxCommand command, CancellationToken cancel)
+    {
+        SandboxCommand observed = command with { OnEvent = e => Emit(job, phase, e) };
+        RunDocument document;
+        try
+        {
+            SandboxResult result = await tier.RunAsync(policy, observed, TierSettings.None, cancel).ConfigureAwait(false);
+            document = RunDocuments.From(result);
+        }
+        catch (OperationCanceledException)
+        {
+            document = RunDocuments.From(CanceledResult(job.Plan));
+        }
+        catch (CordonException e)
+        {
+            document = RunDocuments.SetupError(tier.Name, e.Message, policy.Limits);
+        }
+
+        job.Emit("finished", JsonSerializer.Serialize(new FinishedFrame(phase, document), ServiceJson.Default.FinishedFrame));
+        return document;
+    }
+
+    private static void Emit(RunJob job, string phase, SandboxEvent e)
+    {
+        switch (e)
+        {
+            case RunStarted s:
+                job.Emit("started", JsonSerializer.Serialize(new StartedFrame(phase, s.Tier), ServiceJson.Default.StartedFrame));
+                break;
+            case OutputReceived o:
+                ReadOnlySpan<byte> bytes = o.Chunk.Span;
+                bool utf8 = System.Text.Unicode.Utf8.IsValid(bytes);
+                job.Emit("output", JsonSerializer.Serialize(new OutputFrame(phase, o.Stream == OutputStream.StandardOutput ? "stdout" : "stderr",
+                    Encoding.UTF8.GetString(bytes), utf8 ? null : Convert.ToBase64String(bytes)), ServiceJson.Default.OutputFrame));
+                break;
+            case ViolationObserved v:
+                job.Emit("violation", JsonSerializer.Serialize(new ViolationFrame(phase, v.Syscall, v.Number, v.Action), ServiceJson.Default.ViolationFrame));
+                break;
+            case LimitReached l:
+                job.Emit("limit", JsonSerializer.Serialize(new LimitFrame(phase, l.Limit, l.Detail), ServiceJson.Default.LimitFrame));
+                break;
+        }
+    }
+
+    private static SandboxResult CanceledResult(RunPlan plan) => new(SandboxOutcome.Canceled, null, null, TimeSpan.Zero, ResourceUsage.None,
+        CapturedOutput.Empty, CapturedOutput.Empty, [], [], ResourceLimits.Default, "canceled before it finished (DELETE /v1/runs/{id} or the server stopping)") { Tier = plan.Tier };
+
+    private static void WriteFiles(string directory, ImmutableArray<PlannedFile> files)
+    {
+        foreach (PlannedFile file in files)
+        {
+            string path = Path.Combine(directory, file.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            // CreateNew: the directory is fresh and paths were validated, so nothing here can follow a link out of it.
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            stream.Write(file.Content);
+        }
+    }
+
+    private static SandboxPolicy CompilePolicy(RunPlan plan, string directory) => Limited(new SandboxPolicyBuilder(Profile("gcc")).WithWorkDirectory(directory), plan.Compile!);
+
+    private static (SandboxPolicy, SandboxCommand) RunCommand(RunPlan plan, string directory)
+    {
+        ServiceRuntime? runtime = plan.Runtime;
+        if (runtime is null)
+        {
+            return (Limited(new SandboxPolicyBuilder(Profile("shell")).WithWorkDirectory(directory), plan.Run), new SandboxCommand(plan.Arguments[0], plan.Arguments[1..]));
+        }
+
+        if (runtime.Tier == "process")
+        {
+            return (Limited(new SandboxPolicyBuilder(Profile(runtime.Profile!)).WithWorkDirectory(directory), plan.Run),
+                new SandboxCommand(runtime.Program!, runtime.RunArguments(plan.Entry, plan.Arguments)));
+        }
+
+        // The in-process tiers read the entry file from the work directory and get no directory of their own.
+        return (Limited(new SandboxPolicyBuilder(), plan.Run), new SandboxCommand(Path.Combine(directory, plan.Entry), plan.Arguments));
+    }
+
+    private static SandboxPolicy Profile(string name) => BuiltInProfiles.TryGet(name, out RuntimeProfile? p)
+        ? p.Policy : throw new InvalidOperationException($"built-in profile '{name}' is missing");
+
+    private static SandboxPolicy Limited(SandboxPolicyBuilder builder, RunBudget budget)
+    {
+        builder.WithNetwork(NetworkMode.None).WithWallTime(budget.WallTime).WithCpuTime(budget.CpuTime).WithMemory(budget.MemoryBytes).WithMaxOutput(budget.OutputBytes);
+        if (budget.Processes is { } n) builder.WithMaxProcesses(n);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Cordon.Events;
+using Cordon.Service.Api;
+using Cordon.Service.Auth;
+using Cordon.Service.Queue;
+
+namespace Cordon.Service.Runs;
+
+/// <summary>
+/// The runs this server holds: admission (quotas, the queue's bound), lookup by id for the tenant that owns the run,
+/// and removal of finished runs after the retention time.
+/// </summary>
+internal sealed class RunService(FairQueue queue, TenantGate gate, ServiceCeilings ceilings)
+{
+    private readonly ConcurrentDictionary<string, RunJob> _jobs = new(StringComparer.Ordinal);
+
+    public FairQueue Queue => queue;
+
+    /// <summary>Queues <paramref name="plan"/> for <paramref name="key"/>'s tenant; a 429 past a quota, a 503 when the queue is full.</summary>
+    public RunJob Submit(ApiKey key, RunPlan plan)
+    {
+        Sweep();
+        TenantGate.Authorize(key, plan.Tier);
+        gate.Admit(key);
+        var job = new RunJob(RunEvents.NewRunId(), key.Tenant, plan);
+        _ = job.Finished.ContinueWith(_ => gate.Release(key), TaskScheduler.Default);
+        _jobs[job.Id] = job;
+        if (!queue.TryEnqueue(job))
+        {
+            _jobs.TryRemove(job.Id, out _);
+            gate.Release(key);
+            throw new ProblemException(503, "queue-full", "The server's queue is full",
+                $"{queue.Queued} runs are waiting (at most {queue.Capacity}); retry shortly") { RetryAfterSeconds = 2 };
+        }
+
+        return job;
+    }
+
+    /// <summary>The run <paramref name="id"/> if it belongs to <paramref name="key"/>'s tenant; a 404 otherwise (another tenant's run does not exist for the caller).</summary>
+    public RunJob Find(ApiKey key, string id)
+        => _jobs.TryGetValue(id, out RunJob? job) && job.Tenant == key.Tenant
+            ? job
+            : throw new ProblemException(404, "run-not-found", "No such run", $"run '{(id.Length > 64 ? id[..64] : id)}' does not exist here, or it finished more than {ceilings.Retention.TotalMinutes:0} minutes ago");
+
+    private void Sweep()
+    {
+        DateTimeOffset cutoff = DateTimeOffset.UtcNow - ceilings.Retention;
+        foreach ((string id, RunJob job) in _jobs)
+        {
+            if (job.FinishedAt is { } at && at < cutoff) _jobs.TryRemove(id, out _);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using System.Net;
+using Cordon.Backends.JavaScript.Tier;
+using Cordon.Backends.Process;
+using Cordon.Backends.Process.Tier;
+using Cordon.Backends.Wasm;
+using Cordon.Backends.Wasm.Tier;
+using Cordon.Diagnostics;
+using Cordon.Service.Api;
+using Cordon.Service.Auth;
+using Cordon.Service.Queue;
+using Cordon.Service.Runs;
+using Cordon.Service.Runtimes;
+using Cordon.Tiers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cordon.Service;
+
+/// <summary>The running service: the web app, the queue, and an orderly stop (queued runs canceled, running ones ended with a result).</summary>
+internal sealed class ServiceHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly FairQueue _queue;
+
+    private ServiceHost(WebApplication app, FairQueue queue, Uri address)
+    {
+        _app = app;
+        _queue = queue;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>The tiers the service offers (the same three as the CLI).</summary>
+    private static TierRegistry Tiers() => new(
+    [
+        new ProcessTier(ProcessBackendOptions.Default),
+        new WasmTier(WasmBackendOptions.Default),
+        new JavaScriptTier(),
+    ]);
+
+    public static async Task<ServiceHost> StartAsync(IPEndPoint listen, ImmutableArray<ApiKey> keys, ServiceCeilings ceilings, CancellationToken cancellationToken)
+    {
+        TierRegistry tiers = Tiers();
+        List<string> available = [];
+        foreach (ISandboxTier tier in tiers.All)
+        {
+            HostCheck check = await tier.CheckAvailabilityAsync(cancellationToken);
+            if (check.Status != LayerStatus.Missing) available.Add(tier.Name);
+        }
+
+        RuntimeCatalog catalog = await RuntimeCatalog.ProbeAsync(available, cancellationToken);
+        var queue = new FairQueue(new RunExecutor(tiers), ceilings.Concurrency, ceilings.QueueCapacity);
+        var gate = new TenantGate(keys);
+        var runs = new RunService(queue, gate, ceilings);
+        var validator = new RunRequestValidator(catalog, ceilings);
+
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(listen);
+            k.Limits.MaxRequestBodySize = ceilings.MaxRequestBytes * 4;
+            k.AddServerHeader = false;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        WebApplication app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+            await next(context);
+        });
+        NativeApi.Map(app, runs, validator, gate, catalog, tiers, ceilings);
+        PistonApi.Map(app, runs, validator, gate, catalog, ceilings);
+        app.MapFallback(Http.Handle(_ => throw new ProblemException(404, "not-found", "No such endpoint",
+            "see docs/service.md: /v1/runs, /v1/runs/{id}, /v1/runs/{id}/events, /v1/runtimes, /v1/health, /api/v2/runtimes, /api/v2/execute")));
+
+        // Stopping: running runs are canceled now, so the requests waiting on them answer with a canceled result before Kestrel closes.
+        IHostApplicationLifetime lifetime = app.Lifetime;
+        lifetime.ApplicationStopping.Register(() => queue.CancelRunning());
+
+        await app.StartAsync(cancellationToken);
+        string bound = app.Urls.First();
+        return new ServiceHost(app, queue, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
+    }
+
+    public Task WaitAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.CancelRunning();
+        await _app.StopAsync();
+        await _queue.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+}
