@@ -26,6 +26,7 @@ const string Usage = """
            cordon completions bash|zsh|fish               shell completions for cordon run's options
            cordon man                                     the man page (roff), from the same option table as --help
            cordon playground [--port N]                   a loopback web playground for every tier this host has
+           cordon mcp [--policy FILE]                     a Model Context Protocol server on stdio (docs/mcp.md)
            cordon version | --version | -V
 
     Exit codes: 125 for a usage error or any failure of cordon itself, in every command; see cordon run --help.
@@ -62,6 +63,7 @@ try
         "man" => ManPage.Execute(args[1..]),
         "version" or "--version" or "-V" => Version(),
         "playground" => await PlaygroundCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
+        "mcp" => await McpCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
         _ => Unknown(args[0]),
     };
 }

@@ -42,7 +42,7 @@ internal static class CordonMcpServer
             },
         };
 
-        McpLog.Write($"serving on stdio; ceiling policy {configuration.CeilingName}; workspaces under {configuration.WorkRoot}");
+        McpLog.Write($"pid {Environment.ProcessId} serving on stdio; ceiling policy {configuration.CeilingName}; workspaces under {configuration.WorkRoot}");
         await using var transport = new StdioServerTransport(options);
         await using McpServer server = McpServer.Create(transport, options);
         try
