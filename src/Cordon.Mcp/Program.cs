@@ -63,6 +63,7 @@ string workRoot;
 try
 {
     workRoot = Directory.CreateTempSubdirectory("cordon-mcp-").FullName;
+    Directory.CreateDirectory(Path.Combine(workRoot, "audit"));
 }
 catch (IOException e)
 {

@@ -35,4 +35,7 @@ internal sealed record ServerConfiguration(SandboxPolicy Ceiling, string Ceiling
 
     /// <summary>Where every workspace of this server lives: one private directory, deleted when the server stops.</summary>
     public required string WorkRoot { get; init; }
+
+    /// <summary>An empty directory: a proposed policy's relative paths (<c>extends = "x.toml"</c>) resolve there, to nothing.</summary>
+    public string AuditDirectory => Path.Combine(WorkRoot, "audit");
 }

@@ -49,7 +49,12 @@ public sealed class SessionTests(ServerFixture fixture) : IClassFixture<ServerFi
         string id = await StartAsync();
         try
         {
-            await Server.CallJsonAsync("session_run", new { session_id = id, runtime = "shell", code = "ln -s /etc/hostname host; mkdir d; ln -s /etc dir; mkfifo pipe" });
+            await Server.CallJsonAsync("session_run", new { session_id = id, runtime = "shell", code = "ln -s /etc/hostname host; mkdir d; ln -s /etc dir" });
+            // The default ceiling refuses mknod, so the FIFO is planted from the host, as a guest under a wider policy could.
+            string marker = $"marker-{Guid.NewGuid():N}";
+            await Server.CallJsonAsync("write_file", new { session_id = id, path = marker, content = "" });
+            string workspace = Directory.GetDirectories(Server.WorkRoot, "session-*").Single(d => File.Exists(Path.Combine(d, marker)));
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(workspace, "pipe")])) await mkfifo.WaitForExitAsync();
             foreach (string path in new[] { "host", "dir/passwd" })
             {
                 var e = await Assert.ThrowsAsync<McpProtocolException>(() => Server.CallAsync("read_file", new { session_id = id, path }));
@@ -58,7 +63,8 @@ public sealed class SessionTests(ServerFixture fixture) : IClassFixture<ServerFi
             }
 
             var fifo = await Assert.ThrowsAsync<McpProtocolException>(() => Server.CallAsync("read_file", new { session_id = id, path = "pipe" }));
-            Assert.Contains("not a regular file", fifo.Message, StringComparison.Ordinal);
+            Assert.Contains("FIFO", fifo.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(Server.WorkRoot, fifo.Message, StringComparison.Ordinal);
             var write = await Assert.ThrowsAsync<McpProtocolException>(() => Server.CallAsync("write_file", new { session_id = id, path = "dir/evil", content = "x" }));
             Assert.Contains("symbolic link", write.Message, StringComparison.Ordinal);
             // Writing over the fifo replaces it instead of blocking on it.

@@ -142,10 +142,13 @@ public sealed class ToolsTests(ServerFixture fixture) : IClassFixture<ServerFixt
     {
         JsonElement closed = await Server.CallJsonAsync("audit_policy", new { policy = "extends = \"minimal\"\n" });
         Assert.True(closed.GetProperty("valid").GetBoolean());
-        JsonElement open = await Server.CallJsonAsync("audit_policy", new { policy = "network = \"host\"\nsystem_dirs = true\n[syscalls]\nprofile = \"permissive\"\n" });
+        JsonElement open = await Server.CallJsonAsync("audit_policy", new { policy = "system_dirs = true\nnetwork = \"loopback\"\n[syscalls]\ndeny = [\"ptrace\"]\n" });
         Assert.True(open.GetProperty("score").GetDouble() > closed.GetProperty("score").GetDouble());
         Assert.Contains(open.GetProperty("dimensions").EnumerateArray().SelectMany(d => d.GetProperty("findings").EnumerateArray()),
-            f => f.Str("key").StartsWith("network", StringComparison.Ordinal));
+            f => f.Str("key").StartsWith("syscalls", StringComparison.Ordinal));
+        // extends may name a built-in profile; a path resolves in an empty directory, never in the server's own.
+        JsonElement path = (await Server.CallAsync("audit_policy", new { policy = "extends = \"../../etc/cordon.toml\"\n" })).StructuredContent!.Value;
+        Assert.False(path.GetProperty("valid").GetBoolean());
 
         CallToolResult bad = await Server.CallAsync("audit_policy", new { policy = "limits = 3\nbogus = true\n" });
         Assert.True(bad.IsError);

@@ -161,7 +161,8 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         }
         catch (SandboxSetupException e)
         {
-            throw args.Invalid("path", e.Message);
+            // Name the path as the caller gave it, not by the server's own directory.
+            throw args.Invalid("path", e.Message.Replace(hostPath, path, StringComparison.Ordinal));
         }
 
         using Microsoft.Win32.SafeHandles.SafeFileHandle handle = opened.Handle;
@@ -188,13 +189,14 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         return Reply(new FileList(entries, lease.Session.Workspace.Size(), configuration.SessionMaxBytes, truncated), McpJson.Default.FileList);
     }
 
-    private static CallToolResult Audit(ToolArguments args)
+    private CallToolResult Audit(ToolArguments args)
     {
         string toml = args.RequiredString("policy");
         string tier = args.Choice("tier", "process", "js") ?? "process";
         if (toml.Length > 256 * 1024) throw args.Invalid("policy", "is longer than 256K characters");
-        // A proposed policy is audited, never loaded from disk: `extends` may name a built-in profile, not a host file.
-        if (!PolicyFile.TryParse(toml, "policy.toml", out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors))
+        // A proposed policy is audited, never run; `extends` may name a built-in profile, and a file path resolves in an empty directory of the server, never in its working directory.
+        var options = new PolicyFileOptions { BaseDirectory = configuration.AuditDirectory };
+        if (!PolicyFile.TryParse(toml, "policy.toml", out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors, options))
         {
             McpLog.Write($"audit_policy: invalid policy ({errors.Length} errors)");
             return Reply(new AuditResult(false, null, null, [], [.. errors.Select(e => $"{e.Key}: {e.Message}")]), McpJson.Default.AuditResult, isError: true);
