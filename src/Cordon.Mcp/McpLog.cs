@@ -4,7 +4,7 @@ namespace Cordon.Mcp;
 
 /// <summary>
 /// The server's log on stderr (stdout carries only JSON-RPC): one line per call with its verdict, and session events.
-/// Guest text never reaches it, only names, counts and the outcome.
+/// Guest output never reaches it; a line that quotes a caller's argument (a refusal) passes the single-line sanitiser.
 /// </summary>
 internal static class McpLog
 {
@@ -12,7 +12,8 @@ internal static class McpLog
 
     public static void Write(string line)
     {
-        lock (Gate) Console.Error.WriteLine($"cordon-mcp: {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {line}");
+        string safe = Output.UntrustedText.ForSingleLine(line);
+        lock (Gate) Console.Error.WriteLine($"cordon-mcp: {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {safe}");
     }
 
     public static string Duration(TimeSpan t) => DurationText.Format(t);

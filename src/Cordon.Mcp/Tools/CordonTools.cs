@@ -34,11 +34,11 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         ProgressToken? progress = call.ProgressToken;
         try
         {
-            return call.Name switch
+            CallToolResult result = call.Name switch
             {
-                "run" => Reply(await RunAsync(new ToolArguments("run", values, RequestFields.Run), context.Server, progress, cancellationToken).ConfigureAwait(false), McpJson.Default.RunToolResult),
+                "run" => Reply(await RunAsync(new ToolArguments("run", values, RunRequest.RunFields), context.Server, progress, cancellationToken).ConfigureAwait(false), McpJson.Default.RunToolResult),
                 "session_start" => SessionStart(new ToolArguments("session_start", values, NoFields)),
-                "session_run" => Reply(await SessionRunAsync(new ToolArguments("session_run", values, RequestFields.SessionRun), context.Server, progress, cancellationToken).ConfigureAwait(false), McpJson.Default.RunToolResult),
+                "session_run" => Reply(await SessionRunAsync(new ToolArguments("session_run", values, RunRequest.SessionRunFields), context.Server, progress, cancellationToken).ConfigureAwait(false), McpJson.Default.RunToolResult),
                 "session_stop" => await SessionStopAsync(new ToolArguments("session_stop", values, SessionOnly)).ConfigureAwait(false),
                 "write_file" => await WriteFileAsync(new ToolArguments("write_file", values, WriteFields), cancellationToken).ConfigureAwait(false),
                 "read_file" => await ReadFileAsync(new ToolArguments("read_file", values, ReadFields), cancellationToken).ConfigureAwait(false),
@@ -46,6 +46,9 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
                 "audit_policy" => Audit(new ToolArguments("audit_policy", values, AuditFields)),
                 _ => throw new McpProtocolException($"unknown tool '{call.Name}'; tools/list names them: {string.Join(", ", ToolCatalog.All.Select(t => t.Name))}", McpErrorCode.InvalidParams),
             };
+            // Runs log their own verdict line (outcome, reason, violations); the other tools log that they succeeded.
+            if (call.Name is not ("run" or "session_run")) McpLog.Write($"{call.Name} {(result.IsError == true ? "failed" : "ok")}");
+            return result;
         }
         catch (McpProtocolException e)
         {
@@ -89,20 +92,20 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         long size = workspace.Size();
         if (size > configuration.SessionMaxBytes)
         {
-            await DeleteOverflowAsync(lease).ConfigureAwait(false);
+            EndOverflowing(lease.Session);
             result = result with { Explanations = result.Explanations.Add($"the session's workspace grew to {Units.ByteSize.Format(size)}, over its {Units.ByteSize.Format(configuration.SessionMaxBytes)} bound: the session was stopped and its files deleted; start a new session and write less") };
         }
 
         return result with { SessionId = id };
     }
 
-    private Task DeleteOverflowAsync(SessionLease lease)
+    /// <summary>Ends a session whose run grew its workspace past the bound: it refuses every call from now on, and its files go.</summary>
+    private void EndOverflowing(Session session)
     {
-        lease.Session.Stopped = true;
-        lease.Session.Workspace.Delete();
-        // Removal from the store happens on the next stop or sweep; a stopped session refuses every call meanwhile.
-        _ = Task.Run(() => sessions.StopAsync(lease.Session.Id));
-        return Task.CompletedTask;
+        session.Stopped = true;
+        session.Workspace.Delete();
+        // The caller holds the session's lock; the store forgets it once that is released.
+        _ = Task.Run(() => sessions.StopAsync(session.Id));
     }
 
     private async Task<CallToolResult> SessionStopAsync(ToolArguments args)
@@ -142,8 +145,7 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         if (after > configuration.SessionMaxBytes)
             throw args.Invalid("content", $"would bring the workspace to {Units.ByteSize.Format(after)}, over its {Units.ByteSize.Format(configuration.SessionMaxBytes)} bound; delete files first");
         await Workspace.WriteAsync(hostPath, bytes, cancellationToken).ConfigureAwait(false);
-        McpLog.Write($"write_file session {id}: {bytes.Length} bytes");
-        return Reply(new FileWritten(path, bytes.Length, after), McpJson.Default.FileWritten);
+                return Reply(new FileWritten(path, bytes.Length, after), McpJson.Default.FileWritten);
     }
 
     private async Task<CallToolResult> ReadFileAsync(ToolArguments args, CancellationToken cancellationToken)
@@ -198,13 +200,11 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         var options = new PolicyFileOptions { BaseDirectory = configuration.AuditDirectory };
         if (!PolicyFile.TryParse(toml, "policy.toml", out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors, options))
         {
-            McpLog.Write($"audit_policy: invalid policy ({errors.Length} errors)");
-            return Reply(new AuditResult(false, null, null, [], [.. errors.Select(e => $"{e.Key}: {e.Message}")]), McpJson.Default.AuditResult, isError: true);
+                        return Reply(new AuditResult(false, null, null, [], [.. errors.Select(e => $"{e.Key}: {e.Message}")]), McpJson.Default.AuditResult, isError: true);
         }
 
         AuditReport report = tier == "js" ? PolicyAudit.AuditJavaScriptTier(policy, contained: false) : PolicyAudit.Audit(policy);
-        McpLog.Write($"audit_policy: score {report.Score} ({report.Rating})");
-        return Reply(new AuditResult(true, report.Score, report.Rating,
+                return Reply(new AuditResult(true, report.Score, report.Rating,
             [.. report.Dimensions.Select(d => new AuditDimensionResult(d.Name, Math.Round(d.Exposure, 1),
                 [.. d.Findings.Select(f => new AuditFindingResult(f.Id, f.Severity.ToString().ToLowerInvariant(), f.Key, f.Title, f.Why, f.Fix))]))], []),
             McpJson.Default.AuditResult);
@@ -219,12 +219,5 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
             Content = [new TextContentBlock { Text = structured.GetRawText() }],
             IsError = isError,
         };
-    }
-
-    private static class RequestFields
-    {
-        public static FrozenSet<string> Run => RunRequest.RunFields;
-
-        public static FrozenSet<string> SessionRun => RunRequest.SessionRunFields;
     }
 }
