@@ -19,7 +19,8 @@ const string Usage = """
       --session-idle D        stop a session unused this long (default 10m)
       --session-size S        the most a session's workspace may hold (default 16M)
       --max-sessions N        sessions at once (default 8)
-    Exit codes: 0 the client closed the connection, 2 usage error or invalid policy, 125 the server could not start.
+    Exit codes: 0 the client closed the connection, 125 a usage error, an invalid policy, or a server that could not start
+(as every cordon command).
     """;
 
 string policyReference = ServerConfiguration.DefaultProfile;
@@ -49,14 +50,14 @@ for (int i = 0; i < args.Length; i++)
             break;
         default:
             Console.Error.WriteLine($"cordon mcp: unexpected or incomplete argument '{args[i]}'\n{Usage}");
-            return 2;
+            return 125;
     }
 }
 
 if (!PolicyFile.TryLoadReference(policyReference, out SandboxPolicy? ceiling, out ImmutableArray<PolicyError> errors))
 {
     foreach (PolicyError error in errors) Console.Error.WriteLine($"cordon mcp: --policy {policyReference}: {error.Key}: {error.Message}");
-    return 2;
+    return 125;
 }
 
 string workRoot;

@@ -76,7 +76,7 @@ public sealed class LifetimeTests
         using var process = System.Diagnostics.Process.Start(start)!;
         string stderr = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(McpServerProcess.SafetyNet);
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(125, process.ExitCode);
         Assert.Contains("--policy /nonexistent/policy.toml", stderr, StringComparison.Ordinal);
     }
 
