@@ -20,7 +20,7 @@ const string Usage = """
       --session-size S        the most a session's workspace may hold (default 16M)
       --max-sessions N        sessions at once (default 8)
     Exit codes: 0 the client closed the connection, 125 a usage error, an invalid policy, or a server that could not start
-(as every cordon command).
+    (as every cordon command).
     """;
 
 string policyReference = ServerConfiguration.DefaultProfile;
