@@ -48,3 +48,9 @@ if ! command -v dotnet >/dev/null; then
   echo "cordon: the .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)" >&2
   exit 1
 fi
+# The MCP server's test drives it with the official TypeScript MCP client (pinned in its package-lock.json).
+mcp_client=tests/Cordon.Mcp.Tests/typescript
+if [ ! -d "$(dirname "$0")/../$mcp_client/node_modules/@modelcontextprotocol/sdk" ]; then
+  echo "cordon: installing the TypeScript MCP client for tests/Cordon.Mcp.Tests" >&2
+  (cd "$(dirname "$0")/../$mcp_client" && npm ci --no-audit --no-fund --silent)
+fi

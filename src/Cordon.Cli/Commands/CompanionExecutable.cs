@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Cordon.Cli.Commands;
 
 /// <summary>
-/// Starts a companion executable that lives beside cordon (<c>cordon-playground</c>, <c>cordon-serve</c>), so that
-/// ASP.NET Core adds nothing to the size or start-up of every other cordon command.
+/// Starts a companion executable that lives beside cordon (<c>cordon-playground</c>, <c>cordon-serve</c>, <c>cordon-mcp</c>), so that
+/// what it needs (ASP.NET Core, the MCP SDK) adds nothing to the size or start-up of every other cordon command.
 /// </summary>
 internal static class CompanionExecutable
 {
@@ -14,7 +14,7 @@ internal static class CompanionExecutable
         string? path = Find(executable, project);
         if (path is null)
         {
-            Cli.Error($"{executable} is not beside cordon ({AppContext.BaseDirectory}); publish it beside cordon (scripts/publish-playground.sh, scripts/publish-serve.sh), or run: dotnet run --project src/{project} -- {string.Join(' ', args)}");
+            Cli.Error($"{executable} is not beside cordon ({AppContext.BaseDirectory}); publish it beside cordon (scripts/publish-playground.sh, publish-serve.sh, publish-mcp.sh), or run: dotnet run --project src/{project} -- {string.Join(' ', args)}");
             return ExitCodes.CordonFailed;
         }
 

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Cordon.Mcp.Tests.Support;
+using ModelContextProtocol;
+
+namespace Cordon.Mcp.Tests;
+
+/// <summary>Bounds that need a server of their own: idle expiry, the workspace size, the session count, and what is left after the server stops.</summary>
+public sealed class LifetimeTests
+{
+    [Fact]
+    public async Task An_idle_session_expires_and_its_workspace_is_deleted()
+    {
+        await using McpServerProcess server = await McpServerProcess.StartAsync("--session-idle", "1s");
+        string id = (await server.CallJsonAsync("session_start")).Str("sessionId");
+        await server.CallJsonAsync("write_file", new { session_id = id, path = "f", content = "x" });
+        Assert.Single(Directory.GetDirectories(server.WorkRoot, "session-*"));
+        // Poll (a safety net, not a speed assertion) until the sweep has removed it.
+        for (var deadline = DateTime.UtcNow + McpServerProcess.SafetyNet; Directory.GetDirectories(server.WorkRoot, "session-*").Length > 0 && DateTime.UtcNow < deadline;)
+            await Task.Delay(200);
+        Assert.Empty(Directory.GetDirectories(server.WorkRoot, "session-*"));
+        var e = await Assert.ThrowsAsync<McpProtocolException>(() => server.CallAsync("list_files", new { session_id = id }));
+        Assert.Contains("'session_id'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_workspace_cannot_grow_past_its_bound()
+    {
+        await using McpServerProcess server = await McpServerProcess.StartAsync("--session-size", "64K");
+        string id = (await server.CallJsonAsync("session_start")).Str("sessionId");
+        await server.CallJsonAsync("write_file", new { session_id = id, path = "a", content = new string('a', 40 * 1024) });
+        var e = await Assert.ThrowsAsync<McpProtocolException>(() => server.CallAsync("write_file", new { session_id = id, path = "b", content = new string('b', 40 * 1024) }));
+        Assert.Contains("'content'", e.Message, StringComparison.Ordinal);
+
+        // A run may not write a file larger than the room left (the file-size limit is lowered to it).
+        JsonElement reply = await server.CallJsonAsync("session_run", new { session_id = id, runtime = "shell", code = "head -c 100000 /dev/zero > big; echo $?" });
+        Assert.NotEqual("0\n", reply.Result().Str("stdout"));
+        JsonElement list = await server.CallJsonAsync("list_files", new { session_id = id });
+        Assert.True(list.GetProperty("workspaceBytes").GetInt64() <= 64 * 1024);
+    }
+
+    [Fact]
+    public async Task The_number_of_sessions_is_bounded()
+    {
+        await using McpServerProcess server = await McpServerProcess.StartAsync("--max-sessions", "2");
+        await server.CallJsonAsync("session_start");
+        string second = (await server.CallJsonAsync("session_start")).Str("sessionId");
+        var e = await Assert.ThrowsAsync<McpProtocolException>(() => server.CallAsync("session_start"));
+        Assert.Contains("session_stop", e.Message, StringComparison.Ordinal);
+        await server.CallJsonAsync("session_stop", new { session_id = second });
+        await server.CallJsonAsync("session_start");
+    }
+
+    [Fact]
+    public async Task Stopping_the_client_leaves_no_server_process_and_no_workspace()
+    {
+        McpServerProcess server = await McpServerProcess.StartAsync();
+        string id = (await server.CallJsonAsync("session_start")).Str("sessionId");
+        await server.CallJsonAsync("session_run", new { session_id = id, runtime = "shell", code = "echo kept > f" });
+        await server.CallJsonAsync("run", new { runtime = "shell", code = "true" });
+        int pid = server.ServerPid;
+        string root = server.WorkRoot;
+        Assert.True(Directory.Exists(root));
+        await server.DisposeAsync();
+        for (var deadline = DateTime.UtcNow + McpServerProcess.SafetyNet; Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline;)
+            await Task.Delay(100);
+        Assert.False(Directory.Exists($"/proc/{pid}"), "cordon-mcp is still running");
+        Assert.False(Directory.Exists(root), $"{root} was left behind");
+        Assert.Contains(server.Log, l => l.Contains("client closed the connection", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_bad_policy_is_refused_at_start_up()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
+        foreach (string a in new[] { McpServerProcess.CordonDll, "mcp", "--policy", "/nonexistent/policy.toml" }) start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(McpServerProcess.SafetyNet);
+        Assert.Equal(125, process.ExitCode);
+        Assert.Contains("--policy /nonexistent/policy.toml", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_narrower_policy_file_is_the_ceiling()
+    {
+        string policy = Path.Combine(Path.GetTempPath(), $"cordon-mcp-test-{Guid.NewGuid():N}.toml");
+        await File.WriteAllTextAsync(policy, "extends = \"shell\"\n[limits]\ntime = \"2s\"\n");
+        try
+        {
+            await using McpServerProcess server = await McpServerProcess.StartAsync("--policy", policy);
+            var e = await Assert.ThrowsAsync<McpProtocolException>(() => server.CallAsync("run", new { runtime = "shell", code = "true", limits = new { time = "3s" } }));
+            Assert.Contains("ceiling is 2s", e.Message, StringComparison.Ordinal);
+            JsonElement reply = await server.CallJsonAsync("run", new { runtime = "shell", code = "sleep 10" });
+            Assert.Equal("limit.wall_time", reply.Result().Str("reason"));
+        }
+        finally
+        {
+            File.Delete(policy);
+        }
+    }
+}
