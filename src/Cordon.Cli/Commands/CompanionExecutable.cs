@@ -14,7 +14,7 @@ internal static class CompanionExecutable
         string? path = Find(executable, project);
         if (path is null)
         {
-            Cli.Error($"{executable} is not beside cordon ({AppContext.BaseDirectory}); publish it beside cordon (scripts/publish-playground.sh, publish-serve.sh, publish-mcp.sh), or run: dotnet run --project src/{project} -- {string.Join(' ', args)}");
+            Cli.Error($"{executable} is not beside cordon ({AppContext.BaseDirectory}); publish it beside cordon (scripts/publish-companion.sh playground|serve|mcp), or run: dotnet run --project src/{project} -- {string.Join(' ', args)}");
             return ExitCodes.CordonFailed;
         }
 
