@@ -14,9 +14,8 @@ public sealed class LifetimeTests
         string id = (await server.CallJsonAsync("session_start")).Str("sessionId");
         await server.CallJsonAsync("write_file", new { session_id = id, path = "f", content = "x" });
         Assert.Single(Directory.GetDirectories(server.WorkRoot, "session-*"));
-        // Poll (a safety net, not a speed assertion) until the sweep has removed it.
-        for (var deadline = DateTime.UtcNow + McpServerProcess.SafetyNet; Directory.GetDirectories(server.WorkRoot, "session-*").Length > 0 && DateTime.UtcNow < deadline;)
-            await Task.Delay(200);
+        // Until the sweep has removed it.
+        await McpServerProcess.PollUntilAsync(() => Directory.GetDirectories(server.WorkRoot, "session-*").Length == 0, 200);
         Assert.Empty(Directory.GetDirectories(server.WorkRoot, "session-*"));
         var e = await Assert.ThrowsAsync<McpProtocolException>(() => server.CallAsync("list_files", new { session_id = id }));
         Assert.Contains("'session_id'", e.Message, StringComparison.Ordinal);
@@ -61,8 +60,7 @@ public sealed class LifetimeTests
         string root = server.WorkRoot;
         Assert.True(Directory.Exists(root));
         await server.DisposeAsync();
-        for (var deadline = DateTime.UtcNow + McpServerProcess.SafetyNet; Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline;)
-            await Task.Delay(100);
+        await McpServerProcess.PollUntilAsync(() => !Directory.Exists($"/proc/{pid}"), 100);
         Assert.False(Directory.Exists($"/proc/{pid}"), "cordon-mcp is still running");
         Assert.False(Directory.Exists(root), $"{root} was left behind");
         Assert.Contains(server.Log, l => l.Contains("client closed the connection", StringComparison.Ordinal));

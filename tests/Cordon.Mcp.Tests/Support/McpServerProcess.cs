@@ -15,6 +15,13 @@ internal sealed partial class McpServerProcess : IAsyncDisposable
 {
     public static readonly TimeSpan SafetyNet = TimeSpan.FromMinutes(3);
 
+    /// <summary>Polls until <paramref name="done"/>, giving up after a count of polls that spans <see cref="SafetyNet"/> (no clock is read: a safety net, not a speed assertion).</summary>
+    public static async Task PollUntilAsync(Func<bool> done, int intervalMilliseconds)
+    {
+        for (long polls = (long)(SafetyNet.TotalMilliseconds / intervalMilliseconds); !done() && polls > 0; polls--)
+            await Task.Delay(intervalMilliseconds);
+    }
+
     private McpServerProcess(McpClient client, ConcurrentQueue<string> log)
     {
         Client = client;
