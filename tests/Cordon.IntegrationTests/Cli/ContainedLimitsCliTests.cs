@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cordon.Contracts;
 using Cordon.IntegrationTests.Support;
 
@@ -10,30 +9,13 @@ namespace Cordon.IntegrationTests.Cli;
 /// </summary>
 public class ContainedLimitsCliTests : SandboxTest
 {
-    private static readonly string Repository = FindRepository();
-
-    private static string FindRepository()
-    {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Cordon.slnx"))) dir = Path.GetDirectoryName(dir);
-        return dir ?? throw new InvalidOperationException("repository root not found");
-    }
-
-    private static string Module(string name) => Path.Combine(Repository, "tests", "Cordon.Backends.Wasm.Tests", "Modules", name);
+    private static string Module(string name) => CordonBinary.WasmModule(name);
 
     private static async Task<(int Code, RunDocument Document)> CordonJsonAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cordon.dll"));
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        using var stdout = new MemoryStream();
-        Task copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        await copy;
-        Assert.True(RunDocuments.TryRead(stdout.ToArray(), out RunDocument? document, out string problem), problem + "\n" + await stderr);
-        return (process.ExitCode, document!);
+        (int code, byte[] stdout, string stderr) = await CordonBinary.RunAsync(args);
+        Assert.True(RunDocuments.TryRead(stdout, out RunDocument? document, out string problem), problem + "\n" + stderr);
+        return (code, document!);
     }
 
     [Theory]

@@ -7,27 +7,14 @@ namespace Cordon.IntegrationTests.Cli;
 /// <summary>The JavaScript tier through the CLI, plain and contained in the process tier: same verdict names, same JSON, plus its denials.</summary>
 public class JavaScriptTierCliTests : SandboxTest
 {
-    private static readonly string Repository = FindRepository();
+    private static readonly string Repository = CordonBinary.Repository;
 
-    private static string FindRepository()
-    {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Cordon.slnx"))) dir = Path.GetDirectoryName(dir);
-        return dir ?? throw new InvalidOperationException("repository root not found");
-    }
-
-    private static string Script(string name) => Path.Combine(Repository, "tests", "Cordon.Backends.JavaScript.Tests", "Scripts", name);
+    private static string Script(string name) => CordonBinary.JsScript(name);
 
     private static async Task<(int Code, string Stdout, string Stderr)> CordonAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cordon.dll"));
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
+        (int code, byte[] stdout, string stderr) = await CordonBinary.RunAsync(args);
+        return (code, System.Text.Encoding.UTF8.GetString(stdout), stderr);
     }
 
     [Fact]

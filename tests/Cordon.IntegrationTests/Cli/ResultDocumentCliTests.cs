@@ -11,32 +11,9 @@ namespace Cordon.IntegrationTests.Cli;
 /// </summary>
 public class ResultDocumentCliTests : SandboxTest
 {
-    private static readonly string Repository = FindRepository();
-    private static readonly string Cordon = Path.Combine(AppContext.BaseDirectory, "cordon.dll");
+    private static readonly string Cordon = CordonBinary.Dll;
 
-    private static string FindRepository()
-    {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Cordon.slnx"))) dir = Path.GetDirectoryName(dir);
-        return dir ?? throw new InvalidOperationException("repository root not found");
-    }
-
-    private static string Module(string name) => Path.Combine(Repository, "tests", "Cordon.Backends.Wasm.Tests", "Modules", name);
-
-    private static async Task<(int Code, byte[] Stdout, string Stderr)> CordonAsync(IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(Cordon);
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        using var stdout = new MemoryStream();
-        Task copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        await copy;
-        return (process.ExitCode, stdout.ToArray(), await stderr);
-    }
+    private static string Module(string name) => CordonBinary.WasmModule(name);
 
     private static List<(string Tier, string[] Args)> Surfaces(string script) =>
     [
@@ -57,7 +34,7 @@ public class ResultDocumentCliTests : SandboxTest
         await File.WriteAllTextAsync(script, "console.log('hello from js')");
         foreach ((string tier, string[] args) in Surfaces(script))
         {
-            (int code, byte[] stdout, string stderr) = await CordonAsync(args);
+            (int code, byte[] stdout, string stderr) = await CordonBinary.RunAsync(args);
             Assert.True(RunDocuments.TryRead(stdout, out RunDocument? document, out string problem), $"{string.Join(' ', args)} (exit {code}): {problem}\n{stderr}");
             Assert.Equal(tier, document!.Tier);
             Assert.Equal(RunDocuments.Schema, document.Schema);
@@ -82,7 +59,7 @@ public class ResultDocumentCliTests : SandboxTest
         Assert.Equal("guest-only\n", document!.Stdout);
         Assert.Equal("exit.success", document.Reason);
 
-        (int code, _, string stderr) = await CordonAsync(["run", "--status-fd", "9", "--", "/bin/true"]);
+        (int code, _, string stderr) = await CordonBinary.RunAsync(["run", "--status-fd", "9", "--", "/bin/true"]);
         Assert.Equal(125, code);
         Assert.Contains("descriptor 9 was not passed to cordon", stderr, StringComparison.Ordinal);
     }

@@ -7,27 +7,14 @@ namespace Cordon.IntegrationTests.Cli;
 /// <summary>The Wasm tier through the CLI, plain and contained in the process tier: same verdict names, same JSON.</summary>
 public class WasmTierCliTests : SandboxTest
 {
-    private static readonly string Repository = FindRepository();
+    private static readonly string Repository = CordonBinary.Repository;
 
-    private static string FindRepository()
-    {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Cordon.slnx"))) dir = Path.GetDirectoryName(dir);
-        return dir ?? throw new InvalidOperationException("repository root not found");
-    }
-
-    private static string Module(string name) => Path.Combine(Repository, "tests", "Cordon.Backends.Wasm.Tests", "Modules", name);
+    private static string Module(string name) => CordonBinary.WasmModule(name);
 
     private static async Task<(int Code, JsonElement Report)> CordonJsonAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cordon.dll"));
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, JsonDocument.Parse(await stdout).RootElement.Clone());
+        (int code, byte[] stdout, _) = await CordonBinary.RunAsync(args);
+        return (code, JsonDocument.Parse(stdout).RootElement.Clone());
     }
 
     [Theory]

@@ -9,19 +9,9 @@ namespace Cordon.IntegrationTests.Profiles;
 /// <summary>The policy commands of the cordon binary, run as real processes: run --policy/--profile, policy check/show, profiles, audit, doctor.</summary>
 public class PolicyCliTests : SandboxTest
 {
-    private static readonly string Repository = FindRepository();
+    private static readonly string Repository = CordonBinary.Repository;
 
     private static string Example(string name) => Path.Combine(Repository, "examples", name);
-
-    private static string FindRepository()
-    {
-        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(Path.Combine(dir, "Cordon.slnx"))) return dir;
-        }
-
-        throw new InvalidOperationException("the repository root (Cordon.slnx) is not above " + AppContext.BaseDirectory);
-    }
 
     private static async Task<(int Code, string Stdout, string Stderr)> CordonAsync(string? workingDirectory, bool asNobody, params string[] args)
     {
