@@ -55,9 +55,9 @@ public sealed class JavaScriptTier : ISandboxTier
         List<FacetFinding> findings = [];
         if (policy.Root.Kind == FilesystemRootKind.Image)
             findings.Add(new(PolicyFacet.Filesystem, "filesystem.root", FacetSupport.Refused, "a script has no root filesystem to replace; give the image to the image tier"));
-        if (policy.Network.Mode != NetworkMode.None || !policy.Network.Allowed.IsEmpty)
+        if (policy.Network.OpensAny)
             findings.Add(new(PolicyFacet.Network, "network", FacetSupport.Degraded, $"the JavaScript tier has no network API in any mode; the policy's network '{policy.Network}' opens nothing here"));
-        if (policy.Mounts.Any(m => m.Kind == MountKind.ReadWriteBind) || policy.WorkDirectoryHostPath is not null)
+        if (policy.HasWritableGrants)
             findings.Add(new(PolicyFacet.Filesystem, "mounts", FacetSupport.Degraded, "the JavaScript tier never writes files: read-write grants are readable through readFile only"));
         return new PolicyAssessment("js", [.. findings]);
     }

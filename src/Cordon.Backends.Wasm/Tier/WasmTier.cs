@@ -59,9 +59,9 @@ public sealed class WasmTier(WasmBackendOptions? baseOptions = null) : ISandboxT
         List<FacetFinding> findings = [];
         if (policy.Root.Kind == FilesystemRootKind.Image)
             findings.Add(new(PolicyFacet.Filesystem, "filesystem.root", FacetSupport.Refused, "a module has no root filesystem to replace; give the image to the image tier"));
-        if (policy.Network.Mode != NetworkMode.None || !policy.Network.Allowed.IsEmpty)
+        if (policy.Network.OpensAny)
             findings.Add(new(PolicyFacet.Network, "network", FacetSupport.Degraded, $"'{policy.Network}' has no effect in the wasm tier: modules get no sockets"));
-        bool writable = policy.WorkDirectoryHostPath is not null || policy.Mounts.Any(m => m.Kind == MountKind.ReadWriteBind);
+        bool writable = policy.HasWritableGrants;
         if (writable && policy.Limits.FileSizeBytes is { } fileSize)
             findings.Add(new(PolicyFacet.Process, "limits.fsize", FacetSupport.Degraded, $"{ByteSize.Format(fileSize)} is not enforced by the wasm tier: a module can write files of any size in its writable directories (--contain enforces it)"));
         if (writable && policy.Limits.DiskBytes is { } disk)

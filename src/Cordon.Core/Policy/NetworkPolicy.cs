@@ -26,6 +26,9 @@ public sealed record NetworkPolicy
     /// <summary>Destinations the guest may reach beyond <see cref="Mode"/>, in the order given.</summary>
     public ImmutableArray<NetworkDestination> Allowed { get; }
 
+    /// <summary>Whether the policy opens any network at all (a mode other than none, or an allowlist).</summary>
+    public bool OpensAny => Mode != NetworkMode.None || !Allowed.IsEmpty;
+
     /// <summary>The policy of <paramref name="mode"/> with nothing else allowed.</summary>
     public static NetworkPolicy Of(NetworkMode mode) => mode switch
     {

@@ -47,6 +47,9 @@ public sealed record SandboxPolicy
     /// <summary>Whether /usr (with the /bin, /lib, /sbin links) and a minimal /etc are mounted read-only: <see cref="Root"/> is the host's system directories.</summary>
     public bool MountSystemDirectories => Root.Kind == FilesystemRootKind.HostSystem;
 
+    /// <summary>Whether the guest can write to a host directory: a read-write mount or a work directory from the host.</summary>
+    public bool HasWritableGrants => WorkDirectoryHostPath is not null || Mounts.Any(m => m.Kind == MountKind.ReadWriteBind);
+
     /// <summary>The network facet: the namespace and any allowlist.</summary>
     public NetworkPolicy Network { get; }
 

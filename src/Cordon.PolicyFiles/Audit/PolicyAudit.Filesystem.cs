@@ -36,7 +36,7 @@ public static partial class PolicyAudit
                 "leave workdir = false (a private tmpfs) and copy inputs in with type = \"file\" mounts"));
         }
 
-        bool writable = policy.WorkDirectoryHostPath is not null || policy.Mounts.Any(m => m.Kind == MountKind.ReadWriteBind);
+        bool writable = policy.HasWritableGrants;
         if (writable && policy.Limits.DiskBytes is null)
         {
             doors.Add(4);

@@ -89,7 +89,7 @@ public static partial class PolicyAudit
                 $"Landlock ABI {host.LandlockAbi} has no TCP rules", "A network-less run relies on its namespace and seccomp alone.", "use Linux 6.7+"));
         }
 
-        bool writable = policy.WorkDirectoryHostPath is not null || policy.Mounts.Any(m => m.Kind == MountKind.ReadWriteBind);
+        bool writable = policy.HasWritableGrants;
         if (writable && policy.Limits.DiskBytes is not null && !host.RunsAsRoot)
         {
             doors.Add(2);
