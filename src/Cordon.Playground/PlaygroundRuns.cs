@@ -92,8 +92,7 @@ internal sealed class PlaygroundRuns(WasmSandboxBackend? wasm)
             {
                 using var backend = new JavaScriptSandboxBackend(JavaScriptBackendOptions.Default.WithMaxConcurrentRuns(1).WithMaxStatements(request.Statements));
                 JavaScriptRunResult run = await backend.RunSourceAsync(policy, request.Source, new SandboxCommand("playground.js", arguments) { OnOutput = observer }, cancellationToken);
-                string limit = run.Limit switch { null => "", { } l => l.ToString() };
-                return Result("js", run.Result, run.Limit is null ? null : Snake(limit), run.ErrorName, run.Denials,
+                return Result("js", run.Result, run.Limit is { } limit ? Backends.JavaScript.Tier.JavaScriptTier.LimitName(limit) : null, run.ErrorName, run.Denials,
                     View(PolicyAudit.AuditJavaScriptTier(policy, contained: false), $"cordon audit POLICY --tier js   # POLICY: {flags}"));
             }
 
@@ -126,7 +125,7 @@ internal sealed class PlaygroundRuns(WasmSandboxBackend? wasm)
     }
 
     private static ResultEvent Result(string tier, SandboxResult r, string? limit, string? errorName, ImmutableArray<string> denials, AuditView audit)
-        => new(tier, Snake(r.Outcome.ToString()), r.ExitCode, r.Detail, limit, errorName, denials, r.Warnings, Math.Round(r.WallTime.TotalMilliseconds, 1),
+        => new(tier, Contracts.WireNames.Outcome(r.Outcome), r.ExitCode, r.Detail, limit, errorName, denials, r.Warnings, Math.Round(r.WallTime.TotalMilliseconds, 1),
             r.StandardOutput.TotalBytes, r.StandardError.TotalBytes, r.StandardOutput.Truncated, r.StandardError.Truncated,
             Encoding.UTF8.GetString(r.StandardOutput.Bytes.Span), Encoding.UTF8.GetString(r.StandardError.Bytes.Span), audit);
 
@@ -159,18 +158,6 @@ internal sealed class PlaygroundRuns(WasmSandboxBackend? wasm)
             + (request.Statements is { } s ? $" --js-statements {s}" : "");
         problem = "";
         return true;
-    }
-
-    private static string Snake(string name)
-    {
-        var snake = new StringBuilder(name.Length + 8);
-        for (int i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0) snake.Append('_');
-            snake.Append(char.ToLowerInvariant(name[i]));
-        }
-
-        return snake.ToString();
     }
 
     private static string Event(string name, string json) => $"event: {name}\ndata: {json}\n\n";

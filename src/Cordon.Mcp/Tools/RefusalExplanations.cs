@@ -71,7 +71,7 @@ internal static class RefusalExplanations
             string verdict = v.Action == "kill" ? "and the program was killed for it" : "and the call failed with an error";
             string name = v.Syscall ?? "unknown";
             lines.Add(NetworkCalls.Contains(name)
-                ? $"system call {name} was refused {v.Count}× {verdict}: the network is off in this sandbox (the server's policy is network = {WireNames(ceiling)}); do without it, or ask the user to allow the host you need"
+                ? $"system call {name} was refused {v.Count}× {verdict}: the network is off in this sandbox (the server's policy is network = {Cordon.Contracts.WireNames.Network(ceiling.Network.Mode)}); do without it, or ask the user to allow the host you need"
                 : $"system call {name} was refused {v.Count}× {verdict}: the server's syscall profile does not allow it; do without it (no ptrace, mount, kernel modules, namespaces), or ask the user for a policy that allows {name}");
         }
 
@@ -86,8 +86,6 @@ internal static class RefusalExplanations
         foreach (string warning in run.Warnings) lines.Add("warning: " + warning);
         return lines.ToImmutable();
     }
-
-    private static string WireNames(SandboxPolicy ceiling) => ceiling.Network.Mode.ToString().ToLowerInvariant();
 
     private static string Text(TimeSpan? t) => t is { } d ? DurationText.Format(d) : "no limit";
 

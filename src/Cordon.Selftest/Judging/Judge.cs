@@ -167,7 +167,7 @@ internal static class Judge
     {
         SandboxOutcome.Exited => $"exited {r.ExitCode}",
         SandboxOutcome.Signaled => $"signaled {SignalName(r.Signal)}",
-        _ => Snake(r.Outcome) + (r.Signal is { } s ? $" ({SignalName(s)})" : ""),
+        _ => Cordon.Contracts.WireNames.Outcome(r.Outcome) + (r.Signal is { } s ? $" ({SignalName(s)})" : ""),
     };
 
     private static string Summarise(ProbeDefinition probe, ProbeEvidence e)
@@ -196,18 +196,4 @@ internal static class Judge
         null => "no signal",
         _ => "signal " + signal.Value.ToString(CultureInfo.InvariantCulture),
     };
-
-    /// <summary>SandboxOutcome as snake_case (the JSON document's spelling).</summary>
-    internal static string Snake(SandboxOutcome outcome)
-    {
-        string name = outcome.ToString();
-        var text = new StringBuilder(name.Length + 4);
-        for (int i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0) text.Append('_');
-            text.Append(char.ToLowerInvariant(name[i]));
-        }
-
-        return text.ToString();
-    }
 }
