@@ -229,8 +229,8 @@ internal sealed class RunSupervisor
         _seccomp!.OnReadable(hangUp, _refusedScratch);
         foreach (int nr in _refusedScratch)
         {
-            string name = _seccomp.Violations.FirstOrDefault(v => v.Number == nr)?.Syscall ?? $"nr-{nr}";
-            Events.Violation(name, nr, _violationAction == ViolationAction.Kill ? "kill" : "errno");
+            // On the refused-call path: the name is looked up only for someone who receives the event.
+            if (Events.IsObserved) Events.Violation(Seccomp.X64SyscallTable.NameOf(nr) ?? $"nr-{nr}", nr, Contracts.WireNames.Violation(_violationAction));
             if (_violationAction == ViolationAction.Kill && _killReason is null)
             {
                 _killingSyscall = nr;

@@ -29,9 +29,6 @@ public static class WireNames
 
     private static readonly FrozenDictionary<string, SandboxOutcome> OutcomesByName = Outcomes.ToFrozenDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
 
-    /// <summary>Every outcome's name, in declaration order.</summary>
-    public static IEnumerable<string> OutcomeNames => Enum.GetValues<SandboxOutcome>().Select(Outcome);
-
     /// <summary><c>wall_time_exceeded</c> for <see cref="SandboxOutcome.WallTimeExceeded"/>.</summary>
     public static string Outcome(SandboxOutcome outcome) => Outcomes[outcome];
 
@@ -56,9 +53,6 @@ public static class WireNames
         NetworkMode.Host => "host",
         _ => "none",
     };
-
-    /// <summary><c>stdout</c> or <c>stderr</c>.</summary>
-    public static string Stream(OutputStream stream) => stream == OutputStream.StandardError ? "stderr" : "stdout";
 
     /// <summary>The names <see cref="Events.LimitReached"/> and reason codes use for each limit.</summary>
     public static class Limit

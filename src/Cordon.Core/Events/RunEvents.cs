@@ -35,6 +35,9 @@ public sealed class RunEvents
     /// <summary>Whether anyone wants output as it arrives (a tier may skip live delivery when nobody does).</summary>
     public bool WantsOutput => _observer is not null || _output is not null;
 
+    /// <summary>Whether anyone receives events (a tier may skip preparing one nobody receives).</summary>
+    public bool IsObserved => _observer is not null;
+
     /// <summary>The guest is about to start.</summary>
     public void Started(ResourceLimits limits) => _observer?.Invoke(new RunStarted(RunId, Tier, limits));
 

@@ -10,10 +10,4 @@ public sealed record TierSettings(ImmutableSortedDictionary<string, string> Valu
 
     /// <summary>The value of <paramref name="option"/>, or null when it was not given.</summary>
     public string? this[string option] => Values.GetValueOrDefault(option);
-
-    /// <summary>Whether <paramref name="option"/> was given.</summary>
-    public bool Has(string option) => Values.ContainsKey(option);
-
-    /// <summary>These settings with <paramref name="option"/> set.</summary>
-    public TierSettings With(string option, string value) => new(Values.SetItem(option, value));
 }

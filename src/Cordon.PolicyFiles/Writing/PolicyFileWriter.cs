@@ -21,7 +21,7 @@ internal static class PolicyFileWriter
             w.Append("workdir = ").Append(TomlText.String(work)).Append("   # bound read-write at /work\n");
         else
             w.Append("workdir = false           # /work is a private tmpfs\n");
-        w.Append("network = ").Append(TomlText.String(Name(policy.Network.Mode))).Append('\n');
+        w.Append("network = ").Append(TomlText.String(Contracts.WireNames.Network(policy.Network.Mode))).Append('\n');
         if (!policy.Network.Allowed.IsEmpty)
             w.Append("network_allow = [").Append(string.Join(", ", policy.Network.Allowed.Select(d => TomlText.String(d.ToString())))).Append("]\n");
         w.Append("guest_root = ").Append(Bool(policy.GuestIsRoot)).Append('\n');
@@ -33,7 +33,7 @@ internal static class PolicyFileWriter
         w.Append("memory = ").Append(Size(limits.MemoryBytes)).Append('\n');
         w.Append("pids = ").Append(Count(limits.MaxProcesses)).Append('\n');
         w.Append("output = ").Append(Size(limits.MaxOutputBytes)).Append('\n');
-        w.Append("output_action = ").Append(TomlText.String(limits.OutputAction == OutputAction.Kill ? "kill" : "truncate")).Append('\n');
+        w.Append("output_action = ").Append(TomlText.String(Contracts.WireNames.Output(limits.OutputAction))).Append('\n');
         w.Append("fsize = ").Append(Size(limits.FileSizeBytes)).Append('\n');
         w.Append("tmp_size = ").Append(Size(limits.TmpfsSizeBytes)).Append('\n');
         w.Append("nofile = ").Append(Count(limits.OpenFiles)).Append('\n');
@@ -50,7 +50,7 @@ internal static class PolicyFileWriter
             _ => "default",
         })).Append('\n');
         if (syscalls.Profile == SyscallProfile.Custom) WriteNames(w, syscalls.AllowedSyscalls);
-        w.Append("on_violation = ").Append(TomlText.String(syscalls.OnViolation == ViolationAction.Kill ? "kill" : "errno")).Append('\n');
+        w.Append("on_violation = ").Append(TomlText.String(Contracts.WireNames.Violation(syscalls.OnViolation))).Append('\n');
 
         w.Append("\n[require]                 # refuse to run rather than degrade\n");
         w.Append("cgroups = ").Append(Bool(policy.RequireCgroups)).Append('\n');
@@ -108,13 +108,6 @@ internal static class PolicyFileWriter
 
         w.Append("\n]\n");
     }
-
-    private static string Name(NetworkMode network) => network switch
-    {
-        NetworkMode.Loopback => "loopback",
-        NetworkMode.Host => "host",
-        _ => "none",
-    };
 
     private static string Bool(bool value) => value ? "true" : "false";
 
