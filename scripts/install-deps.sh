@@ -4,6 +4,7 @@
 # hostile test programs), chromium (the JavaScript tier's real-browser test). The .NET 10 SDK must already be installed (it is not in Debian's archive).
 # The workload corpus (tests/Cordon.Workloads.Tests) runs real programs from the host's /usr: CPython's own test
 # modules, g++, make, git, node + npm, sqlite3, ImageMagick with Ghostscript (and Debian's policy.xml), poppler-utils.
+# The image and gVisor tiers need runsc and umoci (tests build images from busybox-static); the service's queue nats-server.
 # With --bench it also installs the peers the benchmark harness measures Cordon against (crun, firejail), without
 # their recommended packages.
 set -euo pipefail
@@ -32,6 +33,10 @@ command -v sqlite3 >/dev/null || need+=(sqlite3)
 [ -x /usr/bin/convert ] && [ -e /etc/ImageMagick-6/policy.xml ] || need+=(imagemagick)
 command -v gs >/dev/null || need+=(ghostscript)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v runsc >/dev/null || need+=(runsc)
+command -v umoci >/dev/null || need+=(umoci)
+[ -x /bin/busybox ] && busybox --list 2>/dev/null | grep -qx sh || need+=(busybox-static)
+command -v nats-server >/dev/null || need+=(nats-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "cordon: installing ${need[*]}" >&2
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
