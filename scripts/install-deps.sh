@@ -35,7 +35,7 @@ command -v gs >/dev/null || need+=(ghostscript)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v runsc >/dev/null || need+=(runsc)
 command -v umoci >/dev/null || need+=(umoci)
-dpkg-query -W -f="${Status}" busybox-static 2>/dev/null | grep -q "ok installed" || need+=(busybox-static)
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need+=(busybox-static)
 command -v nats-server >/dev/null || need+=(nats-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "cordon: installing ${need[*]}" >&2
