@@ -5,7 +5,7 @@
 # The workload corpus (tests/Cordon.Workloads.Tests) runs real programs from the host's /usr: CPython's own test
 # modules, g++, make, git, node + npm, sqlite3, ImageMagick with Ghostscript (and Debian's policy.xml), poppler-utils.
 # The image and gVisor tiers need runsc and umoci (tests build images from busybox-static); the service's queue nats-server.
-# With --bench it also installs the peers the benchmark harness measures Cordon against (crun, firejail), without
+# With --bench it also installs the peers the benchmark harness measures Cordon against (crun, firejail, runc), without
 # their recommended packages.
 set -euo pipefail
 need=()
@@ -13,6 +13,7 @@ bench=()
 if [ "${1:-}" = "--bench" ]; then
   command -v crun >/dev/null || bench+=(crun)
   command -v firejail >/dev/null || bench+=(firejail)
+  command -v runc >/dev/null || bench+=(runc)
 fi
 command -v bwrap >/dev/null || need+=(bubblewrap)
 [ -e /usr/lib/x86_64-linux-gnu/libseccomp.so.2 ] || [ -e /usr/lib/aarch64-linux-gnu/libseccomp.so.2 ] || need+=(libseccomp2)
