@@ -60,6 +60,17 @@ if (!PolicyFile.TryLoadReference(policyReference, out SandboxPolicy? ceiling, ou
     return 125;
 }
 
+Cordon.Backends.Process.Identity.HostIdentityRange runIdentities;
+try
+{
+    runIdentities = ServerConfiguration.RunIdentitiesFromEnvironment();
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"cordon mcp: {e.Message}");
+    return 125;
+}
+
 string workRoot;
 try
 {
@@ -81,6 +92,8 @@ var configuration = new ServerConfiguration(ceiling, policyReference)
     SessionIdle = idle,
     SessionMaxBytes = sessionBytes,
     MaxSessions = maxSessions,
+    MaxSessionsPerCaller = maxSessions,
+    RunIdentities = runIdentities,
 };
 try
 {

@@ -1,11 +1,14 @@
 namespace Cordon.Mcp.Sessions;
 
-/// <summary>One session: its workspace, when it was last used, and the lock that lets one call at a time touch it.</summary>
-internal sealed class Session(string id, Workspace workspace) : IDisposable
+/// <summary>One session: whose it is, its workspace, when it was last used, and the lock that lets one call at a time touch it.</summary>
+internal sealed class Session(string id, string owner, Workspace workspace) : IDisposable
 {
     private long _lastUsedTicks = Environment.TickCount64;
 
     public string Id { get; } = id;
+
+    /// <summary>The caller that started it (<see cref="McpCaller.Owner"/>); no other caller can reach it.</summary>
+    public string Owner { get; } = owner;
 
     public Workspace Workspace { get; } = workspace;
 

@@ -27,7 +27,8 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
 
     private readonly RunExecutor _runs = new(configuration, tiers);
 
-    public async ValueTask<CallToolResult> CallAsync(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken)
+    /// <summary>One <c>tools/call</c> by <paramref name="caller"/> (whose sessions, tiers and quota apply).</summary>
+    public async ValueTask<CallToolResult> CallAsync(RequestContext<CallToolRequestParams> context, McpCaller caller, CancellationToken cancellationToken)
     {
         CallToolRequestParams call = context.Params ?? throw new McpProtocolException("tools/call needs params", McpErrorCode.InvalidParams);
         IDictionary<string, JsonElement>? values = call.Arguments;
@@ -36,34 +37,34 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         {
             CallToolResult result = call.Name switch
             {
-                "run" => Reply(await RunAsync(new ToolArguments("run", values, RunRequest.RunFields), context.Server, progress, cancellationToken).ConfigureAwait(false), McpJson.Default.RunToolResult),
-                "session_start" => SessionStart(new ToolArguments("session_start", values, NoFields)),
-                "session_run" => Reply(await SessionRunAsync(new ToolArguments("session_run", values, RunRequest.SessionRunFields), context.Server, progress, cancellationToken).ConfigureAwait(false), McpJson.Default.RunToolResult),
-                "session_stop" => await SessionStopAsync(new ToolArguments("session_stop", values, SessionOnly)).ConfigureAwait(false),
-                "write_file" => await WriteFileAsync(new ToolArguments("write_file", values, WriteFields), cancellationToken).ConfigureAwait(false),
-                "read_file" => await ReadFileAsync(new ToolArguments("read_file", values, ReadFields), cancellationToken).ConfigureAwait(false),
-                "list_files" => await ListFilesAsync(new ToolArguments("list_files", values, SessionOnly), cancellationToken).ConfigureAwait(false),
+                "run" => Reply(await RunAsync(new ToolArguments("run", values, RunRequest.RunFields), caller, context.Server, progress, cancellationToken).ConfigureAwait(false), McpJson.Default.RunToolResult),
+                "session_start" => SessionStart(new ToolArguments("session_start", values, NoFields), caller),
+                "session_run" => Reply(await SessionRunAsync(new ToolArguments("session_run", values, RunRequest.SessionRunFields), caller, context.Server, progress, cancellationToken).ConfigureAwait(false), McpJson.Default.RunToolResult),
+                "session_stop" => await SessionStopAsync(new ToolArguments("session_stop", values, SessionOnly), caller).ConfigureAwait(false),
+                "write_file" => await WriteFileAsync(new ToolArguments("write_file", values, WriteFields), caller, cancellationToken).ConfigureAwait(false),
+                "read_file" => await ReadFileAsync(new ToolArguments("read_file", values, ReadFields), caller, cancellationToken).ConfigureAwait(false),
+                "list_files" => await ListFilesAsync(new ToolArguments("list_files", values, SessionOnly), caller, cancellationToken).ConfigureAwait(false),
                 "audit_policy" => Audit(new ToolArguments("audit_policy", values, AuditFields)),
                 _ => throw new McpProtocolException($"unknown tool '{call.Name}'; tools/list names them: {string.Join(", ", ToolCatalog.All.Select(t => t.Name))}", McpErrorCode.InvalidParams),
             };
             // Runs log their own verdict line (outcome, reason, violations); the other tools log that they succeeded.
-            if (call.Name is not ("run" or "session_run")) McpLog.Write($"{call.Name} {(result.IsError == true ? "failed" : "ok")}");
+            if (call.Name is not ("run" or "session_run")) McpLog.Write($"{call.Name} by {caller.Owner} {(result.IsError == true ? "failed" : "ok")}");
             return result;
         }
         catch (McpProtocolException e)
         {
-            McpLog.Write($"{call.Name} refused: {e.Message}");
+            McpLog.Write($"{call.Name} by {caller.Owner} refused: {e.Message}");
             throw;
         }
     }
 
-    private async Task<RunToolResult> RunAsync(ToolArguments args, McpServer server, ProgressToken? progress, CancellationToken cancellationToken)
+    private async Task<RunToolResult> RunAsync(ToolArguments args, McpCaller caller, McpServer server, ProgressToken? progress, CancellationToken cancellationToken)
     {
         RunRequest request = RunRequest.Read(args, configuration);
         Workspace workspace = Workspace.Create(configuration.WorkRoot, "run-");
         try
         {
-            return await _runs.RunAsync("run", args, request, workspace, server, progress, cancellationToken).ConfigureAwait(false);
+            return await _runs.RunAsync("run", args, request, workspace, caller, server, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -71,24 +72,24 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         }
     }
 
-    private CallToolResult SessionStart(ToolArguments args)
+    private CallToolResult SessionStart(ToolArguments args, McpCaller caller)
     {
         _ = args;
-        Session session = sessions.Start("session_start");
+        Session session = sessions.Start("session_start", caller);
         return Reply(new SessionStarted(session.Id, SandboxPolicy.WorkDirectoryGuestPath, configuration.SessionMaxBytes, configuration.SessionIdle.TotalSeconds), McpJson.Default.SessionStarted);
     }
 
-    private async Task<RunToolResult> SessionRunAsync(ToolArguments args, McpServer server, ProgressToken? progress, CancellationToken cancellationToken)
+    private async Task<RunToolResult> SessionRunAsync(ToolArguments args, McpCaller caller, McpServer server, ProgressToken? progress, CancellationToken cancellationToken)
     {
         string id = args.RequiredString("session_id");
         RunRequest request = RunRequest.Read(args, configuration);
-        using SessionLease lease = await sessions.AcquireAsync("session_run", id, cancellationToken).ConfigureAwait(false);
+        using SessionLease lease = await sessions.AcquireAsync("session_run", id, caller, cancellationToken).ConfigureAwait(false);
         Workspace workspace = lease.Session.Workspace;
         long room = configuration.SessionMaxBytes - workspace.Size();
         if (room <= 0) throw args.Invalid("session_id", $"the session's workspace is full ({Units.ByteSize.Format(configuration.SessionMaxBytes)}); delete files with a run, or start a new session");
         // No single file the run writes may be larger than the room left.
         if (request.Policy.Build().Limits.FileSizeBytes is not { } fsize || fsize > room) request.Policy.WithFileSize(room);
-        RunToolResult result = await _runs.RunAsync("session_run", args, request, workspace, server, progress, cancellationToken).ConfigureAwait(false);
+        RunToolResult result = await _runs.RunAsync("session_run", args, request, workspace, caller, server, progress, cancellationToken).ConfigureAwait(false);
         long size = workspace.Size();
         if (size > configuration.SessionMaxBytes)
         {
@@ -108,14 +109,14 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         _ = Task.Run(() => sessions.StopAsync(session.Id));
     }
 
-    private async Task<CallToolResult> SessionStopAsync(ToolArguments args)
+    private async Task<CallToolResult> SessionStopAsync(ToolArguments args, McpCaller caller)
     {
         string id = args.RequiredString("session_id");
-        if (!await sessions.StopAsync(id).ConfigureAwait(false)) throw args.Invalid("session_id", "there is no such session (already stopped or expired)");
+        if (!await sessions.StopAsync(id, caller).ConfigureAwait(false)) throw args.Invalid("session_id", "there is no such session (already stopped or expired)");
         return Reply(new SessionStopped(id, true), McpJson.Default.SessionStopped);
     }
 
-    private async Task<CallToolResult> WriteFileAsync(ToolArguments args, CancellationToken cancellationToken)
+    private async Task<CallToolResult> WriteFileAsync(ToolArguments args, McpCaller caller, CancellationToken cancellationToken)
     {
         string id = args.RequiredString("session_id");
         string path = args.RequiredString("path");
@@ -137,7 +138,7 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         else bytes = Encoding.UTF8.GetBytes(content);
 
         if (bytes.Length > configuration.MaxFileBytes) throw args.Invalid("content", $"is {bytes.Length} bytes; one file may be at most {Units.ByteSize.Format(configuration.MaxFileBytes)}");
-        using SessionLease lease = await sessions.AcquireAsync("write_file", id, cancellationToken).ConfigureAwait(false);
+        using SessionLease lease = await sessions.AcquireAsync("write_file", id, caller, cancellationToken).ConfigureAwait(false);
         Workspace workspace = lease.Session.Workspace;
         if (!workspace.TryResolve(path, forWriting: true, out string hostPath, out string problem)) throw args.Invalid("path", problem);
         long existing = File.Exists(hostPath) ? new FileInfo(hostPath).Length : 0;
@@ -145,15 +146,15 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         if (after > configuration.SessionMaxBytes)
             throw args.Invalid("content", $"would bring the workspace to {Units.ByteSize.Format(after)}, over its {Units.ByteSize.Format(configuration.SessionMaxBytes)} bound; delete files first");
         await Workspace.WriteAsync(hostPath, bytes, cancellationToken).ConfigureAwait(false);
-                return Reply(new FileWritten(path, bytes.Length, after), McpJson.Default.FileWritten);
+        return Reply(new FileWritten(path, bytes.Length, after), McpJson.Default.FileWritten);
     }
 
-    private async Task<CallToolResult> ReadFileAsync(ToolArguments args, CancellationToken cancellationToken)
+    private async Task<CallToolResult> ReadFileAsync(ToolArguments args, McpCaller caller, CancellationToken cancellationToken)
     {
         string id = args.RequiredString("session_id");
         string path = args.RequiredString("path");
         long max = args.Integer("max_bytes", 1, configuration.MaxFileBytes) ?? configuration.MaxFileBytes;
-        using SessionLease lease = await sessions.AcquireAsync("read_file", id, cancellationToken).ConfigureAwait(false);
+        using SessionLease lease = await sessions.AcquireAsync("read_file", id, caller, cancellationToken).ConfigureAwait(false);
         if (!lease.Session.Workspace.TryResolve(path, forWriting: false, out string hostPath, out string problem)) throw args.Invalid("path", problem);
         OpenedHostPath opened;
         try
@@ -183,10 +184,10 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         return Reply(new FileRead(path, length, text ? "utf8" : "base64", text ? Encoding.UTF8.GetString(buffer) : Convert.ToBase64String(buffer), length > buffer.Length, RunExecutor.UntrustedNote), McpJson.Default.FileRead);
     }
 
-    private async Task<CallToolResult> ListFilesAsync(ToolArguments args, CancellationToken cancellationToken)
+    private async Task<CallToolResult> ListFilesAsync(ToolArguments args, McpCaller caller, CancellationToken cancellationToken)
     {
         string id = args.RequiredString("session_id");
-        using SessionLease lease = await sessions.AcquireAsync("list_files", id, cancellationToken).ConfigureAwait(false);
+        using SessionLease lease = await sessions.AcquireAsync("list_files", id, caller, cancellationToken).ConfigureAwait(false);
         (ImmutableArray<FileEntry> entries, bool truncated) = lease.Session.Workspace.List();
         return Reply(new FileList(entries, lease.Session.Workspace.Size(), configuration.SessionMaxBytes, truncated), McpJson.Default.FileList);
     }
@@ -200,11 +201,11 @@ internal sealed class CordonTools(ServerConfiguration configuration, TierRegistr
         var options = new PolicyFileOptions { BaseDirectory = configuration.AuditDirectory };
         if (!PolicyFile.TryParse(toml, "policy.toml", out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors, options))
         {
-                        return Reply(new AuditResult(false, null, null, [], [.. errors.Select(e => $"{e.Key}: {e.Message}")]), McpJson.Default.AuditResult, isError: true);
+            return Reply(new AuditResult(false, null, null, [], [.. errors.Select(e => $"{e.Key}: {e.Message}")]), McpJson.Default.AuditResult, isError: true);
         }
 
         AuditReport report = tier == "js" ? PolicyAudit.AuditJavaScriptTier(policy, contained: false) : PolicyAudit.Audit(policy);
-                return Reply(new AuditResult(true, report.Score, report.Rating,
+        return Reply(new AuditResult(true, report.Score, report.Rating,
             [.. report.Dimensions.Select(d => new AuditDimensionResult(d.Name, Math.Round(d.Exposure, 1),
                 [.. d.Findings.Select(f => new AuditFindingResult(f.Id, f.Severity.ToString().ToLowerInvariant(), f.Key, f.Title, f.Why, f.Fix))]))], []),
             McpJson.Default.AuditResult);

@@ -1,3 +1,4 @@
+using Cordon.Backends.Process.Identity;
 using Cordon.Policy;
 using Cordon.Units;
 
@@ -21,6 +22,9 @@ internal sealed record ServerConfiguration(SandboxPolicy Ceiling, string Ceiling
     /// <summary>At most this many sessions at once.</summary>
     public int MaxSessions { get; init; } = 8;
 
+    /// <summary>At most this many sessions at once for one caller (over HTTP, one API key).</summary>
+    public int MaxSessionsPerCaller { get; init; } = 8;
+
     /// <summary>The most bytes one <c>write_file</c> or <c>read_file</c> moves, and one file of a call's <c>files</c>.</summary>
     public long MaxFileBytes { get; init; } = 1 * ByteSize.MiB;
 
@@ -32,6 +36,31 @@ internal sealed record ServerConfiguration(SandboxPolicy Ceiling, string Ceiling
 
     /// <summary>At most this many runs at once; the rest wait (each run has its own workspace, so waiting shares nothing).</summary>
     public int MaxConcurrentRuns { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>
+    /// The host uids the process tier gives runs when the server runs as root (<c>CORDON_RUN_UIDS</c>, as for every
+    /// cordon command): each run in flight holds one of its own, so concurrent calls never share a host uid.
+    /// </summary>
+    public HostIdentityRange RunIdentities { get; init; } = HostIdentityRange.Default;
+
+    /// <summary>The variable that sets <see cref="RunIdentities"/>: <c>FIRST-LAST</c>.</summary>
+    public const string RunIdentitiesVariable = "CORDON_RUN_UIDS";
+
+    /// <summary><c>CORDON_RUN_UIDS</c>, or the default range when it is unset.</summary>
+    /// <exception cref="FormatException">It is set but is not a valid range (the message names the variable and the fix).</exception>
+    public static HostIdentityRange RunIdentitiesFromEnvironment()
+    {
+        string? text = Environment.GetEnvironmentVariable(RunIdentitiesVariable);
+        if (string.IsNullOrEmpty(text)) return HostIdentityRange.Default;
+        try
+        {
+            return HostIdentityRange.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{RunIdentitiesVariable}: {e.Message}; or unset it for the default range {HostIdentityRange.Default}", e);
+        }
+    }
 
     /// <summary>Where every workspace of this server lives: one private directory, deleted when the server stops.</summary>
     public required string WorkRoot { get; init; }

@@ -5,8 +5,10 @@ using Cordon.Mcp.Tools;
 namespace Cordon.Mcp.Sessions;
 
 /// <summary>
-/// The server's sessions, each one workspace under the server's work root. Bounded in number; a session idle longer
-/// than the configured time is stopped and its workspace deleted by a sweep; every session is deleted when the server stops.
+/// The server's sessions, each one workspace under the server's work root and owned by the caller that started it.
+/// Bounded in number, in all and per caller; a session idle longer than the configured time is stopped and its
+/// workspace deleted by a sweep; every session is deleted when the server stops. A session id names a session only to
+/// its owner: to anyone else it is unknown, so a leaked or guessed id is worth nothing to another API key.
 /// </summary>
 internal sealed class SessionStore : IAsyncDisposable
 {
@@ -24,24 +26,27 @@ internal sealed class SessionStore : IAsyncDisposable
 
     public int Count => _sessions.Count;
 
-    public Session Start(string tool)
+    public Session Start(string tool, McpCaller caller)
     {
         lock (_startLock)
         {
+            int mine = _sessions.Values.Count(s => s.Owner == caller.Owner);
+            if (mine >= _configuration.MaxSessionsPerCaller)
+                throw ToolArguments.Invalid(tool, "session", $"you already have {mine} sessions, the most one caller may hold; session_stop one you no longer need");
             if (_sessions.Count >= _configuration.MaxSessions)
                 throw ToolArguments.Invalid(tool, "session", $"the server already has {_configuration.MaxSessions} sessions (its limit); session_stop one you no longer need");
             string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-            var session = new Session(id, Workspace.Create(_configuration.WorkRoot, "session-"));
+            var session = new Session(id, caller.Owner, Workspace.Create(_configuration.WorkRoot, "session-"));
             _sessions[id] = session;
-            McpLog.Write($"session {id} started");
+            McpLog.Write($"session {id} started by {caller.Owner}");
             return session;
         }
     }
 
-    /// <summary>The session <paramref name="id"/>, locked for the caller; dispose the result to release it.</summary>
-    public async Task<SessionLease> AcquireAsync(string tool, string id, CancellationToken cancellationToken)
+    /// <summary>The caller's session <paramref name="id"/>, locked for the caller; dispose the result to release it.</summary>
+    public async Task<SessionLease> AcquireAsync(string tool, string id, McpCaller caller, CancellationToken cancellationToken)
     {
-        if (!_sessions.TryGetValue(id, out Session? session))
+        if (!_sessions.TryGetValue(id, out Session? session) || session.Owner != caller.Owner)
             throw ToolArguments.Invalid(tool, "session_id", $"there is no session '{Clip(id)}' (it was stopped, expired after {McpLog.Duration(_configuration.SessionIdle)} idle, or never existed); call session_start");
         await session.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (session.Stopped)
@@ -54,6 +59,11 @@ internal sealed class SessionStore : IAsyncDisposable
         return new SessionLease(session);
     }
 
+    /// <summary>Stops the caller's session <paramref name="id"/>; false when the caller has no such session.</summary>
+    public Task<bool> StopAsync(string id, McpCaller caller)
+        => _sessions.TryGetValue(id, out Session? session) && session.Owner == caller.Owner ? StopAsync(id) : Task.FromResult(false);
+
+    /// <summary>Stops session <paramref name="id"/>, whoever owns it (the server ending it); false when it is already gone.</summary>
     public async Task<bool> StopAsync(string id)
     {
         if (!_sessions.TryRemove(id, out Session? session)) return false;

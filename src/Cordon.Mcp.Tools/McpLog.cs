@@ -10,10 +10,13 @@ internal static class McpLog
 {
     private static readonly Lock Gate = new();
 
+    /// <summary>Who writes the log: cordon-mcp on stdio, cordon serve for its <c>/mcp</c>.</summary>
+    public static string Prefix { get; set; } = "cordon-mcp";
+
     public static void Write(string line)
     {
         string safe = Output.UntrustedText.ForSingleLine(line);
-        lock (Gate) Console.Error.WriteLine($"cordon-mcp: {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {safe}");
+        lock (Gate) Console.Error.WriteLine($"{Prefix}: {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {safe}");
     }
 
     public static string Duration(TimeSpan t) => DurationText.Format(t);
