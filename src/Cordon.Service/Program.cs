@@ -3,9 +3,11 @@ using System.Globalization;
 using System.Net;
 using Cordon.Service;
 using Cordon.Service.Auth;
+using Cordon.Service.Mcp;
 
 const string Usage = """
     usage: cordon serve [--listen HOST:PORT] [--api-keys FILE] [--concurrency N] [--queue-capacity N]
+                        [--mcp-policy FILE|PROFILE] [--mcp-sessions N] [--mcp-session-idle D]
            cordon serve hash-key SECRET
 
     Runs untrusted code over HTTP: the native API under /v1 (POST /v1/runs, GET /v1/runs/{id}, its events as
@@ -13,12 +15,16 @@ const string Usage = """
     --listen defaults to 127.0.0.1:2000 (port 0 picks a free one). Without --api-keys the service needs no key and
     listens on loopback only; any other address needs a keys file (one line per key: TENANT sha256:HEX
     [concurrent=N] [per_minute=N] [tiers=a,b]; `hash-key` prints the sha256: form of a secret).
+    /mcp serves the tools of `cordon mcp` over MCP Streamable HTTP with the same keys (docs/mcp.md): --mcp-policy is
+    the ceiling of every call (default the "python" profile), --mcp-sessions the sessions one key may hold (default 8),
+    --mcp-session-idle when an unused one is stopped (default 10m).
     Exit codes: 0 stopped, 2 usage error, 125 the server could not start.
     """;
 
 IPEndPoint listen = new(IPAddress.Loopback, 2000);
 string? keysFile = null;
 var ceilings = new ServiceCeilings();
+var mcp = new McpEndpointOptions();
 if (args is ["hash-key", var secret])
 {
     Console.Out.WriteLine(ApiKeyFile.Hash(secret));
@@ -51,10 +57,16 @@ for (int i = 0; i < args.Length; i++)
             ceilings = ceilings with { QueueCapacity = q };
             i++;
             break;
+        case var option when McpEndpointOptions.Owns(option) && value is not null:
+            if (mcp.Set(option, value) is { } problem) return UsageError(problem);
+            i++;
+            break;
         default:
             return UsageError($"unexpected argument '{args[i]}'");
     }
 }
+
+if (mcp.Finish() is { } mcpProblem) return UsageError(mcpProblem);
 
 ImmutableArray<ApiKey> keys = [];
 if (keysFile is not null)
@@ -77,7 +89,7 @@ using var stop = new CancellationTokenSource();
 ServiceHost host;
 try
 {
-    host = await ServiceHost.StartAsync(listen, keys, ceilings, stop.Token);
+    host = await ServiceHost.StartAsync(listen, keys, ceilings, mcp, stop.Token);
 }
 catch (IOException e)
 {

@@ -8,6 +8,7 @@ using Cordon.Backends.Wasm.Tier;
 using Cordon.Diagnostics;
 using Cordon.Service.Api;
 using Cordon.Service.Auth;
+using Cordon.Service.Mcp;
 using Cordon.Service.Queue;
 using Cordon.Service.Runs;
 using Cordon.Service.Runtimes;
@@ -42,7 +43,7 @@ internal sealed class ServiceHost : IAsyncDisposable
         new JavaScriptTier(),
     ]);
 
-    public static async Task<ServiceHost> StartAsync(IPEndPoint listen, ImmutableArray<ApiKey> keys, ServiceCeilings ceilings, CancellationToken cancellationToken)
+    public static async Task<ServiceHost> StartAsync(IPEndPoint listen, ImmutableArray<ApiKey> keys, ServiceCeilings ceilings, McpEndpointOptions mcp, CancellationToken cancellationToken)
     {
         TierRegistry tiers = Tiers();
         List<string> available = [];
@@ -67,6 +68,7 @@ internal sealed class ServiceHost : IAsyncDisposable
             k.AddServerHeader = false;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        McpEndpoint mcpEndpoint = McpEndpoint.Add(builder, mcp, keys, ceilings.Concurrency);
         WebApplication app = builder.Build();
         app.Use(async (context, next) =>
         {
@@ -75,6 +77,7 @@ internal sealed class ServiceHost : IAsyncDisposable
         });
         NativeApi.Map(app, runs, validator, gate, catalog, tiers, ceilings);
         PistonApi.Map(app, runs, validator, gate, catalog, ceilings);
+        mcpEndpoint.Map(app, gate);
         app.MapFallback(Http.Handle(_ => throw new ProblemException(404, "not-found", "No such endpoint",
             "see docs/service.md: /v1/runs, /v1/runs/{id}, /v1/runs/{id}/events, /v1/runtimes, /v1/health, /api/v2/runtimes, /api/v2/execute")));
 

@@ -1,5 +1,11 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Globalization;
+using Cordon.Backends.JavaScript.Tier;
+using Cordon.Backends.Wasm;
+using Cordon.Backends.Wasm.Tier;
 using Cordon.Policy;
+using Cordon.Tiers;
 using Cordon.Units;
 
 namespace Cordon.Mcp.Tools;
@@ -10,7 +16,35 @@ namespace Cordon.Mcp.Tools;
 /// </summary>
 internal static class CallLimits
 {
-    public static readonly FrozenSet<string> Fields = FrozenSet.Create(StringComparer.Ordinal, "time", "cpu", "memory", "pids", "output", "fsize");
+    public static readonly FrozenSet<string> Fields = FrozenSet.Create(StringComparer.Ordinal, "time", "cpu", "memory", "pids", "output", "fsize", "fuel", "statements");
+
+    /// <summary>The wasm tier's instruction budget when a call names none, and the most a call may ask for.</summary>
+    public const long FuelCeiling = WasmBackendOptions.DefaultFuel;
+
+    /// <summary>
+    /// The budgets only one tier has, as that tier's own options: <c>fuel</c> (wasm instructions, at most the tier's
+    /// default) and <c>statements</c> (JavaScript statements; the tier has no budget by default). Either on another
+    /// tier is an error naming the field, never silently ignored.
+    /// </summary>
+    public static TierSettings TierBudgets(ToolArguments? limits, string tier)
+    {
+        if (limits is null) return TierSettings.None;
+        var values = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        if (limits.Integer("fuel", 1, long.MaxValue) is { } fuel)
+        {
+            if (tier != "wasm") throw limits.Invalid("fuel", $"is the wasm tier's instruction budget; this call runs on the {tier} tier (use time or cpu)");
+            if (fuel > FuelCeiling) throw limits.Invalid("fuel", $"asks for {fuel}; the server's ceiling is {FuelCeiling} (a call can only lower a limit)");
+            values[WasmTier.FuelOption] = fuel.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (limits.Integer("statements", 1, int.MaxValue) is { } statements)
+        {
+            if (tier != "js") throw limits.Invalid("statements", $"is the JavaScript tier's statement budget; this call runs on the {tier} tier (use time or cpu)");
+            values[JavaScriptTier.StatementsOption] = statements.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return values.Count == 0 ? TierSettings.None : new TierSettings(values.ToImmutable());
+    }
 
     public static SandboxPolicyBuilder Apply(ToolArguments? limits, SandboxPolicy ceiling, SandboxPolicyBuilder builder)
     {

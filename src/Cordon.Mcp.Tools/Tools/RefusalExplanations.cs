@@ -39,7 +39,7 @@ internal static class RefusalExplanations
                 lines.Add("the run wrote more to disk than its budget allows; write less, or delete files it no longer needs");
                 break;
             case "limit.fuel":
-                lines.Add("the WebAssembly module ran out of fuel (its instruction budget); do less work per call");
+                lines.Add($"the WebAssembly module ran out of fuel (its instruction budget); do less work per call, or ask for limits.fuel up to the server's {CallLimits.FuelCeiling}");
                 break;
             case "limit.statements":
                 lines.Add("the JavaScript ran out of its statement budget; do less work per call");
@@ -61,7 +61,9 @@ internal static class RefusalExplanations
                 break;
         }
 
-        if (run.Reason.StartsWith("signal.", StringComparison.Ordinal))
+        if (run.Reason == "signal.25")
+            lines.Add($"the program was stopped for writing a file larger than its limit ({Bytes(l.FileSizeBytes)}); write less, or ask for limits.fsize up to the server's {Bytes(c.FileSizeBytes)}");
+        else if (run.Reason.StartsWith("signal.", StringComparison.Ordinal))
             lines.Add($"the program was killed by signal {run.Signal}; if it was not sent by the program itself, it crashed (e.g. 11 is a segmentation fault)");
         if (run.Reason.StartsWith("trap.", StringComparison.Ordinal) && run.Reason != "trap.recursion_limit")
             lines.Add($"the WebAssembly module trapped ({run.Reason[5..]}); that is a bug in the module, not a refusal");

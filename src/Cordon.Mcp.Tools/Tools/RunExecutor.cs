@@ -90,7 +90,7 @@ internal sealed class RunExecutor(ServerConfiguration configuration, TierRegistr
             RunDocument document;
             try
             {
-                SandboxResult result = await tier.RunAsync(policy, command, TierSettings.None, cancellationToken).ConfigureAwait(false);
+                SandboxResult result = await tier.RunAsync(policy, command, request.Settings, cancellationToken).ConfigureAwait(false);
                 document = RunDocuments.From(result);
             }
             catch (CordonException e)

@@ -18,6 +18,9 @@ internal sealed record RunRequest(
     byte[]? Stdin,
     SandboxPolicyBuilder Policy)
 {
+    /// <summary>The tier's own budgets the call asked for (<c>limits.fuel</c>, <c>limits.statements</c>).</summary>
+    public Cordon.Tiers.TierSettings Settings { get; init; } = Cordon.Tiers.TierSettings.None;
+
     public static readonly FrozenSet<string> RunFields = FrozenSet.Create(StringComparer.Ordinal, "runtime", "tier", "code", "argv", "files", "stdin", "limits");
     public static readonly FrozenSet<string> SessionRunFields = FrozenSet.Create(StringComparer.Ordinal, "session_id", "runtime", "tier", "code", "argv", "files", "stdin", "limits");
 
@@ -51,10 +54,11 @@ internal sealed record RunRequest(
         SandboxPolicyBuilder policy = new(configuration.Ceiling);
         // The reply carries the output; unless the call asks for more (up to the ceiling), keep it to what fits an agent's context.
         if (configuration.Ceiling.Limits.MaxOutputBytes is not { } most || most > configuration.DefaultOutputBytes) policy.WithMaxOutput(configuration.DefaultOutputBytes);
-        CallLimits.Apply(args.Object("limits", CallLimits.Fields), configuration.Ceiling, policy);
+        ToolArguments? limits = args.Object("limits", CallLimits.Fields);
+        CallLimits.Apply(limits, configuration.Ceiling, policy);
 
         ImmutableArray<string> extra = argv ?? [];
-        return (runtime ?? tier) switch
+        RunRequest request = (runtime ?? tier) switch
         {
             "python" => new("process", null, null, ["python3", "-c", code!, .. extra], files, stdin, policy),
             "shell" => new("process", null, null, ["/bin/sh", "-c", code!, "sh", .. extra], files, stdin, policy),
@@ -64,5 +68,6 @@ internal sealed record RunRequest(
             "js" => new("js", code, code is null ? argv!.Value[0] : "main.js", code is null ? argv!.Value[1..] : extra, files, stdin, policy),
             _ => new("wasm", code, code is null ? argv!.Value[0] : "main.wat", code is null ? argv!.Value[1..] : extra, files, stdin, policy),
         };
+        return request with { Settings = CallLimits.TierBudgets(limits, request.Tier) };
     }
 }

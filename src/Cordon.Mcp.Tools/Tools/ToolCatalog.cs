@@ -17,7 +17,9 @@ internal static class ToolCatalog
             "memory": {"type": "string", "description": "memory"},
             "pids": {"type": "integer", "minimum": 1, "description": "processes and threads (process tier)"},
             "output": {"type": "string", "description": "bytes of stdout and of stderr kept (default 64K)"},
-            "fsize": {"type": "string", "description": "largest file the program may write"}
+            "fsize": {"type": "string", "description": "largest file the program may write"},
+            "fuel": {"type": "integer", "minimum": 1, "description": "wasm tier only: the instruction budget (default and most: the server's)"},
+            "statements": {"type": "integer", "minimum": 1, "description": "js tier only: the statement budget (default: none)"}
           }
         }
         """;
