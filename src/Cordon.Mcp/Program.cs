@@ -19,6 +19,7 @@ const string Usage = """
       --session-idle D        stop a session unused this long (default 10m)
       --session-size S        the most a session's workspace may hold (default 16M)
       --max-sessions N        sessions at once (default 8)
+    As root, each run holds a host uid of its own from CORDON_RUN_UIDS=FIRST-LAST (default 1879048192-1879113727).
     Exit codes: 0 the client closed the connection, 125 a usage error, an invalid policy, or a server that could not start
     (as every cordon command).
     """;

@@ -186,4 +186,28 @@ public sealed class HttpLifetimeTests
         Assert.False(Directory.Exists(serve.WorkRoot), $"{serve.WorkRoot} is left behind");
         Assert.Empty(Directory.EnumerateFileSystemEntries(serve.Temporary));
     }
+
+    [Fact]
+    public async Task A_service_that_cannot_listen_leaves_no_work_directory()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        string temporary = Directory.CreateTempSubdirectory("cordon-mcp-serve-test-").FullName;
+        try
+        {
+            var start = new ProcessStartInfo(McpServeProcess.Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string a in new[] { "--listen", taken.LocalEndpoint.ToString()! }) start.ArgumentList.Add(a);
+            start.Environment["TMPDIR"] = temporary;
+            using var process = Process.Start(start)!;
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            _ = process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(McpServerProcess.SafetyNet);
+            Assert.True(process.ExitCode == 125, await stderr);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(temporary));
+        }
+        finally
+        {
+            Directory.Delete(temporary, recursive: true);
+        }
+    }
 }

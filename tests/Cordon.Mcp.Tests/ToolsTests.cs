@@ -30,6 +30,22 @@ public sealed class ToolsTests(ServerFixture fixture) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Docs_mcp_md_shows_every_schema_exactly_as_tools_list_returns_it()
+    {
+        string docs = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "mcp.md"));
+        int heading = docs.IndexOf("### The JSON schemas", StringComparison.Ordinal);
+        int start = docs.IndexOf("```json\n", heading, StringComparison.Ordinal) + "```json\n".Length;
+        var documented = System.Text.Json.Nodes.JsonNode.Parse(docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)])!.AsObject();
+        IList<McpClientTool> tools = await Server.Client.ListToolsAsync();
+        Assert.Equal(tools.Select(t => t.Name).Order(StringComparer.Ordinal), documented.Select(p => p.Key).Order(StringComparer.Ordinal));
+        foreach (McpClientTool tool in tools)
+        {
+            var live = System.Text.Json.Nodes.JsonNode.Parse(tool.ProtocolTool.InputSchema.GetRawText());
+            Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(live, documented[tool.Name]), $"docs/mcp.md's schema of {tool.Name} differs from tools/list: {live!.ToJsonString()}");
+        }
+    }
+
+    [Fact]
     public async Task Run_python_returns_the_result_document_with_its_output_marked_untrusted()
     {
         JsonElement reply = await Server.CallJsonAsync("run", new { runtime = "python", code = "import sys\nprint(sum(range(10)))\nprint('oops', file=sys.stderr)" });

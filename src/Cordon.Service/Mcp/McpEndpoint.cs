@@ -47,6 +47,8 @@ internal sealed class McpEndpoint
             RunIdentities = options.RunIdentities,
         };
         var endpoint = new McpEndpoint(new McpToolServer(configuration), workRoot);
+        // A service that never starts (its address taken) never stops either: its work root still goes on exit.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => endpoint.DeleteWorkRoot();
         builder.Services.AddMcpServer().WithHttpTransport(http =>
         {
             http.SessionMode = HttpServerSessionMode.Stateless;
@@ -83,8 +85,19 @@ internal sealed class McpEndpoint
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             _tools.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            Directory.Delete(_workRoot, recursive: true);
+            DeleteWorkRoot();
         });
+    }
+
+    private void DeleteWorkRoot()
+    {
+        try
+        {
+            Directory.Delete(_workRoot, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 
     /// <summary>The key as an MCP caller: its tenant owns its sessions, and each run takes the key's quotas and tiers.</summary>
