@@ -54,6 +54,13 @@ struct ll_ruleset_attr {
     uint64_t scoped;             /* ABI 6 */
 };
 
+/* LANDLOCK_RULE_NET_PORT (ABI 4): port in host byte order. */
+#define LL_RULE_NET_PORT 2
+struct ll_net_port_attr {
+    uint64_t allowed_access;
+    uint64_t port;
+};
+
 struct ll_path_beneath_attr {
     uint64_t allowed_access;
     int32_t parent_fd;
@@ -145,6 +152,14 @@ void landlock_apply(const struct landlock_policy *p, int report_fd)
         add_path_rule((int)ruleset, p->rw[i], fs_rights, report_fd);
     for (size_t i = 0; i < p->n_list; i++)
         add_path_rule((int)ruleset, p->list[i], LL_FS_READ_DIR & fs_rights, report_fd);
+
+    if (attr.handled_access_net & LL_NET_CONNECT_TCP) {
+        for (size_t i = 0; i < p->n_connect_ports; i++) {
+            struct ll_net_port_attr port = { .allowed_access = LL_NET_CONNECT_TCP, .port = p->connect_ports[i] };
+            if (syscall(__NR_landlock_add_rule, ruleset, LL_RULE_NET_PORT, &port, 0) < 0)
+                report_fatal(report_fd, "landlock-add-port", errno);
+        }
+    }
 
     /* Requires no_new_privs, which pid 1 set before fork. */
     if (syscall(__NR_landlock_restrict_self, ruleset, 0) < 0)

@@ -140,6 +140,7 @@ internal static class LaunchCommandLine
         // Listing "/" shows only the mount points bwrap made; reading anything beneath still needs a rule above.
         a.AddRange(["--landlock-list", "/"]);
         if (policy.Network.Mode == NetworkMode.None) a.Add("--landlock-deny-net");
+        if (Network.DnsStub.Serves(policy)) a.Add("--dns-stub");
         if (policy.RequireLandlock) a.Add("--require-landlock");
 
         a.AddRange(["--rlimit", "CORE=0:0"]);
