@@ -5,7 +5,7 @@
  *
  *   cordon-launch init --status-fd N --notify-fd M [--bpf-fd B]
  *                      [--landlock-ro PATH]... [--landlock-rw PATH]... [--landlock-deny-net]
- *                      [--landlock-connect-port PORT]... [--dns-stub]
+ *                      [--landlock-deny-connect] [--dns-stub]
  *                      [--require-landlock] [--rlimit NAME=SOFT:HARD]... [--fd FROM:TO]...
  *
  * --dns-stub: two unbound sockets (UDP, TCP) made in the sandbox's network namespace are sent to
@@ -180,12 +180,8 @@ static const char *parse_init(int argc, char **argv, struct init_options *o)
             ll->list[ll->n_list++] = path;
         } else if (strcmp(a, "--landlock-deny-net") == 0) {
             ll->deny_net = true;
-        } else if (strcmp(a, "--landlock-connect-port") == 0) {
-            uint64_t port;
-            if (!parse_u64(option_value(argc, argv, &i), 65535, &port) || port == 0 ||
-                ll->n_connect_ports == LAUNCH_MAX_PORTS)
-                return "arg-landlock";
-            ll->connect_ports[ll->n_connect_ports++] = (uint16_t)port;
+        } else if (strcmp(a, "--landlock-deny-connect") == 0) {
+            ll->deny_connect = true;
         } else if (strcmp(a, "--dns-stub") == 0) {
             o->dns_stub = true;
         } else if (strcmp(a, "--require-landlock") == 0) {

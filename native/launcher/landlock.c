@@ -54,13 +54,6 @@ struct ll_ruleset_attr {
     uint64_t scoped;             /* ABI 6 */
 };
 
-/* LANDLOCK_RULE_NET_PORT (ABI 4): port in host byte order. */
-#define LL_RULE_NET_PORT 2
-struct ll_net_port_attr {
-    uint64_t allowed_access;
-    uint64_t port;
-};
-
 struct ll_path_beneath_attr {
     uint64_t allowed_access;
     int32_t parent_fd;
@@ -104,7 +97,7 @@ void landlock_apply(const struct landlock_policy *p, int report_fd)
     bool restrict_fs = p->n_ro + p->n_rw + p->n_list > 0;
     /* Landlock is opt-in per option: handling the filesystem with no rules at all would deny
      * even the guest's own execve. */
-    if (!restrict_fs && !p->deny_net && !p->require)
+    if (!restrict_fs && !p->deny_net && !p->deny_connect && !p->require)
         return;
 
     long abi = syscall(__NR_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
@@ -123,10 +116,10 @@ void landlock_apply(const struct landlock_policy *p, int report_fd)
     uint64_t fs_rights = fs_rights_for_abi(abi);
     if (restrict_fs)
         attr.handled_access_fs = fs_rights; /* deny-by-default: handle every right we know */
-    if (p->deny_net) {
-        /* Handled with no rules: every TCP bind and connect is denied. */
+    if (p->deny_net || p->deny_connect) {
+        /* Handled with no rules: every TCP bind and connect (or only connect) is denied. */
         if (abi >= 4)
-            attr.handled_access_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
+            attr.handled_access_net = p->deny_net ? LL_NET_BIND_TCP | LL_NET_CONNECT_TCP : LL_NET_CONNECT_TCP;
         else
             report_warn(report_fd, "landlock-net-unavailable abi=%ld", abi);
     }
@@ -152,14 +145,6 @@ void landlock_apply(const struct landlock_policy *p, int report_fd)
         add_path_rule((int)ruleset, p->rw[i], fs_rights, report_fd);
     for (size_t i = 0; i < p->n_list; i++)
         add_path_rule((int)ruleset, p->list[i], LL_FS_READ_DIR & fs_rights, report_fd);
-
-    if (attr.handled_access_net & LL_NET_CONNECT_TCP) {
-        for (size_t i = 0; i < p->n_connect_ports; i++) {
-            struct ll_net_port_attr port = { .allowed_access = LL_NET_CONNECT_TCP, .port = p->connect_ports[i] };
-            if (syscall(__NR_landlock_add_rule, ruleset, LL_RULE_NET_PORT, &port, 0) < 0)
-                report_fatal(report_fd, "landlock-add-port", errno);
-        }
-    }
 
     /* Requires no_new_privs, which pid 1 set before fork. */
     if (syscall(__NR_landlock_restrict_self, ruleset, 0) < 0)

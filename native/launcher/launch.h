@@ -23,7 +23,7 @@
  *   wait, close-status, landlock-abi, landlock-unavailable, landlock-create, landlock-path,
  *   landlock-add-rule, landlock-path-close, landlock-restrict, landlock-close, fd-move, fd-map,
  *   close-range, rlimit-<NAME>, seccomp-install, notify-send, listener-close, notify-close.
- *   landlock-add-port, dns-stub-socket,
+ *   dns-stub-socket,
  * W texts: landlock-unavailable, landlock-net-unavailable abi=<n>,
  *   landlock-scope-unavailable abi=<n>.
  */
@@ -44,7 +44,6 @@
 /* Upper bounds on repeated options; the supervisor never needs more. */
 #define LAUNCH_MAX_PATHS 256
 #define LAUNCH_MAX_CGROUPS 32
-#define LAUNCH_MAX_PORTS 4096
 
 /* status.c: status-fd lines. */
 
@@ -96,10 +95,9 @@ struct landlock_policy {
     const char *list[LAUNCH_MAX_PATHS]; /* READ_DIR only: names visible, contents not */
     size_t n_list;
     bool deny_net;
-    /* With deny_net: TCP ports connect stays allowed to (the allowlist's, as a second layer
-     * under the supervisor's check of every connect). */
-    uint16_t connect_ports[LAUNCH_MAX_PORTS];
-    size_t n_connect_ports;
+    /* TCP connect only (bind stays the namespace's business): with an allowlist every connect is
+     * the supervisor's to carry out, so none made by the guest's own task may pass. */
+    bool deny_connect;
     bool require;
 };
 
