@@ -105,6 +105,35 @@ public class HostNameAllowlistTests : SandboxTest
         => Assert.False(violations.IsDefaultOrEmpty, "no network violation was recorded");
 
     [Fact]
+    public async Task An_IPv6_answer_is_reached_like_an_IPv4_one_and_each_refusal_arrives_as_an_event()
+    {
+        using var v6 = new TcpListener(IPAddress.IPv6Loopback, 0);
+        v6.Start();
+        int port = ((IPEndPoint)v6.LocalEndpoint).Port;
+        ProcessSandbox sandbox = NamedSandbox("::1 six.test\n");
+        var events = new System.Collections.Concurrent.ConcurrentQueue<Cordon.Events.ViolationObserved>();
+        var command = new SandboxCommand("python3", ["-c", $$"""
+            import socket
+            s = socket.create_connection(("six.test", {{port}}), timeout=5); print("family", s.family == socket.AF_INET6)
+            for name in ("evil.test", "evil.test"):
+                try:
+                    socket.getaddrinfo(name, 443)
+                except socket.gaierror:
+                    print("unresolved", name)
+            """]) { OnEvent = e => { if (e is Cordon.Events.ViolationObserved v) events.Enqueue(v); } };
+
+        SandboxResult r = await sandbox.RunAsync(Allow($"six.test:{port}"), command);
+        AssertExited(r);
+        Assert.Equal("family True\nunresolved evil.test\nunresolved evil.test\n", Stdout(r));
+        Assert.True(v6.Pending());
+        NetworkViolation refused = Assert.Single(r.NetworkViolations);
+        Assert.Equal(("evil.test", "dns", "name not allowed"), (refused.Host, refused.Via, refused.Reason));
+        Assert.True(refused.Count >= 2); // each lookup is asked at least once (A and AAAA may be asked apart)
+        Cordon.Events.ViolationObserved observed = Assert.Single(events); // the first of each kind is an event; the result counts them all
+        Assert.Equal(("dns", "evil.test"), (observed.Syscall, observed.Network!.Host));
+    }
+
+    [Fact]
     public async Task A_DNS_answer_in_a_loopback_range_is_dropped_unless_an_address_rule_names_it()
     {
         using var service = new PongServer(Api);
