@@ -130,8 +130,15 @@ internal sealed class ConnectProxy
             };
             string protocolName = transport == NetworkProtocol.Udp ? "udp" : transport == NetworkProtocol.Tcp ? "tcp" : "other";
             // The name server lives in the guest's own namespace: its own socket is connected in place, never a host one.
+            // A UDP connect only sets the peer, so it is answered right here; a TCP one may wait for the stub's backlog.
             if (NameServer is not null && transport is not null && !hostSocket && endpoint.Equals(DnsStub.Endpoint))
             {
+                if (transport == NetworkProtocol.Udp)
+                {
+                    Answer(listener, id, ConnectInPlace(socket, address));
+                    return;
+                }
+
                 handedOff = true;
                 ThreadPool.UnsafeQueueUserWorkItem(_ =>
                 {
