@@ -19,6 +19,7 @@ int? loop = null;
 string? aotFloor = null;
 bool jsOnly = false;
 bool wasmOnly = false;
+bool networkOnly = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -31,7 +32,8 @@ for (int i = 0; i < args.Length; i++)
         case "--aot-floor": aotFloor = args[++i]; break;
         case "--js-only": jsOnly = true; break;
         case "--wasm-only": wasmOnly = true; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only]"); return 2;
+        case "--network-only": networkOnly = true; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only]"); return 2;
     }
 }
 
@@ -54,6 +56,13 @@ if (wasmOnly)
     var (onDemand, pooled, run, inside, bare) = WasmFigures(smoke ? 20 : 2000);
     Console.WriteLine(FormattableString.Invariant($"wasm tier, RunAsync: instantiate+run {pooled.MedianInstantiateAndRunMicroseconds:0.0} µs pooled, {onDemand.MedianInstantiateAndRunMicroseconds:0.0} µs on demand; whole RunAsync {pooled.MedianRunMicroseconds:0.0} / {onDemand.MedianRunMicroseconds:0.0} µs"));
     Console.WriteLine(FormattableString.Invariant($"wasm tier, Run on this thread: instantiate+run {inside.Median:0.0} µs (target ≤ 20 µs), whole Run {run.Median:0.0} µs; Wasmtime alone {bare.Median:0.0} µs (ratio {run.Median / bare.Median:0.00}), of which instantiate+_start {Stats.Of("bare", wasmBareInside).Median:0.0} µs"));
+    return 0;
+}
+
+if (networkOnly)
+{
+    var n = AllowlistProbe.Measure(smoke ? 200 : 2000);
+    Console.WriteLine(FormattableString.Invariant($"network allowlist per call: allowed connect {n.AllowedConnect.P50Microseconds:0.0} µs p50 / {n.AllowedConnect.P99Microseconds:0.0} µs p99 (host network {n.HostConnect.P50Microseconds:0.0} / {n.HostConnect.P99Microseconds:0.0}); lookup through the name server {n.StubLookup.P50Microseconds:0.0} / {n.StubLookup.P99Microseconds:0.0} µs (from the guest's /etc/hosts {n.FilesLookup.P50Microseconds:0.0} / {n.FilesLookup.P99Microseconds:0.0})"));
     return 0;
 }
 
@@ -135,6 +144,8 @@ if (cli is not null)
 // supervisor (ptrace, answered EPERM by user notification), with and without synchronous wake-ups, against a call the
 // filter refuses in the kernel itself (clone3, ENOSYS).
 RefusedCallLatency refusedSync = default, refusedAsync = default, refusedInKernel = default;
+// A network allowlist: an allowed connect and a name lookup through the sandbox's name server, against their baselines.
+(RefusedCallLatency AllowedConnect, RefusedCallLatency HostConnect, RefusedCallLatency StubLookup, RefusedCallLatency FilesLookup) allowlist = default;
 if (loop is null)
 {
     int calls = smoke ? 1000 : 20000;
@@ -147,6 +158,7 @@ if (loop is null)
     refusedSync = RefusedCallLatency.Better(refusedSync, RefusedCallProbe.Measure(sandbox, probePolicy, 101, calls));
     refusedAsync = RefusedCallLatency.Better(refusedAsync, RefusedCallProbe.Measure(before, probePolicy, 101, calls));
     Directory.Delete(probeDir, recursive: true);
+    allowlist = AllowlistProbe.Measure(smoke ? 200 : 2000);
 }
 
 // --loop N: only N sequential library runs of /bin/true and their CPU cost, to profile the warm path
@@ -295,6 +307,7 @@ Console.WriteLine(FormattableString.Invariant($"wasm tier, warm, trivial WASI mo
 Console.WriteLine(FormattableString.Invariant($"wasm tier, Run on the caller's thread, interleaved with Wasmtime alone: instantiate+run {wasmInside.Median:0.0} µs (p99 {wasmInside.P99:0.0}), whole Run {wasmRun.Median:0.0} µs (p99 {wasmRun.P99:0.0}); Wasmtime alone (store, WASI to files, instantiate, _start) {wasmtimeAlone.Median:0.0} µs (p99 {wasmtimeAlone.P99:0.0}), of which instantiate+_start {Stats.Of("bare", wasmBareInside).Median:0.0} µs"));
 Console.WriteLine(FormattableString.Invariant($"refused call per call: notified {refusedSync.P50Microseconds:0.0} µs p50 / {refusedSync.P99Microseconds:0.0} µs p99; before (asynchronous wake-ups) {refusedAsync.P50Microseconds:0.0} / {refusedAsync.P99Microseconds:0.0} µs; in-kernel errno {refusedInKernel.P50Microseconds:0.00} / {refusedInKernel.P99Microseconds:0.00} µs"));
 Console.WriteLine(FormattableString.Invariant($"js tier, warm, a trivial script with every limit on: engine+run {jsWarm.MedianEngineAndRunMicroseconds:0.0} µs median (target ≤ 20 µs), bare Jint engine+run {jsBareEngineMicroseconds:0.0} µs (ratio {jsWarm.MedianEngineAndRunMicroseconds / jsBareEngineMicroseconds:0.00}); whole RunJavaScriptAsync {jsWarm.MedianRunMicroseconds:0.0} µs"));
+Console.WriteLine(FormattableString.Invariant($"network allowlist per call: allowed connect {allowlist.AllowedConnect.P50Microseconds:0.0} µs p50 / {allowlist.AllowedConnect.P99Microseconds:0.0} µs p99 (host network {allowlist.HostConnect.P50Microseconds:0.0} / {allowlist.HostConnect.P99Microseconds:0.0}); lookup through the name server {allowlist.StubLookup.P50Microseconds:0.0} / {allowlist.StubLookup.P99Microseconds:0.0} µs (from the guest's /etc/hosts {allowlist.FilesLookup.P50Microseconds:0.0} / {allowlist.FilesLookup.P99Microseconds:0.0})"));
 Console.WriteLine($"leftover cgroups after the run: {leftoverCgroups}");
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
@@ -316,6 +329,13 @@ File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
     wasmWarmOnDemandRunAsyncMicroseconds = wasmOnDemand.MedianRunMicroseconds,
     wasmRunOnCallerThread = new { instantiateAndRunMicroseconds = wasmInside.Median, wholeMicroseconds = wasmRun.Median, wasmtimeAloneMicroseconds = wasmtimeAlone.Median, wasmtimeAloneInstantiateAndRunMicroseconds = Stats.Of("bare", wasmBareInside).Median },
     refusedCall = new { notifiedP50 = refusedSync.P50Microseconds, notifiedP99 = refusedSync.P99Microseconds, beforeP50 = refusedAsync.P50Microseconds, beforeP99 = refusedAsync.P99Microseconds, inKernelP50 = refusedInKernel.P50Microseconds, inKernelP99 = refusedInKernel.P99Microseconds },
+    networkAllowlist = new
+    {
+        allowedConnectP50 = allowlist.AllowedConnect.P50Microseconds, allowedConnectP99 = allowlist.AllowedConnect.P99Microseconds,
+        hostConnectP50 = allowlist.HostConnect.P50Microseconds, hostConnectP99 = allowlist.HostConnect.P99Microseconds,
+        stubLookupP50 = allowlist.StubLookup.P50Microseconds, stubLookupP99 = allowlist.StubLookup.P99Microseconds,
+        filesLookupP50 = allowlist.FilesLookup.P50Microseconds, filesLookupP99 = allowlist.FilesLookup.P99Microseconds,
+    },
     jsWarmEngineAndRunMicroseconds = jsWarm.MedianEngineAndRunMicroseconds,
     jsBareEngineAndRunMicroseconds = jsBareEngineMicroseconds,
     jsWarmRunAsyncMicroseconds = jsWarm.MedianRunMicroseconds,

@@ -5,7 +5,12 @@
  *
  *   cordon-launch init --status-fd N --notify-fd M [--bpf-fd B]
  *                      [--landlock-ro PATH]... [--landlock-rw PATH]... [--landlock-deny-net]
+ *                      [--landlock-deny-connect] [--dns-stub]
  *                      [--require-landlock] [--rlimit NAME=SOFT:HARD]... [--fd FROM:TO]...
+ *
+ * --dns-stub: two unbound sockets (UDP, TCP) made in the sandbox's network namespace are sent to
+ * the supervisor with the seccomp listener; it binds them to the guest's name server address
+ * (it owns the sandbox's user namespace, so it may take port 53 there) and answers on them.
  *                      -- GUEST ARGS...
  *
  * pid 1 forks the guest-to-be, forwards its reports to the status fd, reaps every process of
@@ -55,6 +60,7 @@ struct init_options {
     int status_fd;
     int notify_fd;
     int bpf_fd;
+    bool dns_stub;
     struct landlock_policy landlock;
     struct rlimit_request rlimits[16];
     size_t n_rlimits;
@@ -174,6 +180,10 @@ static const char *parse_init(int argc, char **argv, struct init_options *o)
             ll->list[ll->n_list++] = path;
         } else if (strcmp(a, "--landlock-deny-net") == 0) {
             ll->deny_net = true;
+        } else if (strcmp(a, "--landlock-deny-connect") == 0) {
+            ll->deny_connect = true;
+        } else if (strcmp(a, "--dns-stub") == 0) {
+            o->dns_stub = true;
         } else if (strcmp(a, "--require-landlock") == 0) {
             ll->require = true;
         } else if (strcmp(a, "--rlimit") == 0) {
@@ -290,26 +300,26 @@ static int dup_private(int fd)
 }
 
 /* Only sendmsg(2): runs after the seccomp filter is installed. */
-static int send_listener(int sock, int listener)
+static int send_listener(int sock, const int *fds, size_t n_fds)
 {
     char byte = 'L';
     struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
     union {
         struct cmsghdr header;
-        char buf[CMSG_SPACE(sizeof(int))];
+        char buf[CMSG_SPACE(3 * sizeof(int))];
     } control;
     memset(&control, 0, sizeof control);
     struct msghdr msg = {
         .msg_iov = &iov,
         .msg_iovlen = 1,
         .msg_control = control.buf,
-        .msg_controllen = sizeof control.buf,
+        .msg_controllen = CMSG_SPACE(n_fds * sizeof(int)),
     };
     struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &listener, sizeof listener);
+    c->cmsg_len = CMSG_LEN(n_fds * sizeof(int));
+    memcpy(CMSG_DATA(c), fds, n_fds * sizeof(int));
 
     for (;;) {
         /* MSG_NOSIGNAL: a vanished supervisor is an error to report, not a SIGPIPE. */
@@ -420,6 +430,16 @@ static _Noreturn void run_child(const struct init_options *o, struct sock_filter
     if (close(notify) < 0)
         report_fatal(report_fd, "fd-move", errno);
 
+    /* c'. The name server's sockets, in this network namespace (close-on-exec: the guest never
+     *     holds them). Made before the rlimits, so a small NOFILE cannot refuse them. */
+    int stub[2] = { -1, -1 };
+    if (o->dns_stub) {
+        stub[0] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        stub[1] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (stub[0] < 0 || stub[1] < 0)
+            report_fatal(report_fd, "dns-stub-socket", errno);
+    }
+
     /* d. rlimits. Lowering NOFILE does not close fds above it; new fds must fit below it (the
      *    seccomp listener takes the lowest free number). */
     for (size_t i = 0; i < o->n_rlimits; i++) {
@@ -438,7 +458,8 @@ static _Noreturn void run_child(const struct init_options *o, struct sock_filter
                                 SECCOMP_FILTER_FLAG_NEW_LISTENER, &fprog);
         if (listener < 0)
             report_fatal(report_fd, "seccomp-install", errno);
-        if (send_listener(NOTIFY_FD, (int)listener) < 0)
+        int sent[3] = { (int)listener, stub[0], stub[1] };
+        if (send_listener(NOTIFY_FD, sent, o->dns_stub ? 3 : 1) < 0)
             report_fatal(report_fd, "notify-send", errno);
         if (close((int)listener) < 0)
             report_fatal(report_fd, "listener-close", errno);

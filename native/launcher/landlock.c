@@ -97,7 +97,7 @@ void landlock_apply(const struct landlock_policy *p, int report_fd)
     bool restrict_fs = p->n_ro + p->n_rw + p->n_list > 0;
     /* Landlock is opt-in per option: handling the filesystem with no rules at all would deny
      * even the guest's own execve. */
-    if (!restrict_fs && !p->deny_net && !p->require)
+    if (!restrict_fs && !p->deny_net && !p->deny_connect && !p->require)
         return;
 
     long abi = syscall(__NR_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
@@ -116,10 +116,10 @@ void landlock_apply(const struct landlock_policy *p, int report_fd)
     uint64_t fs_rights = fs_rights_for_abi(abi);
     if (restrict_fs)
         attr.handled_access_fs = fs_rights; /* deny-by-default: handle every right we know */
-    if (p->deny_net) {
-        /* Handled with no rules: every TCP bind and connect is denied. */
+    if (p->deny_net || p->deny_connect) {
+        /* Handled with no rules: every TCP bind and connect (or only connect) is denied. */
         if (abi >= 4)
-            attr.handled_access_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
+            attr.handled_access_net = p->deny_net ? LL_NET_BIND_TCP | LL_NET_CONNECT_TCP : LL_NET_CONNECT_TCP;
         else
             report_warn(report_fd, "landlock-net-unavailable abi=%ld", abi);
     }

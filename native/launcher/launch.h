@@ -23,6 +23,7 @@
  *   wait, close-status, landlock-abi, landlock-unavailable, landlock-create, landlock-path,
  *   landlock-add-rule, landlock-path-close, landlock-restrict, landlock-close, fd-move, fd-map,
  *   close-range, rlimit-<NAME>, seccomp-install, notify-send, listener-close, notify-close.
+ *   dns-stub-socket,
  * W texts: landlock-unavailable, landlock-net-unavailable abi=<n>,
  *   landlock-scope-unavailable abi=<n>.
  */
@@ -94,6 +95,9 @@ struct landlock_policy {
     const char *list[LAUNCH_MAX_PATHS]; /* READ_DIR only: names visible, contents not */
     size_t n_list;
     bool deny_net;
+    /* TCP connect only (bind stays the namespace's business): with an allowlist every connect is
+     * the supervisor's to carry out, so none made by the guest's own task may pass. */
+    bool deny_connect;
     bool require;
 };
 

@@ -16,6 +16,16 @@ public sealed record ProcessBackendOptions
     public Identity.HostIdentityRange RunIdentities { get; init; } = Identity.HostIdentityRange.Default;
 
     /// <summary>
+    /// The hosts file whose names the sandbox's name server trusts (for allowlists with host names): an allowed name found
+    /// there resolves to its listed addresses even in a loopback or private range. Other names go to the host's resolver,
+    /// whose answers in such ranges are dropped (DNS rebinding) unless an address rule names the range.
+    /// </summary>
+    public string HostsFile { get; init; } = "/etc/hosts";
+
+    /// <summary>Test seam: the resolver the name server asks after the hosts file (the host's getaddrinfo by default).</summary>
+    internal Func<string, System.Net.Sockets.AddressFamily, System.Net.IPAddress[]>? ResolverForTesting { get; init; }
+
+    /// <summary>
     /// Test seam: read-only binds bwrap makes that Landlock is NOT told about, to prove that Landlock alone stops a
     /// mistake in the mount layer. Never set outside tests.
     /// </summary>

@@ -130,7 +130,13 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         var info = resources.Pipe();
         var wake = resources.Pipe();
 
-        Network.ConnectProxy? connects = SyscallProfiles.ConnectsThroughSupervisor(policy.Syscalls, policy.Network) ? new Network.ConnectProxy(policy.Network, new Network.NetworkLedger()) : null;
+        Network.ConnectProxy? connects = SyscallProfiles.ConnectsThroughSupervisor(policy.Syscalls, policy.Network)
+            ? new Network.ConnectProxy(policy.Network, new Network.NetworkLedger(), _options.HostsFile, _options.ResolverForTesting)
+            {
+                SocketCalls = SyscallProfiles.SupervisedSocketCalls(policy.Syscalls, policy.Network),
+            }
+            : null;
+        using Network.DnsStub? nameServer = connects?.NameServer;
         using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation, synchronousWakeups: !_options.Baselines.AsynchronousSeccompWakeups, connects);
         // The filter goes through a pipe that init reads only after bwrap has built the sandbox (~10 ms): compiling it
         // after the spawn hides the compilation (a few ms in a cold process, nothing when cached) behind that work.
@@ -152,6 +158,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         }
 
         var supervisor = new RunSupervisor(policy.Limits, command, cgroup, notify.Supervisor, policy.Syscalls.OnViolation);
+        if (connects is not null) connects.Ledger.Observer = supervisor.NetworkRefusals.Enqueue;
         TimeSpan setup = Stopwatch.GetElapsedTime(runStart);
         Stopwatch clock = Stopwatch.StartNew();
         int pid = ChainSpawner.Spawn(plan.Argv, fds);
@@ -181,7 +188,13 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         }
 
         SandboxResult result = BuildResult(policy, command, supervisor, cgroup, warnings, plan.Grants, handles.GrantSources, handles.Budgets, plan.LauncherPath);
-        if (connects is not null) result = result with { NetworkViolations = connects.Ledger.ToViolations() };
+        if (connects is not null)
+        {
+            supervisor.EmitNetworkRefusals();
+            result = result with { NetworkViolations = connects.Ledger.ToViolations() };
+            if (nameServer?.StartFailure is { } noNames) result = result with { Warnings = [.. result.Warnings, noNames] };
+        }
+
         result = supervisor.Events.Finished(result);
         if (_options.TimingsObserver is { } observe)
         {

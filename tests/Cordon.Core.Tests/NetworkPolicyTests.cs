@@ -15,6 +15,7 @@ public class NetworkPolicyTests
     [InlineData("[::1]:80", "[::1]:80")]
     [InlineData("127.0.0.53:53/udp", "127.0.0.53:53/udp")]
     [InlineData("example.com:22/tcp", "example.com:22")]
+    [InlineData("*.PythonHosted.org:443", "*.pythonhosted.org:443")]
     public void Destinations_parse_and_print_in_their_written_form(string text, string printed)
         => Assert.Equal(printed, NetworkDestination.Parse(text).ToString());
 
@@ -23,7 +24,12 @@ public class NetworkPolicyTests
     [InlineData("pypi.org", "no port")]
     [InlineData("pypi.org:0", "not a port")]
     [InlineData("pypi.org:65536", "not a port")]
-    [InlineData("pypi.org:90-80", "not a port")]
+    [InlineData("pypi.org:90-80", "upside down")]
+    [InlineData("*.org:443", "wildcard")]
+    [InlineData("a.*.org:443", "wildcard")]
+    [InlineData("*:443", "wildcard")]
+    [InlineData("a.123:443", "neither")]
+    [InlineData("exa mple.org:443", "neither")]
     [InlineData("::1:80", "brackets")]
     [InlineData("10.0.0.0/33:80", "CIDR")]
     [InlineData("bad_name!:80", "neither")]
@@ -32,6 +38,17 @@ public class NetworkPolicyTests
         Assert.False(NetworkDestination.TryParse(text, out _, out string error));
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("*.example.org:443", "a.example.org", true)]
+    [InlineData("*.example.org:443", "a.b.example.org", true)]
+    [InlineData("*.example.org:443", "example.org", false)]
+    [InlineData("*.example.org:443", "badexample.org", false)]
+    [InlineData("api.example.org:443", "API.example.org", true)]
+    [InlineData("api.example.org:443", "x.api.example.org", false)]
+    [InlineData("10.0.0.0/8:443", "10.0.0.1", false)]
+    public void Host_name_rules_match_their_name_or_every_name_below_a_wildcard(string rule, string name, bool matches)
+        => Assert.Equal(matches, NetworkDestination.Parse(rule).Matches(name));
 
     [Fact]
     public void The_builder_keeps_the_allowlist_once_per_destination_and_extends_it_from_a_basis()

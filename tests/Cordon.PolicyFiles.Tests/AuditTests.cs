@@ -18,6 +18,13 @@ public class AuditTests
     {
         { "network = \"host\"\n[dangerous]\nhost_network = true", "network = \"loopback\"" },
         { "network = \"loopback\"", "network = \"none\"" },
+        { "network_allow = [\"0.0.0.0/0:443\"]", "network_allow = [\"203.0.113.0/24:443\"]" },
+        { "network_allow = [\"10.0.0.0/8:443\"]", "network_allow = [\"203.0.113.7:443\"]" },
+        { "network_allow = [\"*.amazonaws.com:443\"]", "network_allow = [\"*.example.org:443\"]" },
+        { "network_allow = [\"*.co.uk:443\"]", "network_allow = [\"*.example.org:443\"]" },
+        { "network_allow = [\"*.example.org:443\"]", "network_allow = [\"api.example.org:443\"]" },
+        { "network_allow = [\"api.example.org:1-65535\"]", "network_allow = [\"api.example.org:443\"]" },
+        { "network_allow = [\"api.example.org:443\"]", "network = \"none\"" },
         { "[[mounts]]\ntype = \"rw\"\nhost = \"/tmp\"\nguest = \"/t\"", "[[mounts]]\ntype = \"ro\"\nhost = \"/tmp\"\nguest = \"/t\"" },
         { "[[mounts]]\ntype = \"ro\"\nhost = \"/tmp\"\nguest = \"/t\"", "" },
         { "[[mounts]]\ntype = \"ro\"\nhost = \"/etc\"\nguest = \"/hostetc\"", "[[mounts]]\ntype = \"ro\"\nhost = \"/usr/share\"\nguest = \"/s\"" },
@@ -52,6 +59,21 @@ public class AuditTests
         AuditReport loose = Audit(looser), tight = Audit(tighter);
         Assert.True(tight.ExactScore < loose.ExactScore, $"tighter {tight.ExactScore} is not below looser {loose.ExactScore}");
         Assert.True(tight.Score <= loose.Score);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0/0:443", "network.allow-everything", FindingSeverity.Critical)]
+    [InlineData("[::/0]:443", "network.allow-everything", FindingSeverity.Critical)]
+    [InlineData("192.168.0.0/16:80", "network.allow-internal", FindingSeverity.High)]
+    [InlineData("169.254.169.254:80", "network.allow-internal", FindingSeverity.High)]
+    [InlineData("*.github.io:443", "network.allow-wildcard-shared", FindingSeverity.High)]
+    [InlineData("*.example.org:443", "network.allow-wildcard", FindingSeverity.Medium)]
+    [InlineData("pypi.org:443", "network.allow-host", FindingSeverity.Low)]
+    public void Each_allowlist_rule_is_scored_for_what_it_opens(string rule, string id, FindingSeverity severity)
+    {
+        AuditFinding finding = Audit($"network_allow = [\"{rule}\"]").Dimensions.Single(d => d.Name == "network").Findings.Single(f => f.Id == id);
+        Assert.Equal(severity, finding.Severity);
+        Assert.Equal("network.allow[0]", finding.Key);
     }
 
     [Fact]

@@ -44,7 +44,9 @@ internal static class GuestEtc
     public static ImmutableArray<string> PresentHostFiles() => [.. HostFiles.Where(Path.Exists)];
 
     /// <summary>Generated files: guest path and contents.</summary>
-    public static ImmutableArray<(string Path, byte[] Contents)> Generated(bool guestIsRoot)
+    /// <param name="guestIsRoot">The guest runs as uid 0.</param>
+    /// <param name="resolvConf">With a name server (an allowlist with host names): the guest's resolv.conf, and names then go to DNS after the files.</param>
+    public static ImmutableArray<(string Path, byte[] Contents)> Generated(bool guestIsRoot, string? resolvConf = null)
     {
         int uid = guestIsRoot ? 0 : LaunchCommandLine.GuestUid;
         string home = Cordon.Policy.SandboxPolicy.WorkDirectoryGuestPath;
@@ -57,7 +59,8 @@ internal static class GuestEtc
             ("/etc/passwd", Encoding.ASCII.GetBytes(passwd)),
             ("/etc/group", Encoding.ASCII.GetBytes(group)),
             ("/etc/hosts", Encoding.ASCII.GetBytes($"127.0.0.1\tlocalhost {LaunchCommandLine.GuestHostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n")),
-            ("/etc/nsswitch.conf", Encoding.ASCII.GetBytes("passwd: files\ngroup: files\nshadow: files\nhosts: files\nservices: files\nprotocols: files\n")),
+            ("/etc/nsswitch.conf", Encoding.ASCII.GetBytes($"passwd: files\ngroup: files\nshadow: files\nhosts: files{(resolvConf is null ? "" : " dns")}\nservices: files\nprotocols: files\n")),
+            .. resolvConf is null ? (ReadOnlySpan<(string, byte[])>)[] : [("/etc/resolv.conf", Encoding.ASCII.GetBytes(resolvConf))],
             ("/etc/hostname", Encoding.ASCII.GetBytes(LaunchCommandLine.GuestHostname + "\n")),
             ("/etc/gitconfig", Encoding.ASCII.GetBytes(GitConfig)),
         ];

@@ -140,6 +140,10 @@ internal static class LaunchCommandLine
         // Listing "/" shows only the mount points bwrap made; reading anything beneath still needs a rule above.
         a.AddRange(["--landlock-list", "/"]);
         if (policy.Network.Mode == NetworkMode.None) a.Add("--landlock-deny-net");
+        // With an allowlist the supervisor carries out every TCP connect (the guest's own one never runs), so Landlock
+        // refuses any the guest's task would make itself: a second layer under the seccomp routing, even on loopback.
+        else if (Seccomp.SyscallProfiles.ConnectsThroughSupervisor(policy.Syscalls, policy.Network)) a.Add("--landlock-deny-connect");
+        if (Network.DnsStub.Serves(policy)) a.Add("--dns-stub");
         if (policy.RequireLandlock) a.Add("--require-landlock");
 
         a.AddRange(["--rlimit", "CORE=0:0"]);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
@@ -28,26 +29,39 @@ namespace Cordon.Backends.Process.Network;
 internal sealed class ConnectProxy
 {
     internal const int ConnectNumber = 42;
+    internal const int SendToNumber = 44;
+    internal const int BindNumber = 49;
+    internal const int ListenNumber = 50;
     private const int IpProtoTcp = 6;
     private const int IpProtoUdp = 17;
     private const int Efault = 14;
+    private const int Eisconn = 106;
+    private const uint PidfdThread = 0x80; // O_EXCL
 
-    private readonly AddressAllowlist _allowlist;
+    private readonly DestinationCheck _allowlist;
     private readonly bool _guestLoopback;
     private readonly ulong? _hostCookie;
 
-    /// <summary>A proxy for <paramref name="network"/>'s address rules, recording refusals in <paramref name="ledger"/>.</summary>
-    internal ConnectProxy(NetworkPolicy network, NetworkLedger ledger)
+    /// <summary>A proxy for <paramref name="network"/>'s rules, recording refusals in <paramref name="ledger"/>.</summary>
+    /// <param name="network">The policy's network facet.</param>
+    /// <param name="ledger">Where refusals are counted.</param>
+    /// <param name="hostsFile">With host-name rules: the hosts file the name server trusts.</param>
+    /// <param name="resolver">With host-name rules: the resolver after the hosts file (the host's by default).</param>
+    internal ConnectProxy(NetworkPolicy network, NetworkLedger ledger, string hostsFile = "/etc/hosts", Func<string, System.Net.Sockets.AddressFamily, IPAddress[]>? resolver = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        _allowlist = new AddressAllowlist(network);
+        _allowlist = new DestinationCheck(network, new ResolvedAddresses());
         _guestLoopback = network.Mode == NetworkMode.Loopback;
         Ledger = ledger;
         _hostCookie = HostNamespaceCookie();
+        if (_allowlist.HasNames) NameServer = new DnsStub(_allowlist, new HostNameResolver(hostsFile, resolver), ledger);
     }
 
     /// <summary>Where refusals are counted.</summary>
     internal NetworkLedger Ledger { get; }
+
+    /// <summary>With host-name rules: the sandbox's name server (started when the launcher's sockets arrive).</summary>
+    internal DnsStub? NameServer { get; }
 
     /// <summary>Decides <paramref name="notification"/> (a connect) and answers it, now or from a pool thread.</summary>
     internal unsafe void Handle(SafeFileHandle listener, in Interop.Libc.SeccompNotification notification)
@@ -115,7 +129,25 @@ internal sealed class ConnectProxy
                 _ => null,
             };
             string protocolName = transport == NetworkProtocol.Udp ? "udp" : transport == NetworkProtocol.Tcp ? "tcp" : "other";
-            string? refusal = transport is { } t ? _allowlist.Refusal(endpoint.Address, endpoint.Port, t) : "only tcp and udp are allowed";
+            // The name server lives in the guest's own namespace: its own socket is connected in place, never a host one.
+            // A UDP connect only sets the peer, so it is answered right here; a TCP one may wait for the stub's backlog.
+            if (NameServer is not null && transport is not null && !hostSocket && endpoint.Equals(DnsStub.Endpoint))
+            {
+                if (transport == NetworkProtocol.Udp)
+                {
+                    Answer(listener, id, ConnectInPlace(socket, address));
+                    return;
+                }
+
+                handedOff = true;
+                ThreadPool.UnsafeQueueUserWorkItem(_ =>
+                {
+                    using (socket) Answer(listener, id, ConnectInPlace(socket, address));
+                }, null);
+                return;
+            }
+
+            (string? refusal, string? host) = transport is { } t ? _allowlist.Check(endpoint.Address, endpoint.Port, t) : ("only tcp and udp are allowed", null);
 
             // Only TCP reaches the host: a connected host UDP socket would still send wherever sendto/sendmsg name.
             if (refusal is null && transport == NetworkProtocol.Udp) refusal = "udp is not proxied yet";
@@ -136,13 +168,97 @@ internal sealed class ConnectProxy
                 return;
             }
 
-            Ledger.Record(endpoint.Address.ToString(), endpoint.Port, protocolName, refusal);
+            Ledger.Record(endpoint.Address.ToString(), endpoint.Port, protocolName, refusal, host, "connect");
             Answer(listener, id, Interop.Errno.ECONNREFUSED);
         }
         finally
         {
             if (!handedOff) socket.Dispose();
         }
+    }
+
+    /// <summary>Which of <see cref="SendToNumber"/>, <see cref="BindNumber"/> and <see cref="ListenNumber"/> the filter sends here (those the profile allows at all).</summary>
+    internal ImmutableHashSet<int> SocketCalls { get; init; } = [];
+
+    /// <summary>
+    /// Decides a <c>sendto</c> with an address, a <c>bind</c> or a <c>listen</c>. On a unix socket each is let through. On the
+    /// guest's own IP socket, which lives in its own namespace, it is let through where it can only reach that namespace
+    /// (the name server, or anything with <c>--net loopback</c>); on a socket installed from the host's namespace, never.
+    /// </summary>
+    internal unsafe void HandleSocketCall(SafeFileHandle listener, in Interop.Libc.SeccompNotification notification)
+    {
+        ulong id = notification.Id;
+        int pid = (int)notification.Pid;
+        Interop.Libc.SeccompData data = notification.Data;
+        int number = data.Number;
+        using SafeFileHandle? socket = CopyGuestDescriptor(pid, (int)data.Arguments[0], out int error);
+        if (socket is null)
+        {
+            Answer(listener, id, error);
+            return;
+        }
+
+        if (Interop.Libc.SeccompNotifyIdValid(listener, id) != 0) return;
+        int domain = SocketOption(socket, Interop.Libc.SoDomain);
+        if (domain < 0)
+        {
+            Answer(listener, id, Marshal.GetLastPInvokeError());
+            return;
+        }
+
+        if (domain is not (Interop.Libc.AfInet or Interop.Libc.AfInet6))
+        {
+            Continue(listener, id);
+            return;
+        }
+
+        bool hostSocket = _hostCookie is not { } cookie || NamespaceCookie(socket) is not { } own || own == cookie;
+        int type = SocketOption(socket, Interop.Libc.SoType);
+        string protocolName = type == Interop.Libc.SockDgram ? "udp" : "tcp";
+        // sendto(fd, buf, len, flags, addr, addrlen) and bind(fd, addr, addrlen): where the address is.
+        (ulong pointer, uint length) = number == SendToNumber ? (data.Arguments[4], (uint)data.Arguments[5]) : (data.Arguments[1], (uint)data.Arguments[2]);
+        IPEndPoint? endpoint = number == ListenNumber ? null : GuestSocketAddress.Copy(pid, pointer, length)?.Endpoint();
+        if (Interop.Libc.SeccompNotifyIdValid(listener, id) != 0) return;
+        string where = endpoint?.Address.ToString() ?? "";
+        int port = endpoint?.Port ?? 0;
+
+        if (number == SendToNumber)
+        {
+            if (endpoint is null)
+            {
+                Answer(listener, id, Interop.Errno.EINVAL);
+                return;
+            }
+
+            // A host socket is a connected TCP socket whose destination was checked; it is never redirected.
+            if (hostSocket)
+            {
+                Answer(listener, id, Eisconn);
+                return;
+            }
+
+            bool ownNamespaceOnly = (NameServer is not null && endpoint.Equals(DnsStub.Endpoint)) || (_guestLoopback && IPAddress.IsLoopback(endpoint.Address));
+            if (ownNamespaceOnly)
+            {
+                Continue(listener, id);
+                return;
+            }
+
+            NetworkProtocol transport = protocolName == "udp" ? NetworkProtocol.Udp : NetworkProtocol.Tcp;
+            (string? refusal, string? host) = _allowlist.Check(endpoint.Address, endpoint.Port, transport);
+            Ledger.Record(where, port, protocolName, refusal ?? (transport == NetworkProtocol.Udp ? "udp is not proxied" : "sendto with an address is not proxied; connect first"), host, "sendto");
+            Answer(listener, id, Interop.Errno.EACCES);
+            return;
+        }
+
+        if (!hostSocket && _guestLoopback)
+        {
+            Continue(listener, id);
+            return;
+        }
+
+        Ledger.Record(where, port, protocolName, hostSocket ? "a socket to the host's network cannot listen" : "listening needs --net loopback", null, number == BindNumber ? "bind" : "listen");
+        Answer(listener, id, Interop.Errno.EACCES);
     }
 
     /// <summary>Opens a socket like the guest's in the host's namespace, connects it to the copied address and installs it over the guest's descriptor.</summary>
@@ -206,7 +322,10 @@ internal sealed class ConnectProxy
     private static SafeFileHandle? CopyGuestDescriptor(int pid, int fd, out int error)
     {
         error = 0;
-        int pidfd = Interop.Libc.PidfdOpen(pid, 0);
+        // The notification names the calling thread. PIDFD_THREAD (Linux 6.9+) opens a thread; before it only a thread-group
+        // leader opens, so a call from another thread is traced to its process through /proc.
+        int pidfd = Interop.Libc.PidfdOpen(pid, PidfdThread);
+        if (pidfd < 0 && Marshal.GetLastPInvokeError() == Interop.Errno.EINVAL) pidfd = Interop.Libc.PidfdOpen(ThreadGroupOf(pid), 0);
         if (pidfd < 0)
         {
             error = Marshal.GetLastPInvokeError();
@@ -222,6 +341,22 @@ internal sealed class ConnectProxy
         }
 
         return new SafeFileHandle(copy, ownsHandle: true);
+    }
+
+    /// <summary>The process (thread group) of thread <paramref name="tid"/> (the <c>Tgid:</c> line of /proc/TID/status), or the tid itself.</summary>
+    private static int ThreadGroupOf(int tid)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines(string.Create(CultureInfo.InvariantCulture, $"/proc/{tid}/status")))
+            {
+                if (line.StartsWith("Tgid:", StringComparison.Ordinal)
+                    && int.TryParse(line.AsSpan(5).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int tgid)) return tgid;
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return tid;
     }
 
     /// <summary>Whether the guest's descriptor number is close-on-exec (the <c>flags:</c> line of /proc/PID/fdinfo/FD, octal).</summary>

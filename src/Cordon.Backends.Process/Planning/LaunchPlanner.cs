@@ -21,7 +21,8 @@ internal static class LaunchPlanner
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(facts);
         ImmutableArray<GrantedBind> grants = GrantedBind.All(policy);
-        ImmutableArray<(string Path, byte[] Contents)> etc = policy.MountSystemDirectories ? GuestEtc.Generated(policy.GuestIsRoot) : [];
+        ImmutableArray<(string Path, byte[] Contents)> etc = policy.MountSystemDirectories
+            ? GuestEtc.Generated(policy.GuestIsRoot, Network.DnsStub.Serves(policy) ? Network.DnsStub.ResolvConf : null) : [];
         ImmutableArray<MountSpec> copied = [.. policy.Mounts.Where(m => m.Kind == MountKind.CopiedFile)];
         bool budgeted = facts.RunUser is not null && policy.Limits.DiskBytes is not null && grants.Any(b => b.Writable);
         bool cgroup = facts.Cgroup is not null;

@@ -140,6 +140,13 @@ internal sealed class SeccompNotifier : IDisposable
             return true;
         }
 
+        if (_connects is not null && _connects.SocketCalls.Contains(syscallNumber))
+        {
+            syscallNumber = -1;
+            _connects.HandleSocketCall(Listener, notification);
+            return true;
+        }
+
         if (DirectoryModeChange.Handles(syscallNumber) && DirectoryModeChange.TryApply(Listener, notification) is { } done)
         {
             syscallNumber = -1; // carried out for the guest: neither a violation nor a reason to kill

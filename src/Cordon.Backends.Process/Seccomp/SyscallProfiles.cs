@@ -235,8 +235,18 @@ internal static class SyscallProfiles
             rules.Allow(name, GuardFor(name, profile, connectThroughSupervisor && network == NetworkMode.None ? NetworkMode.Loopback : network));
         }
 
-        // Not allowed, so refused, so notified: the supervisor answers every connect (Network.ConnectProxy).
-        if (connectThroughSupervisor) rules.Remove("connect");
+        // Not allowed, so refused, so notified: the supervisor answers every connect (Network.ConnectProxy), every bind and
+        // listen, and every sendto that names an address (a plain send on a connected socket passes).
+        if (connectThroughSupervisor)
+        {
+            rules.Remove("connect");
+            foreach (string name in SupervisedSocketCallNames)
+            {
+                if (rules.Find(name) is null) continue;
+                rules.Remove(name);
+                if (name == "sendto") rules.Allow(name, [[ArgumentCondition.Equals64(4, 0)]]);
+            }
+        }
 
         foreach (string name in LauncherTail)
         {
@@ -266,6 +276,22 @@ internal static class SyscallProfiles
         ArgumentNullException.ThrowIfNull(network);
         if (network.Allowed.IsEmpty || network.Mode == NetworkMode.Host) return false;
         return Build(syscalls.Profile, syscalls.Profile == SyscallProfile.Custom ? syscalls.AllowedSyscalls : [], network.Mode).Find("connect") is not null;
+    }
+
+    /// <summary>Socket calls besides connect the supervisor decides when it answers connects (when the profile allows them at all).</summary>
+    internal static readonly ImmutableArray<string> SupervisedSocketCallNames = ["sendto", "bind", "listen"];
+
+    /// <summary>The numbers of <see cref="SupervisedSocketCallNames"/> that a run of <paramref name="syscalls"/> with <paramref name="network"/> sends to the supervisor.</summary>
+    internal static ImmutableHashSet<int> SupervisedSocketCalls(SyscallPolicy syscalls, NetworkPolicy network)
+    {
+        ArgumentNullException.ThrowIfNull(syscalls);
+        SeccompRuleSet rules = Build(syscalls.Profile, syscalls.Profile == SyscallProfile.Custom ? syscalls.AllowedSyscalls : [], network.Mode);
+        return [.. SupervisedSocketCallNames.Where(n => rules.Find(n) is not null).Select(n => n switch
+        {
+            "sendto" => Network.ConnectProxy.SendToNumber,
+            "bind" => Network.ConnectProxy.BindNumber,
+            _ => Network.ConnectProxy.ListenNumber,
+        })];
     }
 
     /// <summary>The argument guard for <paramref name="name"/>, or default when every call may pass.</summary>

@@ -64,6 +64,9 @@ internal sealed class RunSupervisor
     public TimeSpan ExitedAt { get; private set; }
     public TimeSpan WallTime { get; private set; }
 
+    /// <summary>Network refusals made on other threads (the connect proxy's, the name server's), emitted as events from this one.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<NetworkViolation> NetworkRefusals { get; } = new();
+
     /// <summary>The first signal forwarded from the caller (<see cref="SandboxCommand.Signals"/>), if any.</summary>
     public int? ForwardedSignal { get; private set; }
 
@@ -129,6 +132,7 @@ internal sealed class RunSupervisor
             }
 
             if (iPid >= 0 && Ready(fds[iPid])) exited = true;
+            EmitNetworkRefusals();
 
             TimeSpan elapsed = clock.Elapsed;
             if (_forceKillAt is { } forceAt && elapsed >= forceAt && !exited) ForceKill();
@@ -221,6 +225,12 @@ internal sealed class RunSupervisor
 
             _bwrapInfo.Feed(_readBuffer.AsSpan(0, n));
         }
+    }
+
+    /// <summary>Emits the network refusals queued so far (the result carries their totals).</summary>
+    public void EmitNetworkRefusals()
+    {
+        while (NetworkRefusals.TryDequeue(out NetworkViolation? refusal)) Events.NetworkViolation(refusal);
     }
 
     private void HandleSeccomp(bool hangUp)

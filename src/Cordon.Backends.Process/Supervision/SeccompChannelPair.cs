@@ -74,7 +74,11 @@ internal sealed class SeccompChannelPair : IDisposable
         {
             if (_notifier is null)
             {
-                SafeFileHandle listener = Interop.Libc.ReceiveFd(_socket);
+                // With a name server the launcher sends its two sockets with the listener; they are bound before any
+                // notification is read, so the guest's first lookup (itself a notified connect or sendto) finds them.
+                Network.DnsStub? nameServer = Connects?.NameServer;
+                SafeFileHandle[] received = Interop.Libc.ReceiveFds(_socket, nameServer is null ? 1 : 3);
+                SafeFileHandle listener = received.Length > 0 ? received[0] : new SafeFileHandle();
                 if (listener.IsInvalid)
                 {
                     int errno = Marshal.GetLastPInvokeError();
@@ -86,6 +90,7 @@ internal sealed class SeccompChannelPair : IDisposable
                     return;
                 }
 
+                nameServer?.Start(received[1], received[2]);
                 _notifier = new SeccompNotifier(listener, _onViolation, synchronousWakeups: SynchronousWakeups, connects: Connects);
                 return;
             }

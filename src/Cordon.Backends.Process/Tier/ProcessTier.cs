@@ -34,7 +34,7 @@ public sealed class ProcessTier : ISandboxTier
     public ImmutableSortedDictionary<PolicyFacet, string> Facets { get; } = ImmutableSortedDictionary.CreateRange(
     [
         KeyValuePair.Create(PolicyFacet.Filesystem, "enforced: a new mount namespace with only the root and the grants, Landlock as a second layer; an image root is refused (the image tier runs one)"),
-        KeyValuePair.Create(PolicyFacet.Network, "enforced: a new network namespace (none, loopback) or the host's; an allowlist of TCP addresses and CIDR ranges with ports (each connect checked by the supervisor, allowed ones opened from the host's namespace); host names and UDP rules are refused"),
+        KeyValuePair.Create(PolicyFacet.Network, "enforced: a new network namespace (none, loopback) or the host's; an allowlist of TCP host names (a per-sandbox name server resolves only those) and addresses with ports (each connect checked by the supervisor, allowed ones opened from the host's namespace); UDP rules are refused"),
         KeyValuePair.Create(PolicyFacet.Process, "enforced: the seccomp profile, pids, fsize, nofile and stack, the guest's uid"),
         KeyValuePair.Create(PolicyFacet.Resources, "enforced: wall and CPU time, memory (cgroup), output caps, disk budgets (as root)"),
         KeyValuePair.Create(PolicyFacet.Environment, "enforced: exactly the policy's variables"),
@@ -61,9 +61,7 @@ public sealed class ProcessTier : ISandboxTier
             findings.Add(new(PolicyFacet.Filesystem, "filesystem.root", FacetSupport.Refused, "an image root needs the image tier; the process tier mounts the host's system directories or nothing"));
         foreach (NetworkDestination rule in policy.Network.Allowed)
         {
-            if (rule.HostName is not null)
-                findings.Add(new(PolicyFacet.Network, "network.allow", FacetSupport.Refused, $"'{rule}': the process tier enforces address rules only, not host names yet; name the address or CIDR range instead (e.g. 203.0.113.7:{rule.FirstPort})"));
-            else if (rule.Protocol == NetworkProtocol.Udp)
+            if (rule.Protocol == NetworkProtocol.Udp)
                 findings.Add(new(PolicyFacet.Network, "network.allow", FacetSupport.Refused, $"'{rule}': the process tier enforces TCP rules only, not UDP yet; drop the /udp rule"));
         }
 

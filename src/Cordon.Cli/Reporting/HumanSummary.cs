@@ -30,7 +30,17 @@ internal static class HumanSummary
         foreach (NetworkViolation v in result.NetworkViolations.IsDefault ? [] : result.NetworkViolations)
         {
             string address = v.Address.Contains(':', StringComparison.Ordinal) ? $"[{v.Address}]" : v.Address;
-            line.Append(CultureInfo.InvariantCulture, $"cordon: refused connection to {address}:{v.Port}/{v.Protocol} ×{v.Count} ({v.Reason})\n");
+            // The name is the guest's (a lookup) or one the guest looked up: untrusted text.
+            string? host = v.Host is null ? null : UntrustedText.ForTerminal(v.Host);
+            string what = v.Via switch
+            {
+                "dns" when v.Address.Length == 0 => $"name lookup {host}",
+                "dns" => $"answer {address} for {host}",
+                "bind" or "listen" => $"{v.Via} on {address}:{v.Port}/{v.Protocol}",
+                "sendto" => $"datagram to {address}:{v.Port}/{v.Protocol}",
+                _ => host is null ? $"connection to {address}:{v.Port}/{v.Protocol}" : $"connection to {host} ({address}):{v.Port}/{v.Protocol}",
+            };
+            line.Append(CultureInfo.InvariantCulture, $"cordon: refused {what} ×{v.Count} ({v.Reason})\n");
         }
 
         if (result.Details is JavaScriptDetails js)

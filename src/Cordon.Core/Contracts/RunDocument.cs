@@ -41,7 +41,7 @@ public sealed record RunDocument(
 
 /// <summary>
 /// A refused action. <c>kind</c> says which fields apply: <c>syscall</c> (<c>syscall</c>, <c>number</c>) or <c>network</c>
-/// (<c>address</c>, <c>port</c>, <c>protocol</c>, <c>reason</c>); <c>path</c> later.
+/// (<c>address</c>, <c>port</c>, <c>protocol</c>, <c>reason</c>, and <c>host</c> and <c>via</c> when known); <c>path</c> later.
 /// </summary>
 public sealed record ViolationDocument(
     string Kind,
@@ -52,7 +52,9 @@ public sealed record ViolationDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Address = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Port = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Protocol = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Host = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Via = null);
 
 /// <summary>The budget in force; null means unlimited. Durations as text (<c>10s</c>), sizes in bytes.</summary>
 public sealed record LimitsDocument(

@@ -27,7 +27,7 @@ public static class RunDocuments
             stderr, result.StandardError.TotalBytes, result.StandardError.Truncated,
             [.. result.Violations.Select(v => new ViolationDocument("syscall", v.Count, v.Action, v.Syscall, v.Number)),
                 .. (result.NetworkViolations.IsDefault ? [] : result.NetworkViolations).Select(v =>
-                    new ViolationDocument("network", v.Count, "errno", Address: v.Address, Port: v.Port, Protocol: v.Protocol, Reason: v.Reason))],
+                    new ViolationDocument("network", v.Count, "errno", Address: v.Address.Length == 0 ? null : v.Address, Port: v.Port, Protocol: v.Protocol, Reason: v.Reason, Host: v.Host, Via: v.Via))],
             result.Warnings.IsDefault ? [] : result.Warnings, result.Detail, Limits(result.Limits),
             stdoutBase64, stderrBase64,
             result.Details is WasmDetails w ? new WasmDocument(w.FuelConsumed, w.TrapCode, w.OutOfFuel) : null,
@@ -98,7 +98,7 @@ public static class RunDocuments
         {
             Tier = document.Tier, RunId = document.RunId, Details = details,
             NetworkViolations = [.. document.Violations.Where(v => v.Kind == "network")
-                .Select(v => new NetworkViolation(v.Address ?? "unknown", v.Port ?? 0, v.Protocol ?? "tcp", v.Reason ?? "not allowed", v.Count))],
+                .Select(v => new NetworkViolation(v.Address ?? (v.Host is null ? "unknown" : ""), v.Port ?? 0, v.Protocol ?? "tcp", v.Reason ?? "not allowed", v.Count) { Host = v.Host, Via = v.Via })],
         };
     }
 

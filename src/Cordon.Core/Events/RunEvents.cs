@@ -52,6 +52,13 @@ public sealed class RunEvents
     /// <summary>A refused syscall, as it happens.</summary>
     public void Violation(string syscall, int number, string action) => _observer?.Invoke(new ViolationObserved(RunId, syscall, number, action));
 
+    /// <summary>A refused connection or name lookup, as it happens (the first of each kind; the result counts them all).</summary>
+    public void NetworkViolation(NetworkViolation violation)
+    {
+        ArgumentNullException.ThrowIfNull(violation);
+        _observer?.Invoke(new ViolationObserved(RunId, violation.Via ?? "connect", -1, "errno") { Network = violation });
+    }
+
     /// <summary>A limit fired.</summary>
     public void LimitReached(string limit, string detail)
     {

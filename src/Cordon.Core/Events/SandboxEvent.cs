@@ -25,7 +25,11 @@ public sealed record OutputReceived(string RunId, OutputStream Stream, ReadOnlyM
 /// <param name="Syscall">The syscall's name (<c>nr-N</c> when unknown).</param>
 /// <param name="Number">Its number.</param>
 /// <param name="Action"><c>errno</c> or <c>kill</c>.</param>
-public sealed record ViolationObserved(string RunId, string Syscall, int Number, string Action) : SandboxEvent(RunId);
+public sealed record ViolationObserved(string RunId, string Syscall, int Number, string Action) : SandboxEvent(RunId)
+{
+    /// <summary>For a network refusal: the destination and why (then <see cref="Syscall"/> is the refused call, or <c>dns</c>, and <see cref="Number"/> -1).</summary>
+    public Execution.NetworkViolation? Network { get; init; }
+}
 
 /// <summary>A limit fired and the tier is ending the run (or, for output with truncation, dropping bytes).</summary>
 /// <param name="RunId">The run's id.</param>

@@ -26,13 +26,15 @@ public static partial class PolicyAudit
                     "network = \"none\" unless the job runs a local server"));
                 break;
             default:
-                findings.Add(new AuditFinding("network.none", FindingSeverity.Info, "network",
-                    "no network: IP sockets are refused and only an empty loopback exists",
-                    "The guest can neither exfiltrate nor reach host services over the network."));
+                if (policy.Network.Allowed.IsEmpty)
+                    findings.Add(new AuditFinding("network.none", FindingSeverity.Info, "network",
+                        "no network: IP sockets are refused and only an empty loopback exists",
+                        "The guest can neither exfiltrate nor reach host services over the network."));
                 break;
         }
 
-        return Dimension("network", "what the guest can reach over the network", 0.85, exposure, findings);
+        List<double> doors = AllowlistDoors(policy, findings);
+        return Dimension("network", "what the guest can reach over the network", 0.85, Combine([exposure, .. doors]), findings);
     }
 
     private static AuditDimension Environment(SandboxPolicy policy)

@@ -28,7 +28,7 @@ internal static partial class ProbeCatalogue
 
     private static readonly ImmutableArray<ProbeDefinition> Probes =
     [
-        .. Controls(), .. Filesystem(), .. Network(), .. Process(), .. Syscall(), .. Resources(), .. BoundaryOutput(), .. InfoLeak(),
+        .. Controls(), .. Filesystem(), .. Network(), .. NetworkAllowlist(), .. Process(), .. Syscall(), .. Resources(), .. BoundaryOutput(), .. InfoLeak(),
     ];
 
     /// <summary>Every probe, controls first.</summary>

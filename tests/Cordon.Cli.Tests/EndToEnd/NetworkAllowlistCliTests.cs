@@ -5,7 +5,7 @@ using Cordon.Cli.Tests.Support;
 
 namespace Cordon.Cli.Tests.EndToEnd;
 
-/// <summary><c>cordon run --allow-net</c> end to end: the allowed loopback listener answers, a refusal is named, host names are refused.</summary>
+/// <summary><c>cordon run --allow-net/--allow-host</c> end to end: the allowed loopback listener answers, each refusal is named, bad rules are refused.</summary>
 public class NetworkAllowlistCliTests
 {
     [Fact]
@@ -36,12 +36,59 @@ public class NetworkAllowlistCliTests
         Assert.False(violation.TryGetProperty("syscall", out _));
     }
 
+    /// <summary>
+    /// The done line: curl reaches a loopback TLS service by an allowed name with no proxy variable, through the
+    /// sandbox's name server, and every other name or port is refused and named. The name is mapped in a hosts file bound
+    /// over /etc/hosts in a private mount namespace of this test's (unshare; needs root), so the host's file is untouched.
+    /// </summary>
     [Fact]
-    public async Task A_host_name_rule_is_refused_before_anything_starts_with_exit_125()
+    public async Task Curl_reaches_an_allowed_name_over_tls_and_other_names_and_ports_are_refused_and_named()
     {
-        CordonCli.Outcome run = await CordonCli.RunAsync("run", "--allow-host", "example.org:443", "--", "true");
+        if (!Environment.IsPrivilegedProcess) return; // a private /etc/hosts needs a mount namespace of our own
+        string dir = Directory.CreateTempSubdirectory("cordon-tls-").FullName;
+        try
+        {
+            using var service = new TlsHelloServer(IPAddress.Parse("127.0.0.4"), "tls.test", Path.Combine(dir, "ca.pem"));
+            using var otherPort = new TcpListener(IPAddress.Parse("127.0.0.4"), 0);
+            otherPort.Start();
+            int other = ((IPEndPoint)otherPort.LocalEndpoint).Port;
+            File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+            string hosts = Path.Combine(dir, "hosts");
+            await File.WriteAllTextAsync(hosts, "127.0.0.1 localhost\n127.0.0.4 tls.test\n127.0.0.4 evil.test\n");
+            string script = $"mount --bind {hosts} /etc/hosts && exec env -u http_proxy -u https_proxy -u HTTPS_PROXY -u ALL_PROXY {CordonCli.Command} run --allow-host tls.test:{service.Port} --ro {dir}:/opt/ca -- "
+                + $"sh -c 'curl -sS --cacert /opt/ca/ca.pem https://tls.test:{service.Port}/; echo; curl -sS --cacert /opt/ca/ca.pem https://evil.test:{service.Port}/; echo evil=$?; "
+                + $"curl -sS https://tls.test:{other}/; echo port=$?'";
+            CordonCli.Outcome run = await CordonCli.RunProgramAsync("unshare", ["--mount", "--propagation", "private", "sh", "-c", script]);
+
+            Assert.Equal(0, run.Code);
+            Assert.StartsWith("hello from tls.test\n", run.Stdout, StringComparison.Ordinal);
+            Assert.Contains("evil=6", run.Stdout, StringComparison.Ordinal); // curl: could not resolve host
+            Assert.Contains("port=7", run.Stdout, StringComparison.Ordinal); // curl: could not connect
+            Assert.Contains("cordon: refused name lookup evil.test", run.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"cordon: refused connection to tls.test (127.0.0.4):{other}/tcp ×1 (port not allowed)", run.Stderr, StringComparison.Ordinal);
+            Assert.Equal(1, service.Served);
+            Assert.False(otherPort.Pending());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_host_name_rule_that_cannot_be_a_host_name_is_refused_before_anything_starts_with_exit_125()
+    {
+        CordonCli.Outcome run = await CordonCli.RunAsync("run", "--allow-host", "exa_mple!.org:443", "--", "true");
         Assert.Equal(125, run.Code);
-        Assert.Contains("'example.org:443'", run.Stderr);
-        Assert.Contains("not host names yet", run.Stderr);
+        Assert.Contains("'exa_mple!.org:443'", run.Stderr);
+        Assert.Contains("DNS name", run.Stderr);
+
+        CordonCli.Outcome upsideDown = await CordonCli.RunAsync("run", "--allow-host", "example.org:443-80", "--", "true");
+        Assert.Equal(125, upsideDown.Code);
+        Assert.Contains("upside down", upsideDown.Stderr);
+
+        CordonCli.Outcome hostNetwork = await CordonCli.RunAsync("run", "--net", "host", "--allow-host", "example.org:443", "--", "true");
+        Assert.Equal(125, hostNetwork.Code);
+        Assert.Contains("--allow-host", hostNetwork.Stderr);
     }
 }

@@ -217,7 +217,7 @@ public class RunOptionsParserTests
 
     [Theory]
     [InlineData("--allow-net", "10.0.0.0/33:80", "--allow-net: '10.0.0.0/33:80': '10.0.0.0/33' is not a CIDR range")]
-    [InlineData("--allow-net", "10.0.0.1:90-80", "'90-80' is not a port or a range of ports")]
+    [InlineData("--allow-net", "10.0.0.1:90-80", "'90-80' is upside down")]
     [InlineData("--allow-net", "::1:80", "put an IPv6 address in brackets")]
     [InlineData("--allow-net", "pypi.org:443", "is a host name, not an address or CIDR range; use --allow-host pypi.org:443")]
     [InlineData("--allow-host", "10.0.0.1:443", "is an address, not a host name; use --allow-net 10.0.0.1:443")]

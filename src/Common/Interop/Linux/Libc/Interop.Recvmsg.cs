@@ -54,12 +54,22 @@ internal static partial class Interop
         /// 0 (the peer closed its end without sending: no descriptor will come), EBADMSG (a message without exactly one
         /// descriptor; anything received with it is closed), or recvmsg's own errno.
         /// </returns>
-        internal static unsafe SafeFileHandle ReceiveFd(SafeHandle unixSocket)
+        internal static SafeFileHandle ReceiveFd(SafeHandle unixSocket)
+            => ReceiveFds(unixSocket, 1) is [SafeFileHandle one] ? one : new SafeFileHandle();
+
+        /// <summary>
+        /// Receives exactly <paramref name="count"/> (1-3) descriptors passed in one <c>SCM_RIGHTS</c> message, without
+        /// blocking, each close-on-exec; or an empty array with the errno as <see cref="ReceiveFd"/> sets it (EBADMSG for
+        /// any other number of descriptors, all of which are closed).
+        /// </summary>
+        internal static unsafe SafeFileHandle[] ReceiveFds(SafeHandle unixSocket, int count)
         {
+            ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 3);
             const int headerSize = 16; // sizeof(struct cmsghdr); CMSG_DATA follows
-            // Room for two descriptors: a second one (a misbehaving sender) then arrives intact and is closed here, where
-            // a one-descriptor buffer would only set MSG_CTRUNC.
-            const int controlSize = headerSize + 2 * sizeof(int);
+            // Room for one descriptor more than expected: an extra one (a misbehaving sender) then arrives intact and is
+            // closed here, where an exact buffer would only set MSG_CTRUNC.
+            const int controlSize = headerSize + 4 * sizeof(int);
             byte payload;
             byte* control = stackalloc byte[controlSize];
             new Span<byte>(control, controlSize).Clear();
@@ -69,7 +79,7 @@ internal static partial class Interop
             nint received = Recvmsg(unixSocket, &message, MsgCmsgCloexec | MsgDontwait);
             if (received < 0)
             {
-                return new SafeFileHandle();
+                return [];
             }
 
             var header = (ControlMessageHeader*)control;
@@ -87,14 +97,14 @@ internal static partial class Interop
                 handles[i] = new SafeFileHandle(((int*)(control + headerSize))[i], ownsHandle: true);
             }
 
-            if (descriptors == 1 && (message.Flags & MsgCtrunc) == 0)
+            if (descriptors == count && (message.Flags & MsgCtrunc) == 0)
             {
-                return handles[0];
+                return handles;
             }
 
             foreach (SafeFileHandle handle in handles) handle.Dispose();
             Marshal.SetLastPInvokeError(received == 0 && message.ControlLength == 0 ? 0 : EbadMsg);
-            return new SafeFileHandle();
+            return [];
         }
     }
 }
