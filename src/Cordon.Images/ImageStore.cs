@@ -32,10 +32,15 @@ public sealed class ImageStore
     /// <summary>The cache directory.</summary>
     public string CacheDirectory => _cache.Directory;
 
-    /// <summary><c>$XDG_CACHE_HOME/cordon/images</c>, else <c>$HOME/.cache/cordon/images</c>; null when neither is usable.</summary>
+    /// <summary>
+    /// <c>$XDG_CACHE_HOME/cordon/images</c>, else <c>$HOME/.cache/cordon/images</c>; for root without XDG_CACHE_HOME,
+    /// <c>/var/cache/cordon/images</c> (root's home is not traversable by the per-run uids its guests run as). Null
+    /// when none is usable.
+    /// </summary>
     public static string? DefaultCacheDirectory()
     {
         string? root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (string.IsNullOrEmpty(root) && Interop.Libc.GetEuid() == 0) return "/var/cache/cordon/images";
         if (string.IsNullOrEmpty(root) || !Path.IsPathFullyQualified(root))
         {
             string home = Environment.GetEnvironmentVariable("HOME") ?? "";

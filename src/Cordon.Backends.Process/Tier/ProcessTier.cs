@@ -33,7 +33,7 @@ public sealed class ProcessTier : ISandboxTier
     /// <inheritdoc />
     public ImmutableSortedDictionary<PolicyFacet, string> Facets { get; } = ImmutableSortedDictionary.CreateRange(
     [
-        KeyValuePair.Create(PolicyFacet.Filesystem, "enforced: a new mount namespace with only the root and the grants, Landlock as a second layer; an image root is refused (the image tier runs one)"),
+        KeyValuePair.Create(PolicyFacet.Filesystem, "enforced: a new mount namespace with only the root and the grants, Landlock as a second layer; an image root is bound read-only entry by entry, with Cordon's own /proc, /dev, /tmp and work directory"),
         KeyValuePair.Create(PolicyFacet.Network, "enforced: a new network namespace (none, loopback) or the host's; an allowlist of TCP addresses and CIDR ranges with ports (each connect checked by the supervisor, allowed ones opened from the host's namespace); host names and UDP rules are refused"),
         KeyValuePair.Create(PolicyFacet.Process, "enforced: the seccomp profile, pids, fsize, nofile and stack, the guest's uid"),
         KeyValuePair.Create(PolicyFacet.Resources, "enforced: wall and CPU time, memory (cgroup), output caps, disk budgets (as root)"),
@@ -57,8 +57,6 @@ public sealed class ProcessTier : ISandboxTier
     {
         ArgumentNullException.ThrowIfNull(policy);
         List<FacetFinding> findings = [];
-        if (policy.Root.Kind == FilesystemRootKind.Image)
-            findings.Add(new(PolicyFacet.Filesystem, "filesystem.root", FacetSupport.Refused, "an image root needs the image tier; the process tier mounts the host's system directories or nothing"));
         foreach (NetworkDestination rule in policy.Network.Allowed)
         {
             if (rule.HostName is not null)

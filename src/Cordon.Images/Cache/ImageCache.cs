@@ -12,7 +12,11 @@ namespace Cordon.Images.Cache;
 internal sealed class ImageCache
 {
     public const string TreeName = "rootfs";
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    /// <summary>
+    /// Owner-only but traversable: a root supervisor runs each guest as a uid of its own, which must reach the merged
+    /// root by path (bubblewrap resolves a bind's source by path); nobody else can list the store or write to it.
+    /// </summary>
+    private const UnixFileMode Traversable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     public ImageCache(string directory)
     {
@@ -34,8 +38,11 @@ internal sealed class ImageCache
     {
         try
         {
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Directory)!, OwnerOnly);
-            foreach (string path in new[] { Directory, Layers, Roots, Temporary }) System.IO.Directory.CreateDirectory(path, OwnerOnly);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Directory)!, Traversable);
+            foreach (string path in new[] { Directory, Layers, Roots, Temporary })
+            {
+                System.IO.Directory.CreateDirectory(path, Traversable);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -76,7 +83,7 @@ internal sealed class ImageCache
     public string EntryPath(string kind, string digest) => Path.Combine(kind, digest.Replace("sha256:", "", StringComparison.Ordinal));
 
     /// <summary>A new private directory to build an entry in.</summary>
-    public string NewBuildDirectory() => Tree.CreatePrivateDirectory(Temporary, "build-");
+    public string NewBuildDirectory() => Tree.CreatePrivateDirectory(Temporary, "build-", Traversable);
 
     /// <summary>Moves a built entry into place; when another process got there first, its entry is kept and ours removed.</summary>
     public void Commit(string built, string kind, string digest)

@@ -51,11 +51,11 @@ internal static class Tree
         foreach (string child in Directory.EnumerateFileSystemEntries(path).ToList()) Remove(child);
     }
 
-    /// <summary>A new, empty, owner-only directory under <paramref name="parent"/>.</summary>
-    public static string CreatePrivateDirectory(string parent, string prefix)
+    /// <summary>A new, empty directory under <paramref name="parent"/>, writable by its owner only.</summary>
+    public static string CreatePrivateDirectory(string parent, string prefix, UnixFileMode mode)
     {
         string path = Path.Combine(parent, $"{prefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(path, mode);
         return path;
     }
 }
