@@ -67,6 +67,7 @@ public sealed class ImageStore
         ImageManifest image = ImageManifest.Read(source, reference.Tag, _limits);
         Digest chainId = ChainId(image.Config.DiffIds);
         _cache.EnsureTrusted();
+        _cache.SweepAbandonedBuilds();
         if (_cache.Find(_cache.Roots, chainId.ToString(), _rehash) is { } cached)
             return new PreparedImage(reference, Path.Combine(_cache.EntryPath(_cache.Roots, chainId.ToString()), ImageCache.TreeName), image.Config, image.ManifestDigest, chainId, cached.Report, FromCache: true);
 

@@ -89,6 +89,21 @@ public sealed class TamperingTests : IDisposable
     }
 
     [Fact]
+    public void A_build_left_by_a_dead_process_is_swept_and_a_live_ones_is_kept()
+    {
+        string layout = TestLayout.Write(_scratch["img"], "t", [Layer]);
+        new ImageStore(_scratch.Cache).Prepare(ImageReference.Parse(layout + ":t"));
+        string dead = Path.Combine(_scratch.Cache, "tmp", "build-999999999-0123"), live = Path.Combine(_scratch.Cache, "tmp", $"build-{Environment.ProcessId}-4567");
+        Directory.CreateDirectory(Path.Combine(dead, "rootfs"));
+        Directory.CreateDirectory(live);
+
+        new ImageStore(_scratch.Cache).Prepare(ImageReference.Parse(layout + ":t"));
+
+        Assert.False(Directory.Exists(dead));
+        Assert.True(Directory.Exists(live));
+    }
+
+    [Fact]
     public void A_cache_writable_by_others_is_refused()
     {
         string layout = TestLayout.Write(_scratch["img"], "t", [Layer]);

@@ -64,6 +64,17 @@ internal sealed class ImageCache
         }
     }
 
+    /// <summary>Removes build directories of Cordon processes that died mid-build (their name carries the builder's pid).</summary>
+    public void SweepAbandonedBuilds()
+    {
+        foreach (string build in System.IO.Directory.EnumerateDirectories(Temporary, "build-*"))
+        {
+            string[] parts = Path.GetFileName(build).Split('-');
+            if (parts.Length == 3 && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out int pid) && !System.IO.Directory.Exists($"/proc/{pid}"))
+                Tree.Remove(build);
+        }
+    }
+
     /// <summary>The entry for <paramref name="digest"/> under <paramref name="kind"/>, if it is there and its marker names that digest; a mismatched entry is removed.</summary>
     public CacheMarker? Find(string kind, string digest, bool rehash)
     {
