@@ -133,6 +133,32 @@ const string Firejail = "/usr/bin/firejail";
 bool hasFirejail = File.Exists(Firejail) && isRoot && !smoke;
 string[] firejailTrue = [Firejail, "--quiet", "--noprofile", "--net=none", "--caps.drop=all", "--seccomp", "--nonewprivs", "--private-tmp", "--private-dev", "/bin/true"];
 if (hasFirejail) scenarios.Add(("firejail /bin/true", () => Whole(firejailTrue)));
+// The image tier: the same sandbox with an image's root instead of the host's /usr, through the library and the CLI
+// (--image reads and verifies the manifest and finds the root by its chain id each run; --rootfs skips that), and
+// runc with the same root, as root.
+string? imageSkipped = smoke ? "smoke mode" : null;
+using ImageBaseline? image = smoke || loop is not null ? null : ImageBaseline.TryCreate(out imageSkipped);
+if (image is not null)
+{
+    SandboxPolicy imagePolicy = new SandboxPolicyBuilder().WithRoot(FilesystemRoot.Image(image.Rootfs)).Build();
+    scenarios.Add(("library busybox true", () => Library(ImageBaseline.Guest[0], ImageBaseline.Guest[1])));
+    scenarios.Add(("library busybox true, image root", () =>
+    {
+        long start = Stopwatch.GetTimestamp();
+        SandboxResult r = sandbox.RunAsync(imagePolicy, new SandboxCommand(ImageBaseline.Guest[0], [ImageBaseline.Guest[1]])).GetAwaiter().GetResult();
+        if (!r.IsSuccess) throw new InvalidOperationException($"image guest failed: {r.Outcome} {r.ExitCode} {r.Detail}");
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }));
+    if (image.RuncBundle is not null) scenarios.Add(("runc run busybox true (same root, cgroups on)", () => Whole(image.RuncArgv())));
+    if (cli is not null)
+    {
+        Environment.SetEnvironmentVariable("XDG_CACHE_HOME", image.CacheHome);
+        scenarios.Add(("cli busybox true", () => Whole([cli, "run", "--quiet", "--", .. ImageBaseline.Guest])));
+        scenarios.Add(("cli --image busybox true", () => Whole([cli, "run", "--quiet", "--image", image.Layout + ":bench", "--", .. ImageBaseline.Guest])));
+        scenarios.Add(("cli --rootfs busybox true", () => Whole([cli, "run", "--quiet", "--rootfs", image.Rootfs, "--", .. ImageBaseline.Guest])));
+    }
+}
+
 if (cli is not null)
 {
     scenarios.Add(("cli version (CLI start, no sandbox)", () => Whole(cli, "version")));
@@ -268,6 +294,22 @@ if (cli is not null && crun is not null)
     double crunNet = Median("crun run /bin/true (cgroups on)") - (Median("crun's mount-namespace wrapper alone") - Median("exec /bin/true"));
     ratios.Add(("cli /bin/true ÷ crun run with cgroups (less its wrapper)", Median("cli /bin/true") / crunNet, 1.0));
 }
+
+if (image is not null)
+{
+    ratios.Add(("library image root ÷ library host root (busybox true)", Median("library busybox true, image root") / Median("library busybox true"), null));
+    if (cli is not null)
+    {
+        ratios.Add(("cli --image ÷ cli host root (busybox true)", Median("cli --image busybox true") / Median("cli busybox true"), null));
+        ratios.Add(("cli --rootfs ÷ cli host root (busybox true)", Median("cli --rootfs busybox true") / Median("cli busybox true"), null));
+        if (image.RuncBundle is not null)
+        {
+            ratios.Add(("cli --image ÷ runc run, same root", Median("cli --image busybox true") / Median("runc run busybox true (same root, cgroups on)"), null));
+            ratios.Add(("cli --rootfs ÷ runc run, same root", Median("cli --rootfs busybox true") / Median("runc run busybox true (same root, cgroups on)"), null));
+        }
+    }
+}
+else if (imageSkipped is not null) Console.WriteLine($"image baselines skipped: {imageSkipped}");
 
 if (cli is not null && hasFirejail) ratios.Add(("cli /bin/true ÷ firejail", Median("cli /bin/true") / Median("firejail /bin/true"), 1.0));
 if (cli is not null && isRoot && CpuMedian("cli /bin/true") is { } cliCpu && CpuMedian("bwrap /bin/true as uid 65534") is { } bwrapCpu)

@@ -46,6 +46,7 @@ public sealed partial class ProcessSandbox
         Cgroup = cgroup,
         NoCgroupReason = cgroup is null ? noCgroupReason : null,
         HostEtcFilesPresent = policy.MountSystemDirectories ? GuestEtc.PresentHostFiles() : [],
+        ImageEntries = policy.Root.ImagePath is { } rootfs ? ImageRoot.ImageRootListing.Read(rootfs, othersMustReach: runUser is not null) : [],
         JoinCgroupThroughProcs = _options.Baselines.JoinCgroupThroughProcs,
         MountMistakesForTesting = _options.MountMistakesForTesting,
     };

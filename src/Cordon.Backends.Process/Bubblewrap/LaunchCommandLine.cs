@@ -89,6 +89,19 @@ internal static class LaunchCommandLine
             foreach (string etc in spec.Facts.HostEtcFilesPresent) m.Add(new(MountOperation.ReadOnlyBind, etc, etc));
         }
 
+        if (policy.Root.Kind == FilesystemRootKind.Image)
+        {
+            // The image's top level, read-only, onto bwrap's own root (which stays a tmpfs, remounted read-only last):
+            // directories and files from descriptors the supervisor opened without following links, after the policy's grants.
+            int image = spec.Grants.Count(g => !g.FromImage);
+            foreach (ImageRoot.ImageRootEntry entry in spec.Facts.ImageEntries)
+            {
+                m.Add(entry.Kind == ImageRoot.ImageRootEntryKind.Symlink
+                    ? new(MountOperation.Symlink, entry.GuestPath, entry.LinkTarget)
+                    : new(MountOperation.ReadOnlyBindDescriptor, entry.GuestPath, Fd(spec.Fds.NumberOf(DescriptorRole.GrantSource, image++))));
+            }
+        }
+
         for (int i = 0; i < spec.GeneratedEtcFiles.Length; i++)
             m.Add(new(MountOperation.ReadOnlyData, spec.GeneratedEtcFiles[i], Fd(spec.Fds.NumberOf(DescriptorRole.GeneratedFile, i))));
 
@@ -170,6 +183,11 @@ internal static class LaunchCommandLine
         else if (!spec.GeneratedEtcFiles.IsEmpty)
         {
             yield return ("/etc", false);
+        }
+
+        foreach (ImageRoot.ImageRootEntry entry in spec.Facts.ImageEntries)
+        {
+            if (entry.Kind != ImageRoot.ImageRootEntryKind.Symlink) yield return (entry.GuestPath, false);
         }
 
         yield return ("/proc", false);

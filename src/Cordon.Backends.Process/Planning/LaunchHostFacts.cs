@@ -32,6 +32,9 @@ internal sealed record LaunchHostFacts
     /// <summary>Which of the optional host /etc files (<see cref="Bubblewrap.GuestEtc.HostFiles"/>) exist.</summary>
     public ImmutableArray<string> HostEtcFilesPresent { get; init; } = [];
 
+    /// <summary>With an image root: its top-level entries (<see cref="ImageRoot.ImageRootListing"/>); empty otherwise.</summary>
+    public ImmutableArray<ImageRoot.ImageRootEntry> ImageEntries { get; init; } = [];
+
     /// <summary>Benchmark baseline only: join v1 cgroups through cgroup.procs, as before the tasks-file fix.</summary>
     public bool JoinCgroupThroughProcs { get; init; }
 

@@ -20,7 +20,7 @@ internal static class LaunchPlanner
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(facts);
-        ImmutableArray<GrantedBind> grants = GrantedBind.All(policy);
+        ImmutableArray<GrantedBind> grants = GrantedBind.All(policy, facts.ImageEntries);
         ImmutableArray<(string Path, byte[] Contents)> etc = policy.MountSystemDirectories
             ? GuestEtc.Generated(policy.GuestIsRoot, Network.DnsStub.Serves(policy) ? Network.DnsStub.ResolvConf : null) : [];
         ImmutableArray<MountSpec> copied = [.. policy.Mounts.Where(m => m.Kind == MountKind.CopiedFile)];
@@ -111,6 +111,7 @@ internal static class LaunchPlanner
         }
 
         steps.Add("bwrap: new user, pid, ipc, uts and cgroup namespaces" + (policy.Network.Mode == NetworkMode.Host ? "; the HOST network namespace" : ", a new network namespace")
+            + (policy.Root.ImagePath is { } rootfs ? $"; the image root {rootfs}, each top-level entry read-only (the writable layer: /tmp, /dev/shm and the work directory, each bounded)" : "")
             + "; the mounts below; / read-only; the sandbox's pid 1 reported on its info descriptor");
         steps.Add("init (pid 1): Landlock rules for exactly the mounted paths" + (policy.RequireLandlock ? " (required)" : " (best effort)"));
         steps.Add("init: rlimits CORE=0" + RlimitText(policy.Limits, spec));

@@ -57,8 +57,8 @@ internal sealed class RunResources : IDisposable
     /// <summary>Opens a granted bind's source as an <c>O_PATH</c> descriptor, without following links.</summary>
     public HostFiles.OpenedHostPath OpenBindSource(Bubblewrap.GrantedBind bind)
     {
-        string purpose = bind.GuestPath == Cordon.Policy.SandboxPolicy.WorkDirectoryGuestPath && bind.Writable
-            ? "workdir"
+        string purpose = bind.FromImage ? $"the image root's {bind.GuestPath}"
+            : bind.GuestPath == Cordon.Policy.SandboxPolicy.WorkDirectoryGuestPath && bind.Writable ? "workdir"
             : $"{(bind.Writable ? "--rw" : "--ro")} {bind.GuestPath}";
         HostFiles.OpenedHostPath opened = HostFiles.HostPath.OpenForBinding(bind.HostPath, purpose);
         Add(opened.Handle);

@@ -16,6 +16,7 @@ internal static class AuditCommand
 
     public const string Usage = """
         usage: cordon audit POLICY [--json] [--threshold X] [--no-host] [--tier process|js [--contain]]
+               cordon audit --image PATH[:TAG] [--json]   (what an image brings; see cordon audit --image x --help)
 
         POLICY is a policy file or a built-in profile name. Prints each dimension's findings (what is open, why it
         matters, how to close it) and an overall exposure from 0.0 (nothing open) to 10.0 (no sandbox).
@@ -28,6 +29,7 @@ internal static class AuditCommand
 
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
+        if (args.Contains("--image")) return ImageAuditCommand.Execute(args);
         bool json = false, checkHost = true, contain = false;
         string tier = "process";
         double? threshold = null;

@@ -26,6 +26,11 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
+        if (!options.Quiet && !options.Json)
+        {
+            foreach (string notice in options.Notices) Cli.Note(notice);
+        }
+
         if (options.DryRun) return DryRunReport.Write(options);
 
         Stream? statusStream = null;

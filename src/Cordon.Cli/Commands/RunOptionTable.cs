@@ -63,6 +63,9 @@ internal sealed class RunOptionTable
         new("--guest-root", null, null, "appear as uid 0 inside (no capabilities)", Doors) { PolicyKey = "guest_root" },
         new("--no-system-dirs", null, null, "do not mount /usr, /lib, /bin and the minimal /etc", Doors) { PolicyKey = "system_dirs" },
         new("--over-system-dirs", null, null, "allow a mount at, above or below /usr, /bin, /sbin, /lib, /lib64 or /etc", Doors),
+        new("--image", null, "PATH[:TAG]", "run in an OCI image's root (layout dir or oci-archive; verified, cached, read-only) instead of the system dirs; its Entrypoint+Cmd when no PROGRAM is given", Doors),
+        new("--rootfs", null, "DIR", "run in an unpacked root directory, read-only, instead of the system dirs", Doors) { PolicyKey = "rootfs" },
+        new("--image-env", null, null, "with --image: give the guest the image's Env too (the policy's variables win)", Doors),
 
         new("--stdin", null, "FILE|-", "feed the guest's stdin from a regular file or cordon's own stdin (default /dev/null)", Streams),
         new("--interactive", 'i', null, "stream cordon's stdin to the guest live (--stdin -)", Streams),

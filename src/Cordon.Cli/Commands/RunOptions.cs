@@ -36,6 +36,12 @@ internal sealed record RunOptions
     /// <summary>--chdir: the guest's working directory (null: /work).</summary>
     public string? WorkingDirectory { get; init; }
 
+    /// <summary>--image: the prepared image (its root is the policy's); null without one.</summary>
+    public Images.PreparedImage? Image { get; init; }
+
+    /// <summary>What the parser decided for the caller that it should hear (an image's request the policy did not grant).</summary>
+    public ImmutableArray<string> Notices { get; init; } = [];
+
     /// <summary>--dry-run: print what would run, run nothing.</summary>
     public bool DryRun { get; init; }
 }

@@ -115,11 +115,26 @@ internal static class RunOptionsParser
             errors.AddRange(basisErrors);
         }
 
+        Conflict("--image", "--rootfs", "each gives the root; give one");
+        Conflict("--image", "--no-system-dirs", "the image's root already replaces the system directories");
+        Conflict("--rootfs", "--no-system-dirs", "the root directory already replaces the system directories");
+        if (Has("--image-env") && !Has("--image")) errors.Add(new("--image-env", "gives the image's Env, so it needs --image PATH[:TAG]", "--image-env"));
+
         var builder = basis is null ? new SandboxPolicyBuilder() : new SandboxPolicyBuilder(basis);
         var state = new ParseState();
+        // The image first: its root and (with --image-env) its variables are what the options below may override.
+        Images.PreparedImage? image = null;
+        if (tokens.Find(t => t.Option.Long == "--image") is { Option: not null } imageToken && errors.Count == 0)
+        {
+            image = ImageRequests.Prepare(imageToken.Value!, Has("--image-env"), basis, builder, errors, context);
+        }
+
         foreach (var (option, written, value) in tokens) Apply(option, written, value, builder, state, errors, context);
 
-        if (programIndex >= args.Count) errors.Add(new("PROGRAM", "no program given; write cordon run [options] -- PROGRAM [ARGS...]"));
+        ImmutableArray<string> command = [.. args.Skip(programIndex)];
+        List<string> notices = [];
+        if (image is not null) command = ImageRequests.Command(image, command, state, notices, errors);
+        if (command.IsEmpty) errors.Add(new("PROGRAM", "no program given; write cordon run [options] -- PROGRAM [ARGS...]"));
         ISandboxTier tier = table.Tiers.Find(state.Tier ?? table.Tiers.Default.Name) ?? table.Tiers.Default;
         foreach (string option in state.TierValues.Keys)
         {
@@ -138,6 +153,7 @@ internal static class RunOptionsParser
         if (!tier.HasProcesses && state.WorkingDirectory is not null) errors.Add(new("--chdir", $"the {tier.Name} tier has no working directory to change; drop --chdir", "--chdir"));
         if (!builder.TryBuild(out SandboxPolicy? policy, out ImmutableArray<PolicyError> policyErrors)) errors.AddRange(policyErrors);
         else errors.AddRange(Cordon.Backends.Process.Seccomp.SyscallNameCheck.Errors(policy.Syscalls));
+        if (image is not null && policy is not null) ImageRequests.User(image, policy, notices);
         if (policy is not null && policy.MountSystemDirectories && !state.OverSystemDirectories)
         {
             foreach (var (option, guest, host) in state.Mounts)
@@ -155,8 +171,10 @@ internal static class RunOptionsParser
         return (new RunOptions
         {
             Policy = policy,
-            Program = args[programIndex],
-            Arguments = [.. args.Skip(programIndex + 1)],
+            Program = command[0],
+            Arguments = [.. command.Skip(1)],
+            Image = image,
+            Notices = [.. notices],
             Json = state.Json,
             Quiet = state.Quiet,
             RawOutput = state.Raw,
@@ -173,7 +191,7 @@ internal static class RunOptionsParser
         }, []);
     }
 
-    private sealed class ParseState
+    internal sealed class ParseState
     {
         public bool Json, Quiet, Raw, Contain, Tty, DryRun, OverSystemDirectories;
         public string? Stdin, WorkingDirectory, Tier;
@@ -196,6 +214,8 @@ internal static class RunOptionsParser
             case "--dry-run": s.DryRun = true; break;
             case "--guest-root": builder.WithGuestRoot(); break;
             case "--no-system-dirs": builder.WithSystemDirectories(false); break;
+            case "--image" or "--image-env": break; // prepared before the other options
+            case "--rootfs": builder.WithRoot(FilesystemRoot.Image(context.Absolute(value!))); break;
             case "--over-system-dirs": s.OverSystemDirectories = true; break;
             case "--require-cgroups": builder.RequireCgroups(); break;
             case "--require-landlock": builder.RequireLandlock(); break;

@@ -18,6 +18,35 @@ internal class RunParseContext
     /// <summary>A host path made absolute against the current directory.</summary>
     public virtual string Absolute(string path) => Path.IsPathFullyQualified(path) ? Path.GetFullPath(path) : Path.GetFullPath(path, Environment.CurrentDirectory);
 
+    /// <summary>
+    /// <c>--image</c>: the image's merged root, verified and unpacked into the user's image cache (once per chain id), or
+    /// an error in <paramref name="problem"/>: what is wrong with the image and how to fix it.
+    /// </summary>
+    public virtual Images.PreparedImage? PrepareImage(Images.ImageReference reference, out string? problem)
+    {
+        problem = null;
+        if (Images.ImageStore.DefaultCacheDirectory() is not { } cache)
+        {
+            problem = "no image cache: neither XDG_CACHE_HOME nor HOME is an absolute path; set one of them";
+            return null;
+        }
+
+        try
+        {
+            return new Images.ImageStore(cache).Prepare(reference);
+        }
+        catch (Images.ImageException e)
+        {
+            problem = $"{e.Message} (fix: {e.Fix})";
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problem = $"cannot prepare image '{reference}': {e.Message}";
+            return null;
+        }
+    }
+
     /// <summary>The caller's value of <paramref name="name"/>, or null when unset.</summary>
     public virtual string? Variable(string name) => Environment.GetEnvironmentVariable(name);
 

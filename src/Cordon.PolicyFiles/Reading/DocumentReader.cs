@@ -47,6 +47,8 @@ internal sealed partial class DocumentReader
     {
         bool hostNetworkAcknowledged = false;
         TomlEntry? network = null;
+        if (root.Entries.FirstOrDefault(e => e.Key == "rootfs") is { } rootfs && root.Entries.Any(e => e.Key == "system_dirs"))
+            Error("rootfs", "rootfs replaces the host's system directories; drop system_dirs from this file", rootfs.KeyAt);
         foreach (TomlEntry entry in root.Entries)
         {
             switch (entry.Key)
@@ -60,6 +62,7 @@ internal sealed partial class DocumentReader
                     if (ReadBool(entry, entry.Key) is { } root0) _builder.WithGuestRoot(root0);
                     break;
                 case "workdir": ReadWorkDirectory(entry); break;
+                case "rootfs": ReadRootfs(entry); break;
                 case "network": network = entry; break;
                 case "network_allow": ReadNetworkAllowlist(entry); break;
                 case "env": ReadEnvironment(entry); break;
@@ -136,6 +139,14 @@ internal sealed partial class DocumentReader
                 Error($"network_allow[{i}]", problem, item.At);
             }
         }
+    }
+
+    /// <summary><c>rootfs = "DIR"</c>: an unpacked image root instead of the host's system directories (<c>cordon run --image</c> makes one from an OCI image).</summary>
+    private void ReadRootfs(TomlEntry entry)
+    {
+        _locations["filesystem.root"] = entry.Value.At;
+        if (entry.Value is TomlScalar { Value: string path } && path.Length > 0) _builder.WithRoot(FilesystemRoot.Image(HostPath(path)));
+        else Error("rootfs", $"expected the host path of an unpacked root directory (absolute, or relative to the policy file); got {entry.Value.Describe()}", entry.Value.At);
     }
 
     private void ReadWorkDirectory(TomlEntry entry)

@@ -4,7 +4,7 @@ namespace Cordon.PolicyFiles.Reading;
 internal static class PolicySchema
 {
     public static readonly string[] Root =
-        ["description", "extends", "system_dirs", "workdir", "network", "network_allow", "guest_root", "env", "limits", "syscalls", "require", "dangerous", "mounts"];
+        ["description", "extends", "system_dirs", "rootfs", "workdir", "network", "network_allow", "guest_root", "env", "limits", "syscalls", "require", "dangerous", "mounts"];
 
     public static readonly string[] Limits =
         ["time", "cpu", "memory", "pids", "output", "output_action", "fsize", "tmp_size", "nofile", "stack", "disk", "disk_inodes"];

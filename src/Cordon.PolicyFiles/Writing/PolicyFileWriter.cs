@@ -15,6 +15,7 @@ internal static class PolicyFileWriter
         w.Append("# Effective Cordon policy: extends and defaults resolved; anything not listed here is closed.\n\n");
         w.Append("system_dirs = ").Append(Bool(policy.MountSystemDirectories))
             .Append(policy.MountSystemDirectories ? "        # /usr, /bin, /lib and a minimal /etc, read-only\n" : "       # nothing from the host's system directories\n");
+        if (policy.Root.ImagePath is { } rootfs) w.Append("rootfs = ").Append(TomlText.String(rootfs)).Append("   # an unpacked image root, read-only\n");
         if (policy.WorkDirectoryHostPath is not null && asSeenInside)
             w.Append("workdir = ").Append(TomlText.String(SandboxPolicy.WorkDirectoryGuestPath)).Append("   # the work directory, where it is inside\n");
         else if (policy.WorkDirectoryHostPath is { } work)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Cordon.Backends.Process.ImageRoot;
 using Cordon.Backends.Process.Planning;
 using Cordon.Backends.Process.Tests.Bubblewrap;
 using Cordon.Execution;
@@ -43,10 +44,21 @@ public class LaunchPlanGoldenTests
         ["budgets-no-cgroup"] = () => Plan(new SandboxPolicyBuilder().WithMemory(96 << 20).WithMaxProcesses(16).WithCpuTime(TimeSpan.FromSeconds(2.5))
             .WithOpenFiles(64).WithFileSize(1 << 20).WithStack(4 << 20).Build(), NoCgroup),
         ["budgets-cgroup"] = () => Plan(new SandboxPolicyBuilder().WithMemory(96 << 20).WithMaxProcesses(16).WithCpuTime(TimeSpan.FromSeconds(2.5)).Build(), Unprivileged),
+        ["image-root"] = () => Plan(Image().Build(), Root with { ImageEntries = ImageEntries }),
+        ["image-unprivileged"] = () => Plan(Image().MountReadOnly(ReadOnlyGrant, "/in").WithWorkDirectory(WritableGrant).Build(), Unprivileged with { ImageEntries = ImageEntries }),
         ["streams-custom-syscalls"] = () => LaunchPlanner.Build(
             new SandboxPolicyBuilder().WithCustomSyscalls(["read", "write", "exit_group"]).WithViolationAction(ViolationAction.Kill).SetEnvironment("MODE", "fast").Build(),
             new SandboxCommand("/bin/cat", ["-"]) { StandardInput = new byte[] { 1 }, MergeStandardError = true, WorkingDirectory = "/tmp" }, Unprivileged),
     };
+
+    /// <summary>An image root's top level as the supervisor would list it: directories, a file, a usrmerge symlink.</summary>
+    private static readonly System.Collections.Immutable.ImmutableArray<ImageRootEntry> ImageEntries =
+    [
+        new("bin", ImageRootEntryKind.Directory), new("etc", ImageRootEntryKind.Directory), new("lib64", ImageRootEntryKind.Symlink, "usr/lib64"),
+        new("usr", ImageRootEntryKind.Directory), new("VERSION", ImageRootEntryKind.File),
+    ];
+
+    private static SandboxPolicyBuilder Image() => new SandboxPolicyBuilder().WithRoot(FilesystemRoot.Image("/srv/cache/roots/abc/rootfs"));
 
     private static SandboxPolicyBuilder Grants()
         => new SandboxPolicyBuilder().MountReadOnly(ReadOnlyGrant, "/in").MountReadWrite(WritableGrant, "/out").MountTmpfs("/scratch", 1 << 20);
