@@ -1,11 +1,6 @@
-using System.Collections.Immutable;
 using System.Net;
-using Cordon.Backends.JavaScript.Tier;
 using Cordon.Backends.Process;
-using Cordon.Backends.Process.Tier;
-using Cordon.Backends.Wasm;
-using Cordon.Backends.Wasm.Tier;
-using Cordon.Diagnostics;
+using Cordon.Service.Distributed;
 using Cordon.Service.Api;
 using Cordon.Service.Auth;
 using Cordon.Service.Queue;
@@ -23,9 +18,9 @@ namespace Cordon.Service;
 internal sealed class ServiceHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly FairQueue _queue;
+    private readonly IRunQueue _queue;
 
-    private ServiceHost(WebApplication app, FairQueue queue, Uri address)
+    private ServiceHost(WebApplication app, IRunQueue queue, Uri address)
     {
         _app = app;
         _queue = queue;
@@ -34,29 +29,19 @@ internal sealed class ServiceHost : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>The tiers the service offers (the same three as the CLI).</summary>
-    private static TierRegistry Tiers() => new(
-    [
-        new ProcessTier(ProcessBackendOptions.Default),
-        new WasmTier(WasmBackendOptions.Default),
-        new JavaScriptTier(),
-    ]);
-
-    public static async Task<ServiceHost> StartAsync(IPEndPoint listen, ImmutableArray<ApiKey> keys, ServiceCeilings ceilings, CancellationToken cancellationToken)
+    public static async Task<ServiceHost> StartAsync(ServeOptions options, CancellationToken cancellationToken)
     {
-        TierRegistry tiers = Tiers();
-        List<string> available = [];
-        foreach (ISandboxTier tier in tiers.All)
-        {
-            HostCheck check = await tier.CheckAvailabilityAsync(cancellationToken);
-            if (check.Status != LayerStatus.Missing) available.Add(tier.Name);
-        }
-
+        ServiceCeilings ceilings = options.Ceilings;
+        TierRegistry tiers = ServiceTiers.Create(ProcessBackendOptions.Default);
+        List<string> available = await ServiceTiers.AvailableAsync(tiers, cancellationToken);
         RuntimeCatalog catalog = await RuntimeCatalog.ProbeAsync(available, cancellationToken);
-        var queue = new FairQueue(new RunExecutor(tiers), ceilings.Concurrency, ceilings.QueueCapacity);
-        var gate = new TenantGate(keys);
-        var runs = new RunService(queue, gate, ceilings);
         var validator = new RunRequestValidator(catalog, ceilings);
+        IRunQueue queue = options.Queue is { } url
+            ? new NatsRunQueue(await NatsBus.ConnectAsync(url, $"cordon-serve-{Environment.ProcessId}", ceilings, cancellationToken), validator, ceilings)
+            : new FairQueue(new RunExecutor(tiers), ceilings.Concurrency, ceilings.QueueCapacity);
+        var gate = new TenantGate(options.Keys);
+        var runs = new RunService(queue, gate, ceilings);
+        IPEndPoint listen = options.Listen;
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -73,6 +58,7 @@ internal sealed class ServiceHost : IAsyncDisposable
             context.Response.Headers["X-Content-Type-Options"] = "nosniff";
             await next(context);
         });
+        // The endpoints. Another surface is one more Map call here.
         NativeApi.Map(app, runs, validator, gate, catalog, tiers, ceilings);
         PistonApi.Map(app, runs, validator, gate, catalog, ceilings);
         app.MapFallback(Http.Handle(_ => throw new ProblemException(404, "not-found", "No such endpoint",

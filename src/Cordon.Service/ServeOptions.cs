@@ -1,0 +1,21 @@
+using System.Collections.Immutable;
+using System.Net;
+using Cordon.Service.Auth;
+
+namespace Cordon.Service;
+
+/// <summary>Everything <c>cordon serve</c> and <c>cordon worker</c> are started with, from the command line (and a config file).</summary>
+internal sealed record ServeOptions
+{
+    public IPEndPoint Listen { get; init; } = new(IPAddress.Loopback, 2000);
+    public string? KeysFile { get; init; }
+    public ImmutableArray<ApiKey> Keys { get; init; } = [];
+    public ServiceCeilings Ceilings { get; init; } = new();
+
+    /// <summary>With a NATS queue (<c>nats://HOST:PORT</c>): runs go to workers instead of running here.</summary>
+    public Uri? Queue { get; init; }
+
+    /// <summary>The worker's ack wait and attempts (<c>cordon worker</c> only).</summary>
+    public TimeSpan AckWait { get; init; } = TimeSpan.FromSeconds(30);
+    public int MaxAttempts { get; init; } = 3;
+}
