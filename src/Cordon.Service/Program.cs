@@ -3,12 +3,14 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Cordon.Service;
 using Cordon.Service.Auth;
+using Cordon.Service.Config;
 using Cordon.Service.Distributed;
 using NATS.Client.Core;
 
 const string Usage = """
-    usage: cordon serve [--listen HOST:PORT] [--api-keys FILE] [--concurrency N] [--queue-capacity N] [--queue nats://HOST:PORT]
-           cordon worker --queue nats://HOST:PORT [--concurrency N] [--ack-wait SECONDS] [--max-attempts N]
+    usage: cordon serve [--config FILE] [--listen HOST:PORT] [--api-keys FILE] [--concurrency N] [--queue-capacity N]
+                        [--queue nats://HOST:PORT] [--playground]
+           cordon worker [--config FILE] --queue nats://HOST:PORT [--concurrency N] [--ack-wait SECONDS] [--max-attempts N]
            cordon serve hash-key SECRET
 
     Runs untrusted code over HTTP: the native API under /v1 (POST /v1/runs, GET /v1/runs/{id}, its events as
@@ -17,7 +19,8 @@ const string Usage = """
     listens on loopback only; any other address needs a keys file (one line per key: TENANT sha256:HEX
     [concurrent=N] [per_minute=N] [tiers=a,b]; `hash-key` prints the sha256: form of a secret).
     With --queue, runs go onto a NATS JetStream work queue and `cordon worker` processes (any number, any host)
-    run them; without it they run here.
+    run them; without it they run here. --config reads the same settings (and ceilings, runtimes, run uids) from a
+    TOML file (docs/service.md); options given as well override it.
     Exit codes: 0 stopped, 2 usage error, 125 the server could not start.
     """;
 
@@ -30,11 +33,49 @@ if (args is ["hash-key", var secret])
 bool worker = args is ["worker", ..];
 string command = worker ? "cordon worker" : "cordon serve";
 var options = new ServeOptions();
+if (Environment.GetEnvironmentVariable("CORDON_RUN_UIDS") is { Length: > 0 } uids)
+{
+    try
+    {
+        options = options with { RunIdentities = Cordon.Backends.Process.Identity.HostIdentityRange.Parse(uids) };
+    }
+    catch (FormatException e)
+    {
+        return UsageError($"CORDON_RUN_UIDS: {e.Message}");
+    }
+}
+
+// The config file first, wherever --config stands, so that every other option overrides it.
+int configAt = Array.IndexOf(args, "--config");
+if (configAt >= 0)
+{
+    if (configAt + 1 >= args.Length) return UsageError("--config needs a FILE");
+    try
+    {
+        options = ServeConfigFile.Load(args[configAt + 1], options);
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        return UsageError($"--config: {e.Message}");
+    }
+    catch (FormatException e)
+    {
+        Console.Error.WriteLine(string.Join('\n', e.Message.Split('\n').Select(line => $"{command}: {line}")));
+        return 2;
+    }
+}
+
 for (int i = worker ? 1 : 0; i < args.Length; i++)
 {
     string? value = i + 1 < args.Length ? args[i + 1] : null;
     switch (args[i])
     {
+        case "--config" when value is not null:
+            i++;
+            break;
+        case "--playground" when !worker:
+            options = options with { Playground = true };
+            break;
         case "--help" or "-h":
             Console.Out.WriteLine(Usage);
             return 0;
@@ -153,7 +194,7 @@ static async Task<int> RunWorkerAsync(ServeOptions options)
     }
 }
 
-static bool IsOption(string name) => name is "--listen" or "--api-keys" or "--concurrency" or "--queue-capacity" or "--queue" or "--ack-wait" or "--max-attempts";
+static bool IsOption(string name) => name is "--config" or "--listen" or "--api-keys" or "--concurrency" or "--queue-capacity" or "--queue" or "--ack-wait" or "--max-attempts";
 
 static int UsageError(string message)
 {

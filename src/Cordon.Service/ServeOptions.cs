@@ -15,6 +15,15 @@ internal sealed record ServeOptions
     /// <summary>With a NATS queue (<c>nats://HOST:PORT</c>): runs go to workers instead of running here.</summary>
     public Uri? Queue { get; init; }
 
+    /// <summary>The runtimes offered (null: every one the host has).</summary>
+    public ImmutableArray<string>? Runtimes { get; init; }
+
+    /// <summary>Serve the playground at <c>/</c> (off by default).</summary>
+    public bool Playground { get; init; }
+
+    /// <summary>The host uids runs get, one per run in flight (as root; the process tier's default range otherwise).</summary>
+    public Backends.Process.Identity.HostIdentityRange RunIdentities { get; init; } = Backends.Process.Identity.HostIdentityRange.Default;
+
     /// <summary>The worker's ack wait and attempts (<c>cordon worker</c> only).</summary>
     public TimeSpan AckWait { get; init; } = TimeSpan.FromSeconds(30);
     public int MaxAttempts { get; init; } = 3;

@@ -32,15 +32,15 @@ internal sealed class ServiceHost : IAsyncDisposable
     public static async Task<ServiceHost> StartAsync(ServeOptions options, CancellationToken cancellationToken)
     {
         ServiceCeilings ceilings = options.Ceilings;
-        TierRegistry tiers = ServiceTiers.Create(ProcessBackendOptions.Default);
+        TierRegistry tiers = ServiceTiers.Create(ProcessBackendOptions.Default with { RunIdentities = options.RunIdentities });
         List<string> available = await ServiceTiers.AvailableAsync(tiers, cancellationToken);
-        RuntimeCatalog catalog = await RuntimeCatalog.ProbeAsync(available, cancellationToken);
+        RuntimeCatalog catalog = (await RuntimeCatalog.ProbeAsync(available, cancellationToken)).Only(options.Runtimes);
         var validator = new RunRequestValidator(catalog, ceilings);
         IRunQueue queue = options.Queue is { } url
             ? new NatsRunQueue(await NatsBus.ConnectAsync(url, $"cordon-serve-{Environment.ProcessId}", ceilings, cancellationToken), validator, ceilings)
             : new FairQueue(new RunExecutor(tiers), ceilings.Concurrency, ceilings.QueueCapacity);
         var gate = new TenantGate(options.Keys);
-        var runs = new RunService(queue, gate, ceilings);
+        var runs = new RunService(queue, gate, validator, ceilings);
         IPEndPoint listen = options.Listen;
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();

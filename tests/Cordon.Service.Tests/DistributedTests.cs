@@ -281,7 +281,13 @@ public sealed class DistributedTests : IAsyncLifetime
     {
         await using ServeProcess node = await ApiNodeAsync();
         WorkerProcess leaving = await WorkerAsync("--concurrency", "1", "--ack-wait", "30");
-        var (_, accepted, _) = await node.PostAsync("/v1/runs", Python("import time\nprint('up', flush=True)\ntime.sleep(6)\nprint('end')", "x"));
+        // Long enough that the second worker is up before it ends, however slow this machine is today.
+        var (_, accepted, _) = await node.PostAsync("/v1/runs", JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["runtime"] = "python3",
+            ["files"] = new[] { new Dictionary<string, string> { ["path"] = "main.py", ["content"] = "import time\nprint('up', flush=True)\ntime.sleep(20)\nprint('end')" } },
+            ["limits"] = new Dictionary<string, long> { ["timeMs"] = 50_000 },
+        }));
         string id = accepted.GetProperty("id").GetString()!;
         await EventsUntilAsync(node, id, "output");
         await WorkerAsync("--concurrency", "1", "--ack-wait", "30");

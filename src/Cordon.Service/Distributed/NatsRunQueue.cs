@@ -28,10 +28,10 @@ internal sealed class NatsRunQueue(NatsBus bus, RunRequestValidator validator, S
     public int Queued => _relayed.Values.Count(j => j.State == "queued");
     public int Running => _relayed.Values.Count(j => j.State == "running");
 
-    /// <summary>The workers advertising themselves now (cached for a second).</summary>
+    /// <summary>The workers advertising themselves now (cached for a second; none found is never cached).</summary>
     public async Task<List<WorkerAdvert>> WorkersAsync(CancellationToken cancellationToken)
     {
-        if (DateTimeOffset.UtcNow - _advertised.At > TimeSpan.FromSeconds(1)) _advertised = (DateTimeOffset.UtcNow, await bus.WorkersAsync(cancellationToken));
+        if (DateTimeOffset.UtcNow - _advertised.At > TimeSpan.FromSeconds(1) || _advertised.Workers.Count == 0) _advertised = (DateTimeOffset.UtcNow, await bus.WorkersAsync(cancellationToken));
         return _advertised.Workers;
     }
 

@@ -35,7 +35,8 @@ internal sealed class NatsWorker(NatsBus bus, RunExecutor executor, RunRequestVa
     private readonly CancellationTokenSource _linger = new();
     private static readonly TimeSpan LingerAfterStop = TimeSpan.FromSeconds(10);
 
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>Takes runs until <paramref name="stopping"/>; <paramref name="ready"/> is called once the worker is advertised and taking them.</summary>
+    public async Task RunAsync(Action ready, CancellationToken stopping)
     {
         using CancellationTokenRegistration lingering = stopping.Register(() => _linger.CancelAfter(LingerAfterStop));
         INatsJSConsumer consumer = await bus.JetStream.CreateOrUpdateConsumerAsync(NatsNames.RunsStream, new ConsumerConfig(NatsNames.WorkersConsumer)
@@ -48,6 +49,8 @@ internal sealed class NatsWorker(NatsBus bus, RunExecutor executor, RunRequestVa
         }, stopping);
 
         Task cancels = Task.Run(() => AnswerCancelsAsync(stopping), CancellationToken.None);
+        await AdvertiseOnceAsync(stopping);
+        ready();
         Task adverts = Task.Run(() => AdvertiseAsync(stopping), CancellationToken.None);
         Task[] slots = [.. Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(() => TakeAsync(consumer, stopping), CancellationToken.None))];
         await Task.WhenAll(slots);
@@ -231,17 +234,21 @@ internal sealed class NatsWorker(NatsBus bus, RunExecutor executor, RunRequestVa
         }
     }
 
+    private async Task AdvertiseOnceAsync(CancellationToken stopping)
+    {
+        var advert = new WorkerAdvert(_name, [.. tiers], [.. catalog.All.Select(r => r.Name)], options.Concurrency, _running.Count);
+        await bus.Workers.PutAsync(_name, JsonSerializer.SerializeToUtf8Bytes(advert, ServiceJson.Default.WorkerAdvert), cancellationToken: stopping);
+    }
+
     /// <summary>Keeps this worker's advertisement fresh: its tiers, runtimes and capacity.</summary>
     private async Task AdvertiseAsync(CancellationToken stopping)
     {
-        string[] runtimes = [.. catalog.All.Select(r => r.Name)];
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                var advert = new WorkerAdvert(_name, [.. tiers], runtimes, options.Concurrency, _running.Count);
-                await bus.Workers.PutAsync(_name, JsonSerializer.SerializeToUtf8Bytes(advert, ServiceJson.Default.WorkerAdvert), cancellationToken: stopping);
                 await Task.Delay(NatsBus.WorkerAdvertLifetime / 3, stopping);
+                await AdvertiseOnceAsync(stopping);
             }
             catch (OperationCanceledException)
             {

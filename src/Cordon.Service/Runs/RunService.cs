@@ -10,20 +10,30 @@ namespace Cordon.Service.Runs;
 /// The runs this server holds: admission (quotas, the queue's bound), lookup by id for the tenant that owns the run,
 /// and removal of finished runs after the retention time.
 /// </summary>
-internal sealed class RunService(IRunQueue queue, TenantGate gate, ServiceCeilings ceilings)
+internal sealed class RunService(IRunQueue queue, TenantGate gate, RunRequestValidator validator, ServiceCeilings ceilings)
 {
     private readonly ConcurrentDictionary<string, RunJob> _jobs = new(StringComparer.Ordinal);
 
     public IRunQueue Queue => queue;
 
-    /// <summary>Queues <paramref name="plan"/> for <paramref name="key"/>'s tenant; a 429 past a quota, a 503 when the queue is full.</summary>
+    /// <summary>Queues <paramref name="plan"/> for <paramref name="key"/>'s tenant; a 403 past the key's limits, a 429 past a quota, a 503 when the queue is full.</summary>
     public async Task<RunJob> SubmitAsync(ApiKey key, RunRequest request, RunPlan plan)
     {
         Sweep();
         TenantGate.Authorize(key, plan.Tier);
+        if (KeyLimitCheck.Apply(key, request, plan) is { } lowered)
+        {
+            request = lowered;
+            plan = validator.Validate(lowered);
+        }
+
         gate.Admit(key);
         var job = new RunJob(RunEvents.NewRunId(), key.Tenant, plan) { Request = request };
-        _ = job.Finished.ContinueWith(_ => gate.Release(key), TaskScheduler.Default);
+        _ = job.Finished.ContinueWith(_ =>
+        {
+            gate.Release(key);
+            gate.Charge(key, ((job.Run?.CpuTimeMs ?? 0) + (job.Compile?.CpuTimeMs ?? 0)) / 1000);
+        }, TaskScheduler.Default);
         _jobs[job.Id] = job;
         bool queued;
         try
