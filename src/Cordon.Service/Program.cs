@@ -158,6 +158,7 @@ await using (host)
     Console.Out.WriteLine(options.Keys.IsEmpty
         ? "cordon serve: no API keys: loopback only, and every local user and process can run code here"
         : $"cordon serve: {options.Keys.Length} API key(s) from {options.KeysFile}; every request needs 'Authorization: Bearer KEY'");
+    if (options.Playground) Console.Out.WriteLine($"cordon serve: the playground is at {host.Address}");
     if (options.Queue is { } queue) Console.Out.WriteLine($"cordon serve: runs go to the workers on {queue} (cordon worker --queue {queue})");
     Console.Out.Flush();
     await host.WaitAsync(CancellationToken.None);

@@ -61,8 +61,9 @@ internal sealed class ServiceHost : IAsyncDisposable
         // The endpoints. Another surface is one more Map call here.
         NativeApi.Map(app, runs, validator, gate, catalog, tiers, ceilings);
         PistonApi.Map(app, runs, validator, gate, catalog, ceilings);
+        if (options.Playground) Playground.PlaygroundPage.Map(app);
         app.MapFallback(Http.Handle(_ => throw new ProblemException(404, "not-found", "No such endpoint",
-            "see docs/service.md: /v1/runs, /v1/runs/{id}, /v1/runs/{id}/events, /v1/runtimes, /v1/health, /api/v2/runtimes, /api/v2/execute")));
+            "see /v1/openapi.json or docs/service.md: /v1/runs, /v1/runs/{id}, /v1/runs/{id}/events, /v1/runtimes, /v1/health, /api/v2/runtimes, /api/v2/execute")));
 
         // Stopping: running runs are canceled now, so the requests waiting on them answer with a canceled result before Kestrel closes.
         IHostApplicationLifetime lifetime = app.Lifetime;

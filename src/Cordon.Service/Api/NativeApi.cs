@@ -61,6 +61,13 @@ internal static class NativeApi
             await Http.WriteAsync(context, StatusCodes.Status200OK, list, ServiceJson.Default.RuntimeInfoArray);
         }));
 
+        app.MapGet("/v1/openapi.json", async context =>
+        {
+            await using Stream document = typeof(NativeApi).Assembly.GetManifestResourceStream("openapi.json")!;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await document.CopyToAsync(context.Response.Body, context.RequestAborted);
+        });
+
         app.MapGet("/v1/health", Http.Handle(async context =>
         {
             List<TierHealth> health = [];
