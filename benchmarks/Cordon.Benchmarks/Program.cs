@@ -19,6 +19,8 @@ int? loop = null;
 string? aotFloor = null;
 bool jsOnly = false;
 bool wasmOnly = false;
+string? serve = null;
+bool serviceOnly = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -31,7 +33,9 @@ for (int i = 0; i < args.Length; i++)
         case "--aot-floor": aotFloor = args[++i]; break;
         case "--js-only": jsOnly = true; break;
         case "--wasm-only": wasmOnly = true; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only]"); return 2;
+        case "--serve": serve = args[++i]; break;
+        case "--service-only": serviceOnly = true; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--serve PATH-TO-cordon-serve] [--service-only]"); return 2;
     }
 }
 
@@ -55,6 +59,13 @@ if (wasmOnly)
     Console.WriteLine(FormattableString.Invariant($"wasm tier, RunAsync: instantiate+run {pooled.MedianInstantiateAndRunMicroseconds:0.0} µs pooled, {onDemand.MedianInstantiateAndRunMicroseconds:0.0} µs on demand; whole RunAsync {pooled.MedianRunMicroseconds:0.0} / {onDemand.MedianRunMicroseconds:0.0} µs"));
     Console.WriteLine(FormattableString.Invariant($"wasm tier, Run on this thread: instantiate+run {inside.Median:0.0} µs (target ≤ 20 µs), whole Run {run.Median:0.0} µs; Wasmtime alone {bare.Median:0.0} µs (ratio {run.Median / bare.Median:0.00}), of which instantiate+_start {Stats.Of("bare", wasmBareInside).Median:0.0} µs"));
     return 0;
+}
+
+// The service (cordon-serve): its latency against the CLI's, and its throughput, embedded and over NATS.
+if (serviceOnly)
+{
+    if (serve is null) { Console.Error.WriteLine("--service-only needs --serve PATH-TO-cordon-serve"); return 2; }
+    return await ServiceFigures.RunAsync(serve, cli, smoke ? 5 : runs, smoke ? 4 : 16, smoke ? 3 : 20) == 0 ? 0 : 1;
 }
 
 if (jsOnly)
@@ -296,6 +307,7 @@ Console.WriteLine(FormattableString.Invariant($"wasm tier, Run on the caller's t
 Console.WriteLine(FormattableString.Invariant($"refused call per call: notified {refusedSync.P50Microseconds:0.0} µs p50 / {refusedSync.P99Microseconds:0.0} µs p99; before (asynchronous wake-ups) {refusedAsync.P50Microseconds:0.0} / {refusedAsync.P99Microseconds:0.0} µs; in-kernel errno {refusedInKernel.P50Microseconds:0.00} / {refusedInKernel.P99Microseconds:0.00} µs"));
 Console.WriteLine(FormattableString.Invariant($"js tier, warm, a trivial script with every limit on: engine+run {jsWarm.MedianEngineAndRunMicroseconds:0.0} µs median (target ≤ 20 µs), bare Jint engine+run {jsBareEngineMicroseconds:0.0} µs (ratio {jsWarm.MedianEngineAndRunMicroseconds / jsBareEngineMicroseconds:0.00}); whole RunJavaScriptAsync {jsWarm.MedianRunMicroseconds:0.0} µs"));
 Console.WriteLine($"leftover cgroups after the run: {leftoverCgroups}");
+int serviceErrors = serve is null ? 0 : await ServiceFigures.RunAsync(serve, cli, runs, smoke ? 4 : 16, smoke ? 3 : 20);
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
 File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
@@ -321,7 +333,7 @@ File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
     jsWarmRunAsyncMicroseconds = jsWarm.MedianRunMicroseconds,
 }, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"figures written to {jsonPath}");
-return leftoverCgroups == 0 ? 0 : 1;
+return leftoverCgroups == 0 && serviceErrors == 0 ? 0 : 1;
 
 // The Wasm tier: RunAsync warm (on demand, pooled), then Run on this thread interleaved with Wasmtime alone.
 (Cordon.Backends.Wasm.WasmWarmRunMeasurement OnDemand, Cordon.Backends.Wasm.WasmWarmRunMeasurement Pooled, Stats Run, Stats Inside, Stats Bare) WasmFigures(int iterations)
