@@ -166,9 +166,9 @@ await using (host)
 
 return 0;
 
-static async Task<int> RunWorkerAsync(ServeOptions options)
+async Task<int> RunWorkerAsync(ServeOptions options)
 {
-    if (options.Queue is not { } queue) return UsageError("cordon worker needs --queue nats://HOST:PORT, the queue cordon serve --queue puts runs on");
+    if (options.Queue is not { } queue) return UsageError("--queue nats://HOST:PORT is required: the queue cordon serve --queue puts runs on");
     using var stop = new CancellationTokenSource();
     using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
     using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -197,8 +197,8 @@ static async Task<int> RunWorkerAsync(ServeOptions options)
 
 static bool IsOption(string name) => name is "--config" or "--listen" or "--api-keys" or "--concurrency" or "--queue-capacity" or "--queue" or "--ack-wait" or "--max-attempts";
 
-static int UsageError(string message)
+int UsageError(string message)
 {
-    Console.Error.WriteLine($"cordon serve: {message}\n{Usage}");
+    Console.Error.WriteLine($"{command}: {message}\n{Usage}");
     return 2;
 }
