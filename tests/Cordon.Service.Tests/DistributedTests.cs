@@ -303,6 +303,36 @@ public sealed class DistributedTests : IAsyncLifetime
         await StopWorkersCleanAsync();
     }
 
+    [Fact]
+    public async Task A_run_no_worker_started_before_its_deadline_ends_with_a_setup_error()
+    {
+        string config = Path.Combine(_workerTemp, "..", $"cordon-serve-deadline-{Guid.NewGuid():N}.toml");
+        await File.WriteAllTextAsync(config, "[ceilings]\nqueue_deadline = \"1s\"\n");
+        try
+        {
+            await using ServeProcess node = await ServeProcess.StartAsync("--queue", _nats.Url, "--config", config);
+            // A worker that dies leaves its advertisement for a while: the run is accepted, and nobody takes it in time.
+            WorkerProcess gone = await WorkerAsync("--concurrency", "1");
+            await gone.KillAsync();
+            var (status, accepted, _) = await node.PostAsync("/v1/runs", Python("print('late')"));
+            Assert.Equal(202, status);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await WorkerAsync("--concurrency", "1");
+            string id = accepted.GetProperty("id").GetString()!;
+            await EventsAsync(node, id);
+            var (_, view, _) = await node.SendAsync(HttpMethod.Get, $"/v1/runs/{id}");
+            JsonElement run = view.GetProperty("run");
+            Assert.Equal("setup_error", run.GetProperty("outcome").GetString());
+            Assert.Contains("before its deadline", run.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            await StopCleanAsync(node);
+            await StopWorkersCleanAsync();
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
     private static async Task EventsUntilAsync(ServeProcess node, string id, string frame)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/runs/{id}/events");
