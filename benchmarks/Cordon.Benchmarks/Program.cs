@@ -20,6 +20,8 @@ string? aotFloor = null;
 bool jsOnly = false;
 bool wasmOnly = false;
 bool networkOnly = false;
+string? serve = null;
+bool serviceOnly = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -33,7 +35,9 @@ for (int i = 0; i < args.Length; i++)
         case "--js-only": jsOnly = true; break;
         case "--wasm-only": wasmOnly = true; break;
         case "--network-only": networkOnly = true; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only]"); return 2;
+        case "--serve": serve = args[++i]; break;
+        case "--service-only": serviceOnly = true; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only] [--serve PATH-TO-cordon-serve] [--service-only]"); return 2;
     }
 }
 
@@ -64,6 +68,13 @@ if (networkOnly)
     var n = AllowlistProbe.Measure(smoke ? 200 : 2000);
     Console.WriteLine(FormattableString.Invariant($"network allowlist per call: allowed connect {n.AllowedConnect.P50Microseconds:0.0} µs p50 / {n.AllowedConnect.P99Microseconds:0.0} µs p99 (host network {n.HostConnect.P50Microseconds:0.0} / {n.HostConnect.P99Microseconds:0.0}); lookup through the name server {n.StubLookup.P50Microseconds:0.0} / {n.StubLookup.P99Microseconds:0.0} µs (from the guest's /etc/hosts {n.FilesLookup.P50Microseconds:0.0} / {n.FilesLookup.P99Microseconds:0.0})"));
     return 0;
+}
+
+// The service (cordon-serve): its latency against the CLI's, and its throughput, embedded and over NATS.
+if (serviceOnly)
+{
+    if (serve is null) { Console.Error.WriteLine("--service-only needs --serve PATH-TO-cordon-serve"); return 2; }
+    return await ServiceFigures.RunAsync(serve, cli, smoke ? 5 : runs, smoke ? 4 : 16, smoke ? 3 : 20) == 0 ? 0 : 1;
 }
 
 if (jsOnly)
@@ -351,6 +362,7 @@ Console.WriteLine(FormattableString.Invariant($"refused call per call: notified 
 Console.WriteLine(FormattableString.Invariant($"js tier, warm, a trivial script with every limit on: engine+run {jsWarm.MedianEngineAndRunMicroseconds:0.0} µs median (target ≤ 20 µs), bare Jint engine+run {jsBareEngineMicroseconds:0.0} µs (ratio {jsWarm.MedianEngineAndRunMicroseconds / jsBareEngineMicroseconds:0.00}); whole RunJavaScriptAsync {jsWarm.MedianRunMicroseconds:0.0} µs"));
 Console.WriteLine(FormattableString.Invariant($"network allowlist per call: allowed connect {allowlist.AllowedConnect.P50Microseconds:0.0} µs p50 / {allowlist.AllowedConnect.P99Microseconds:0.0} µs p99 (host network {allowlist.HostConnect.P50Microseconds:0.0} / {allowlist.HostConnect.P99Microseconds:0.0}); lookup through the name server {allowlist.StubLookup.P50Microseconds:0.0} / {allowlist.StubLookup.P99Microseconds:0.0} µs (from the guest's /etc/hosts {allowlist.FilesLookup.P50Microseconds:0.0} / {allowlist.FilesLookup.P99Microseconds:0.0})"));
 Console.WriteLine($"leftover cgroups after the run: {leftoverCgroups}");
+int serviceErrors = serve is null ? 0 : await ServiceFigures.RunAsync(serve, cli, runs, smoke ? 4 : 16, smoke ? 3 : 20);
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
 File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
@@ -383,7 +395,7 @@ File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
     jsWarmRunAsyncMicroseconds = jsWarm.MedianRunMicroseconds,
 }, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"figures written to {jsonPath}");
-return leftoverCgroups == 0 ? 0 : 1;
+return leftoverCgroups == 0 && serviceErrors == 0 ? 0 : 1;
 
 // The Wasm tier: RunAsync warm (on demand, pooled), then Run on this thread interleaved with Wasmtime alone.
 (Cordon.Backends.Wasm.WasmWarmRunMeasurement OnDemand, Cordon.Backends.Wasm.WasmWarmRunMeasurement Pooled, Stats Run, Stats Inside, Stats Bare) WasmFigures(int iterations)

@@ -27,6 +27,7 @@ const string Usage = """
            cordon man                                     the man page (roff), from the same option table as --help
            cordon playground [--port N]                   a loopback web playground for every tier this host has
            cordon serve [--listen HOST:PORT] [--api-keys F] code execution over HTTP (native /v1 and Piston's /api/v2)
+           cordon worker --queue nats://HOST:PORT         run the runs cordon serve --queue puts on NATS JetStream
            cordon mcp [--policy FILE]                     a Model Context Protocol server on stdio (docs/mcp.md)
            cordon version | --version | -V
 
@@ -65,6 +66,7 @@ try
         "version" or "--version" or "-V" => Version(),
         "playground" => await PlaygroundCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
         "serve" => await ServeCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
+        "worker" => await ServeCommand.WorkerAsync(args[1..], cancel.Token).ConfigureAwait(false),
         "mcp" => await McpCommand.ExecuteAsync(args[1..], cancel.Token).ConfigureAwait(false),
         _ => Unknown(args[0]),
     };

@@ -31,6 +31,9 @@ internal sealed record ServiceCeilings
     public int Concurrency { get; init; } = Math.Max(1, Environment.ProcessorCount);
     public int QueueCapacity { get; init; } = 256;
 
+    /// <summary>With a NATS queue: a run no worker has started this long after it was accepted ends with a setup error instead.</summary>
+    public TimeSpan QueueDeadline { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long a finished run stays readable by <c>GET /v1/runs/{id}</c>.</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -1,11 +1,6 @@
-using System.Collections.Immutable;
 using System.Net;
-using Cordon.Backends.JavaScript.Tier;
 using Cordon.Backends.Process;
-using Cordon.Backends.Process.Tier;
-using Cordon.Backends.Wasm;
-using Cordon.Backends.Wasm.Tier;
-using Cordon.Diagnostics;
+using Cordon.Service.Distributed;
 using Cordon.Service.Api;
 using Cordon.Service.Auth;
 using Cordon.Service.Mcp;
@@ -24,9 +19,9 @@ namespace Cordon.Service;
 internal sealed class ServiceHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly FairQueue _queue;
+    private readonly IRunQueue _queue;
 
-    private ServiceHost(WebApplication app, FairQueue queue, Uri address)
+    private ServiceHost(WebApplication app, IRunQueue queue, Uri address)
     {
         _app = app;
         _queue = queue;
@@ -35,29 +30,19 @@ internal sealed class ServiceHost : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>The tiers the service offers (the same three as the CLI).</summary>
-    private static TierRegistry Tiers() => new(
-    [
-        new ProcessTier(ProcessBackendOptions.Default),
-        new WasmTier(WasmBackendOptions.Default),
-        new JavaScriptTier(),
-    ]);
-
-    public static async Task<ServiceHost> StartAsync(IPEndPoint listen, ImmutableArray<ApiKey> keys, ServiceCeilings ceilings, McpEndpointOptions mcp, CancellationToken cancellationToken)
+    public static async Task<ServiceHost> StartAsync(ServeOptions options, McpEndpointOptions mcp, CancellationToken cancellationToken)
     {
-        TierRegistry tiers = Tiers();
-        List<string> available = [];
-        foreach (ISandboxTier tier in tiers.All)
-        {
-            HostCheck check = await tier.CheckAvailabilityAsync(cancellationToken);
-            if (check.Status != LayerStatus.Missing) available.Add(tier.Name);
-        }
-
-        RuntimeCatalog catalog = await RuntimeCatalog.ProbeAsync(available, cancellationToken);
-        var queue = new FairQueue(new RunExecutor(tiers), ceilings.Concurrency, ceilings.QueueCapacity);
-        var gate = new TenantGate(keys);
-        var runs = new RunService(queue, gate, ceilings);
+        ServiceCeilings ceilings = options.Ceilings;
+        TierRegistry tiers = ServiceTiers.Create(ProcessBackendOptions.Default with { RunIdentities = options.RunIdentities });
+        List<string> available = await ServiceTiers.AvailableAsync(tiers, cancellationToken);
+        RuntimeCatalog catalog = (await RuntimeCatalog.ProbeAsync(available, cancellationToken)).Only(options.Runtimes);
         var validator = new RunRequestValidator(catalog, ceilings);
+        IRunQueue queue = options.Queue is { } url
+            ? new NatsRunQueue(await NatsBus.ConnectAsync(url, $"cordon-serve-{Environment.ProcessId}", ceilings, cancellationToken), validator, ceilings)
+            : new FairQueue(new RunExecutor(tiers), ceilings.Concurrency, ceilings.QueueCapacity);
+        var gate = new TenantGate(options.Keys);
+        var runs = new RunService(queue, gate, validator, ceilings);
+        IPEndPoint listen = options.Listen;
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -68,18 +53,20 @@ internal sealed class ServiceHost : IAsyncDisposable
             k.AddServerHeader = false;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        McpEndpoint mcpEndpoint = McpEndpoint.Add(builder, mcp, keys, ceilings.Concurrency);
+        McpEndpoint mcpEndpoint = McpEndpoint.Add(builder, mcp, options.Keys, ceilings.Concurrency);
         WebApplication app = builder.Build();
         app.Use(async (context, next) =>
         {
             context.Response.Headers["X-Content-Type-Options"] = "nosniff";
             await next(context);
         });
+        // The endpoints. Another surface is one more Map call here.
         NativeApi.Map(app, runs, validator, gate, catalog, tiers, ceilings);
         PistonApi.Map(app, runs, validator, gate, catalog, ceilings);
         mcpEndpoint.Map(app, gate);
+        if (options.Playground) Playground.PlaygroundPage.Map(app);
         app.MapFallback(Http.Handle(_ => throw new ProblemException(404, "not-found", "No such endpoint",
-            "see docs/service.md: /v1/runs, /v1/runs/{id}, /v1/runs/{id}/events, /v1/runtimes, /v1/health, /api/v2/runtimes, /api/v2/execute")));
+            "see /v1/openapi.json or docs/service.md: /v1/runs, /v1/runs/{id}, /v1/runs/{id}/events, /v1/runtimes, /v1/health, /api/v2/runtimes, /api/v2/execute, /mcp")));
 
         // Stopping: running runs are canceled now, so the requests waiting on them answer with a canceled result before Kestrel closes.
         IHostApplicationLifetime lifetime = app.Lifetime;

@@ -133,10 +133,13 @@ public sealed partial class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>What the stopped service left: files under its TMPDIR, run cgroups named after its pid.</summary>
-    public IReadOnlyList<string> Leftovers()
+    public IReadOnlyList<string> Leftovers() => LeftoversOf(Temporary, Pid);
+
+    /// <summary>Files under <paramref name="temporary"/> and run cgroups of supervisor <paramref name="pid"/>.</summary>
+    public static IReadOnlyList<string> LeftoversOf(string temporary, int pid)
     {
-        List<string> left = [.. Directory.EnumerateFileSystemEntries(Temporary)];
-        string prefix = $"cordon-{Pid}-";
+        List<string> left = [.. Directory.EnumerateFileSystemEntries(temporary)];
+        string prefix = $"cordon-{pid}-";
         var pending = new Queue<(string Path, int Depth)>();
         pending.Enqueue(("/sys/fs/cgroup", 0));
         while (pending.Count > 0)

@@ -20,7 +20,7 @@ internal static class NativeApi
             RunRequest request = await Http.ReadAsync(context, ServiceJson.Default.RunRequest, ceilings.MaxRequestBytes);
             RunPlan plan = validator.Validate(request);
             bool wait = context.Request.Query["wait"] is { Count: > 0 } w && w[0] is "true" or "1" or "";
-            RunJob job = runs.Submit(key, plan);
+            RunJob job = await runs.SubmitAsync(key, request, plan);
             if (!wait)
             {
                 context.Response.Headers.Location = $"/v1/runs/{job.Id}";
@@ -36,13 +36,13 @@ internal static class NativeApi
 
         app.MapGet("/v1/runs/{id}", Http.Handle(async c =>
         {
-            RunJob job = runs.Find(gate.Authenticate(c.Request.Headers.Authorization), (string)c.Request.RouteValues["id"]!);
+            RunJob job = await runs.FindAsync(gate.Authenticate(c.Request.Headers.Authorization), (string)c.Request.RouteValues["id"]!, c.RequestAborted);
             await Http.WriteAsync(c, StatusCodes.Status200OK, RunView.Of(job), ServiceJson.Default.RunView);
         }));
 
         app.MapDelete("/v1/runs/{id}", Http.Handle(async c =>
         {
-            RunJob job = runs.Find(gate.Authenticate(c.Request.Headers.Authorization), (string)c.Request.RouteValues["id"]!);
+            RunJob job = await runs.FindAsync(gate.Authenticate(c.Request.Headers.Authorization), (string)c.Request.RouteValues["id"]!, c.RequestAborted);
             job.Cancel();
             await job.Finished.WaitAsync(c.RequestAborted);
             await Http.WriteAsync(c, StatusCodes.Status200OK, RunView.Of(job), ServiceJson.Default.RunView);
@@ -50,7 +50,7 @@ internal static class NativeApi
 
         app.MapGet("/v1/runs/{id}/events", Http.Handle(async c =>
         {
-            RunJob job = runs.Find(gate.Authenticate(c.Request.Headers.Authorization), (string)c.Request.RouteValues["id"]!);
+            RunJob job = await runs.FindAsync(gate.Authenticate(c.Request.Headers.Authorization), (string)c.Request.RouteValues["id"]!, c.RequestAborted);
             await StreamAsync(c, job);
         }));
 
@@ -61,6 +61,13 @@ internal static class NativeApi
             await Http.WriteAsync(context, StatusCodes.Status200OK, list, ServiceJson.Default.RuntimeInfoArray);
         }));
 
+        app.MapGet("/v1/openapi.json", async context =>
+        {
+            await using Stream document = typeof(NativeApi).Assembly.GetManifestResourceStream("openapi.json")!;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await document.CopyToAsync(context.Response.Body, context.RequestAborted);
+        });
+
         app.MapGet("/v1/health", Http.Handle(async context =>
         {
             List<TierHealth> health = [];
@@ -70,9 +77,10 @@ internal static class NativeApi
                 health.Add(new TierHealth(tier.Name, check.Status.ToString().ToLowerInvariant(), check.Detail, check.Fix));
             }
 
+            int? workers = runs.Queue is Distributed.NatsRunQueue nats ? (await nats.WorkersAsync(context.RequestAborted)).Count : null;
             bool any = health.Any(h => h.Status != "missing");
             await Http.WriteAsync(context, any ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
-                new HealthReport(any ? "ok" : "unavailable", [.. health], runs.Queue.Running, runs.Queue.Queued, runs.Queue.Concurrency, runs.Queue.Capacity),
+                new HealthReport(any ? "ok" : "unavailable", [.. health], runs.Queue.Running, runs.Queue.Queued, runs.Queue.Concurrency, runs.Queue.Capacity, workers),
                 ServiceJson.Default.HealthReport);
         }));
     }

@@ -33,8 +33,9 @@ internal static class PistonApi
             if (string.IsNullOrEmpty(request.Language)) throw ProblemException.Invalid("language is required (GET /api/v2/runtimes lists them)", "language");
             ServiceRuntime runtime = catalog.Find(request.Language)
                 ?? throw ProblemException.Invalid($"{request.Language}-{request.Version ?? "*"} runtime is unknown", "language");
-            RunPlan plan = validator.Validate(ToNative(request, runtime));
-            RunJob job = runs.Submit(key, plan);
+            RunRequest native = ToNative(request, runtime);
+            RunPlan plan = validator.Validate(native);
+            RunJob job = await runs.SubmitAsync(key, native, plan);
             using (context.RequestAborted.Register(job.Cancel)) await job.Finished.WaitAsync(CancellationToken.None);
             await Http.WriteAsync(context, StatusCodes.Status200OK,
                 new PistonResponse(runtime.PistonLanguage, runtime.Version, job.Run is { } r ? Stage(r) : null, job.Compile is { } c ? Stage(c) : null),

@@ -23,13 +23,17 @@ namespace Cordon.Service.Api;
 [JsonSerializable(typeof(FinishedFrame))]
 [JsonSerializable(typeof(RuntimeInfo[]))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(Distributed.QueuedRun))]
+[JsonSerializable(typeof(Distributed.WorkerAdvert))]
+[JsonSerializable(typeof(Distributed.RetryFrame))]
 internal sealed partial class ServiceJson : JsonSerializerContext;
 
 /// <summary>One entry of <c>GET /v1/runtimes</c>.</summary>
 internal sealed record RuntimeInfo(string Name, string Version, string Tier, string? Profile, bool Compiled, string Entry, string[] Aliases);
 
 /// <summary><c>GET /v1/health</c>: each tier's availability check, the queue, and whether the service can run anything.</summary>
-internal sealed record HealthReport(string Status, TierHealth[] Tiers, int Running, int Queued, int Concurrency, int QueueCapacity);
+/// <param name="Workers">With a NATS queue: the workers advertising themselves now (null with the embedded queue).</param>
+internal sealed record HealthReport(string Status, TierHealth[] Tiers, int Running, int Queued, int Concurrency, int QueueCapacity, int? Workers = null);
 
 /// <summary>One tier's availability.</summary>
 internal sealed record TierHealth(string Name, string Status, string Detail, string? Fix);

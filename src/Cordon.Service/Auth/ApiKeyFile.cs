@@ -6,7 +6,8 @@ using System.Text;
 namespace Cordon.Service.Auth;
 
 /// <summary>
-/// Reads a keys file, one key per line: <c>TENANT sha256:HEX [concurrent=N] [per_minute=N] [tiers=process,js]</c>;
+/// Reads a keys file, one key per line: <c>TENANT sha256:HEX [concurrent=N] [per_minute=N] [tiers=process,js]
+/// [cpu_per_hour=SECONDS] [max_time=30s] [max_cpu=10s] [max_memory=512M] [max_pids=N] [max_output=1M]</c>;
 /// <c>#</c> starts a comment. <c>cordon serve hash-key</c> prints the <c>sha256:</c> form of a new secret, so the
 /// file never holds a usable secret.
 /// </summary>
@@ -43,6 +44,8 @@ internal static class ApiKeyFile
             if (digest.Length != 32) throw new FormatException($"{where}: '{words[1]}' is not sha256: and 64 hex digits (cordon serve hash-key prints one)");
             if (keys.Any(k => k.Tenant == words[0])) throw new FormatException($"{where}: tenant '{words[0]}' has a key already");
             int concurrent = DefaultConcurrent, perMinute = DefaultPerMinute;
+            int? cpuPerHour = null;
+            KeyLimits limits = KeyLimits.None;
             ImmutableArray<string> tiers = [];
             foreach (string setting in words[2..])
             {
@@ -58,12 +61,26 @@ internal static class ApiKeyFile
                     case "tiers" when kv.Length == 2 && kv[1].Length > 0:
                         tiers = [.. kv[1].Split(',')];
                         break;
+                    case "cpu_per_hour" when kv.Length == 2 && int.TryParse(kv[1], NumberStyles.None, CultureInfo.InvariantCulture, out int cpu) && cpu > 0:
+                        cpuPerHour = cpu;
+                        break;
+                    case "max_time" or "max_cpu" when kv.Length == 2:
+                        if (!Units.DurationText.TryParse(kv[1], out TimeSpan d, out string durationError)) throw new FormatException($"{where}: {kv[0]}: {durationError}");
+                        limits = kv[0] == "max_time" ? limits with { WallTime = d } : limits with { CpuTime = d };
+                        break;
+                    case "max_memory" or "max_output" when kv.Length == 2:
+                        if (!Units.ByteSize.TryParse(kv[1], out long bytes, out string sizeError)) throw new FormatException($"{where}: {kv[0]}: {sizeError}");
+                        limits = kv[0] == "max_memory" ? limits with { MemoryBytes = bytes } : limits with { OutputBytes = bytes };
+                        break;
+                    case "max_pids" when kv.Length == 2 && int.TryParse(kv[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pids) && pids > 0:
+                        limits = limits with { Processes = pids };
+                        break;
                     default:
-                        throw new FormatException($"{where}: '{setting}' is not concurrent=N, per_minute=N (positive whole numbers) or tiers=a,b");
+                        throw new FormatException($"{where}: '{setting}' is not one of concurrent=N, per_minute=N, cpu_per_hour=SECONDS, max_pids=N (positive whole numbers), max_time=DURATION, max_cpu=DURATION, max_memory=SIZE, max_output=SIZE or tiers=a,b");
                 }
             }
 
-            keys.Add(new ApiKey(words[0], [.. digest], concurrent, perMinute, tiers));
+            keys.Add(new ApiKey(words[0], [.. digest], concurrent, perMinute, tiers) { CpuSecondsPerHour = cpuPerHour, Limits = limits });
         }
 
         if (keys.Count == 0) throw new FormatException($"{path}: no keys (one line per key: TENANT sha256:HEX ...)");

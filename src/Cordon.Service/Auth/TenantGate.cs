@@ -16,6 +16,7 @@ internal sealed class TenantGate(ImmutableArray<ApiKey> keys)
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _active = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<DateTimeOffset>> _recent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<(DateTimeOffset At, double CpuSeconds)>> _cpu = new(StringComparer.Ordinal);
 
     public bool RequiresKeys => !keys.IsDefaultOrEmpty;
 
@@ -66,8 +67,40 @@ internal sealed class TenantGate(ImmutableArray<ApiKey> keys)
                     $"tenant '{key.Tenant}' started {recent.Count} runs in the last minute, its limit of {key.RunsPerMinute}") { RetryAfterSeconds = Math.Max(1, wait) };
             }
 
+            if (key.CpuSecondsPerHour is { } quota && _cpu.TryGetValue(key.Tenant, out var charges))
+            {
+                while (charges.Count > 0 && now - charges.Peek().At >= TimeSpan.FromHours(1)) charges.Dequeue();
+                double used = charges.Sum(c => c.CpuSeconds);
+                if (used >= quota)
+                {
+                    // Free again once enough of the oldest charges are an hour old to fall below the quota.
+                    double over = used - quota;
+                    DateTimeOffset freeAt = now;
+                    foreach ((DateTimeOffset at, double seconds) in charges)
+                    {
+                        freeAt = at + TimeSpan.FromHours(1);
+                        over -= seconds;
+                        if (over < 0) break;
+                    }
+
+                    throw new ProblemException(429, "quota-cpu", "CPU quota used up",
+                        $"tenant '{key.Tenant}' used {used:0.0} CPU seconds in the last hour, its quota of {quota}") { RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling((freeAt - now).TotalSeconds)) };
+                }
+            }
+
             recent.Enqueue(now);
             _active[key.Tenant] = active + 1;
+        }
+    }
+
+    /// <summary>Charges a finished run's measured CPU time to the tenant's hourly quota.</summary>
+    public void Charge(ApiKey key, double cpuSeconds)
+    {
+        if (!RequiresKeys || key.CpuSecondsPerHour is null || cpuSeconds <= 0) return;
+        lock (_gate)
+        {
+            if (!_cpu.TryGetValue(key.Tenant, out var charges)) _cpu[key.Tenant] = charges = new();
+            charges.Enqueue((DateTimeOffset.UtcNow, cpuSeconds));
         }
     }
 

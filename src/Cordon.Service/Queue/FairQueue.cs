@@ -6,7 +6,7 @@ namespace Cordon.Service.Queue;
 /// The embedded queue: bounded, fair between tenants (round robin over the tenants that have waiting runs, so one
 /// tenant's flood waits behind its own runs only), and at most <see cref="Concurrency"/> runs at once.
 /// </summary>
-internal sealed class FairQueue : IAsyncDisposable
+internal sealed class FairQueue : IRunQueue
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Queue<RunJob>> _waiting = new(StringComparer.Ordinal);
@@ -31,6 +31,11 @@ internal sealed class FairQueue : IAsyncDisposable
     public int Capacity => _capacity;
     public int Queued => Volatile.Read(ref _queued);
     public int Running => Volatile.Read(ref _running);
+
+    public ValueTask<bool> TryEnqueueAsync(RunJob job) => ValueTask.FromResult(TryEnqueue(job));
+
+    /// <summary>Every run of the embedded queue was accepted by this process.</summary>
+    public ValueTask<RunJob?> FindElsewhereAsync(string id, CancellationToken cancellationToken) => ValueTask.FromResult<RunJob?>(null);
 
     /// <summary>Queues <paramref name="job"/>; false when the queue is full or stopping.</summary>
     public bool TryEnqueue(RunJob job)

@@ -33,7 +33,8 @@ internal sealed class RunExecutor(TierRegistry tiers)
         {
             cancel.ThrowIfCancellationRequested();
             job.MarkRunning();
-            directory = Directory.CreateTempSubdirectory("cordon-serve-").FullName;
+            // Named like the process tier's own directories, so a sweep after this process dies (SIGKILL) removes it.
+            directory = Directory.CreateTempSubdirectory($"cordon-serve-{Environment.ProcessId}-").FullName;
             WriteFiles(directory, plan.Files);
             if (plan.Runtime?.Compile is { } compile)
             {
@@ -127,8 +128,9 @@ internal sealed class RunExecutor(TierRegistry tiers)
         }
     }
 
-    private static SandboxResult CanceledResult(RunPlan plan) => new(SandboxOutcome.Canceled, null, null, TimeSpan.Zero, ResourceUsage.None,
-        CapturedOutput.Empty, CapturedOutput.Empty, [], [], ResourceLimits.Default, "canceled before it finished (DELETE /v1/runs/{id} or the server stopping)") { Tier = plan.Tier };
+    /// <summary>The result of a run canceled before its sandbox produced one.</summary>
+    public static SandboxResult CanceledResult(RunPlan plan, string why = "canceled before it finished (DELETE /v1/runs/{id} or the server stopping)")
+        => new(SandboxOutcome.Canceled, null, null, TimeSpan.Zero, ResourceUsage.None, CapturedOutput.Empty, CapturedOutput.Empty, [], [], ResourceLimits.Default, why) { Tier = plan.Tier };
 
     private static void WriteFiles(string directory, ImmutableArray<PlannedFile> files)
     {

@@ -22,6 +22,12 @@ internal sealed class RunJob(string id, string tenant, RunPlan plan)
     public RunDocument? Run { get; private set; }
     public DateTimeOffset? FinishedAt { get; private set; }
     public CancellationToken Canceled => _cancel.Token;
+
+    /// <summary>The request as the client sent it (a distributed queue sends it to a worker, which validates it again).</summary>
+    public RunRequest? Request { get; init; }
+
+    /// <summary>Sees every frame as it is emitted (a worker publishes them to the API nodes).</summary>
+    public Action<string, string>? OnFrame { get; init; }
     public Task Finished => _finished.Task;
 
     /// <summary>Asks the run to stop; a queued run never starts, a running one ends with a canceled result.</summary>
@@ -53,9 +59,10 @@ internal sealed class RunJob(string id, string tenant, RunPlan plan)
         }
 
         changed.TrySetResult();
+        OnFrame?.Invoke(name, json);
     }
 
-    public void SetCompile(RunDocument document)
+    public void SetCompile(RunDocument? document)
     {
         lock (_gate) Compile = document;
     }

@@ -12,6 +12,12 @@ internal sealed partial class RuntimeCatalog
 {
     private RuntimeCatalog(ImmutableArray<ServiceRuntime> runtimes) => All = runtimes;
 
+    /// <summary>Every runtime the service knows, whether this host has it or not.</summary>
+    public static readonly ImmutableArray<string> KnownNames = ["python3", "node", "bash", "c", "c++", "js", "wasm"];
+
+    /// <summary>Only the runtimes named in <paramref name="names"/> (all of them for null).</summary>
+    public RuntimeCatalog Only(ImmutableArray<string>? names) => names is { } only ? new([.. All.Where(r => only.Contains(r.Name))]) : this;
+
     /// <summary>The runtimes, in a stable order.</summary>
     public ImmutableArray<ServiceRuntime> All { get; }
 

@@ -1,0 +1,37 @@
+namespace Cordon.Service.Distributed;
+
+/// <summary>
+/// The JetStream names the API nodes and the workers share. Runs wait on a work-queue stream (each message is taken
+/// by one worker and removed when it is acknowledged); a run's frames go to a subject of its own on the events
+/// stream, so any API node can replay them from the start; a run's one result is a key in the results bucket.
+/// </summary>
+internal static class NatsNames
+{
+    /// <summary>The work-queue stream of accepted runs, one message per run.</summary>
+    public const string RunsStream = "CORDON_RUNS";
+    public const string RunsSubject = "cordon.runs";
+
+    /// <summary>The durable pull consumer every worker shares.</summary>
+    public const string WorkersConsumer = "cordon-workers";
+
+    /// <summary>Frames of every run, kept for the retention time: <c>cordon.events.ID</c>.</summary>
+    public const string EventsStream = "CORDON_EVENTS";
+    public static string EventsSubject(string id) => "cordon.events." + id;
+
+    /// <summary>Asks the worker running <c>ID</c> to cancel it (core NATS request; the worker replies).</summary>
+    public static string CancelSubject(string id) => "cordon.cancel." + id;
+    public const string CancelWildcard = "cordon.cancel.*";
+
+    /// <summary>Accepted runs by id (the tenant and the request), so any API node can answer for any run.</summary>
+    public const string RunsBucket = "cordon-runs";
+
+    /// <summary>The one result of each run: created once, by whoever finishes it first (a worker, or a cancel of a waiting run).</summary>
+    public const string ResultsBucket = "cordon-results";
+
+    /// <summary>Workers' advertisements (tiers, runtimes, capacity), refreshed while they live and expiring when they do not.</summary>
+    public const string WorkersBucket = "cordon-workers";
+
+    /// <summary>Headers of an events message: the frame's name and which delivery of the run produced it.</summary>
+    public const string EventHeader = "Cordon-Event";
+    public const string AttemptHeader = "Cordon-Attempt";
+}

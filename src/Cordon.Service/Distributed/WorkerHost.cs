@@ -1,0 +1,24 @@
+using Cordon.Backends.Process;
+using Cordon.Service.Runs;
+using Cordon.Service.Runtimes;
+using Cordon.Tiers;
+
+namespace Cordon.Service.Distributed;
+
+/// <summary><c>cordon worker</c>: this host's tiers and runtimes, a connection to the queue, and the worker until it is stopped.</summary>
+internal static class WorkerHost
+{
+    public static async Task RunAsync(ServeOptions options, Uri queue, Action<string> say, CancellationToken stopping)
+    {
+        TierRegistry tiers = ServiceTiers.Create(ProcessBackendOptions.Default with { RunIdentities = options.RunIdentities });
+        List<string> available = await ServiceTiers.AvailableAsync(tiers, stopping);
+        RuntimeCatalog catalog = (await RuntimeCatalog.ProbeAsync(available, stopping)).Only(options.Runtimes);
+        var validator = new RunRequestValidator(catalog, options.Ceilings);
+        await using NatsBus bus = await NatsBus.ConnectAsync(queue, $"cordon-worker-{Environment.ProcessId}", options.Ceilings, stopping);
+        NatsWorker.Sweep();
+        var worker = new NatsWorker(bus, new RunExecutor(tiers), validator, catalog, available,
+            new WorkerOptions(options.Ceilings.Concurrency, options.AckWait, options.MaxAttempts));
+        await worker.RunAsync(() => say($"cordon worker: taking runs from {queue}, {options.Ceilings.Concurrency} at once ({string.Join(", ", catalog.All.Select(r => r.Name))})"), stopping);
+        say("cordon worker: stopped");
+    }
+}
