@@ -140,7 +140,7 @@ public class PolicyCliTests : SandboxTest
         bool enforced = json.RootElement.GetProperty("defaultPolicyEnforced").GetBoolean();
         Assert.True(code == (enforced ? 0 : 1), $"exit {code} but defaultPolicyEnforced={enforced}; {stderr}");
         var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("layer").GetString()!);
-        foreach (string layer in new[] { "bubblewrap", "launcher", "user-namespaces", "seccomp", "landlock", "cgroups", "privileges", "default policy", "container", "gvisor (runsc)", "process tier", "wasm tier", "js tier" })
+        foreach (string layer in new[] { "bubblewrap", "launcher", "user-namespaces", "seccomp", "landlock", "cgroups", "privileges", "default policy", "container", "microvm tier (planned)", "process tier", "wasm tier", "js tier", "gvisor tier" })
             Assert.True(checks.ContainsKey(layer), "doctor has no row for " + layer);
         foreach (JsonElement check in checks.Values)
         {
