@@ -120,6 +120,12 @@ public sealed class SelftestRunner
                 return NotRun(probe, ProbeVerdict.Degraded, "not run: only a cgroup enforces this limit", degraded);
         }
 
+        if (probe.NeedsHostProcesses && suite.Judging.OutcomeOnly)
+        {
+            string why = $"not applicable: the {suite.Judging.Tier} tier's guest processes live in its own kernel, so the host has no process of the guest to compare";
+            return NotRun(probe, ProbeVerdict.Degraded, why, why);
+        }
+
         if (NotApplicable(probe, suite.ProbeDirectory) is { } reason)
             return NotRun(probe, ProbeVerdict.Degraded, "not applicable: " + reason, "not applicable: " + reason);
 

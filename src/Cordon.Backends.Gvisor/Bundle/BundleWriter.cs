@@ -36,7 +36,7 @@ internal static class BundleWriter
         mounts.Add(new("/dev", "tmpfs", "tmpfs", ["nosuid", "noexec", "mode=755"]));
         mounts.Add(Tmpfs("/tmp", policy.Limits.TmpfsSizeBytes));
         mounts.Add(policy.WorkDirectoryHostPath is { } work
-            ? new(SandboxPolicy.WorkDirectoryGuestPath, "bind", Path.GetFullPath(work), ["rbind", "rw"])
+            ? new(SandboxPolicy.WorkDirectoryGuestPath, "bind", Path.GetFullPath(work), ["rbind", "rw", "nosuid", "nodev"])
             : Tmpfs(SandboxPolicy.WorkDirectoryGuestPath, policy.Limits.TmpfsSizeBytes));
 
         int copied = 0;
@@ -45,10 +45,10 @@ internal static class BundleWriter
             switch (mount.Kind)
             {
                 case MountKind.ReadOnlyBind:
-                    mounts.Add(new(mount.GuestPath, "bind", mount.HostPath!, ["rbind", "ro"]));
+                    mounts.Add(new(mount.GuestPath, "bind", mount.HostPath!, ["rbind", "ro", "nosuid", "nodev"]));
                     break;
                 case MountKind.ReadWriteBind:
-                    mounts.Add(new(mount.GuestPath, "bind", mount.HostPath!, ["rbind", "rw"]));
+                    mounts.Add(new(mount.GuestPath, "bind", mount.HostPath!, ["rbind", "rw", "nosuid", "nodev"]));
                     break;
                 case MountKind.Tmpfs:
                     mounts.Add(Tmpfs(mount.GuestPath, mount.SizeBytes));
@@ -58,7 +58,7 @@ internal static class BundleWriter
                     Directory.CreateDirectory(run.Files);
                     string copy = Path.Combine(run.Files, (copied++).ToString(CultureInfo.InvariantCulture));
                     File.Copy(mount.HostPath!, copy);
-                    mounts.Add(new(mount.GuestPath, "bind", copy, ["bind", "rw"]));
+                    mounts.Add(new(mount.GuestPath, "bind", copy, ["bind", "rw", "nosuid", "nodev"]));
                     break;
             }
         }
@@ -125,7 +125,7 @@ internal static class BundleWriter
         {
             foreach ((string link, string target) in new[] { ("bin", "usr/bin"), ("sbin", "usr/sbin"), ("lib", "usr/lib"), ("lib64", "usr/lib64") })
                 File.CreateSymbolicLink(Path.Combine(root, link), target);
-            mounts.Add(new("/usr", "bind", "/usr", ["rbind", "ro"]));
+            mounts.Add(new("/usr", "bind", "/usr", ["rbind", "ro", "nosuid", "nodev"]));
         }
 
         foreach ((string guestPath, byte[] contents) in GuestEtc.Generated(policy.GuestIsRoot))
@@ -136,7 +136,7 @@ internal static class BundleWriter
             Directory.CreateDirectory(Path.GetDirectoryName(point)!);
             if (Directory.Exists(hostFile)) Directory.CreateDirectory(point);
             else File.WriteAllBytes(point, []);
-            mounts.Add(new(hostFile, "bind", hostFile, ["rbind", "ro"]));
+            mounts.Add(new(hostFile, "bind", hostFile, ["rbind", "ro", "nosuid", "nodev"]));
         }
 
         // Mount points of the policy's own grants, so runsc need not create them in a read-only root.

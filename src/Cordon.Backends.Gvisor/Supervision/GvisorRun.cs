@@ -24,9 +24,6 @@ namespace Cordon.Backends.Gvisor.Supervision;
 /// </summary>
 internal sealed class GvisorRun
 {
-    /// <summary>Memory for runsc, its gofer and the Sentry on top of the guest's limit (the cgroup holds them all).</summary>
-    public const long SentryMemoryHeadroom = 96 * Units.ByteSize.MiB;
-
     /// <summary>Host tasks for runsc, the gofer and the Sentry (Go threads) on top of one ptrace stub per guest task.</summary>
     public const int SentryTaskHeadroom = 256;
 
@@ -127,6 +124,10 @@ internal sealed class GvisorRun
             (Kill kill, int waitStatus, int? forwarded) = Wait(pid, run, containerId, runsc, cgroup, clock, cancellationToken);
             pid = 0;
             TimeSpan wall = clock.Elapsed;
+            // runsc can exit while the Sentry still writes the guest's last output into the pipes: EOF on every pipe
+            // (or the grace) comes first, then whatever is left is killed.
+            var grace = Stopwatch.StartNew();
+            foreach (Thread reader in readers) reader.Join(TimeSpan.FromTicks(Math.Max(0, (ReaderGrace - grace.Elapsed).Ticks)));
             KillEverything(0, cgroup, run);
             foreach (Thread reader in readers) reader.Join(ReaderGrace);
 
@@ -176,7 +177,9 @@ internal sealed class GvisorRun
 
         try
         {
-            cgroup.ApplyLimits(_policy.Limits.MemoryBytes is { } memory ? memory + SentryMemoryHeadroom : null,
+            // The memory limit holds the guest and the Sentry that serves it (about 20 MiB for a small guest), so it is
+            // never exceeded on the host; a guest gets a little less of it than in the process tier.
+            cgroup.ApplyLimits(_policy.Limits.MemoryBytes,
                 _policy.Limits.MaxProcesses is { } tasks ? tasks + SentryTaskHeadroom : null);
             _warnings.AddRange(cgroup.Warnings);
             return cgroup;
