@@ -19,6 +19,7 @@ int? loop = null;
 string? aotFloor = null;
 bool jsOnly = false;
 bool wasmOnly = false;
+bool gvisorOnly = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -31,7 +32,8 @@ for (int i = 0; i < args.Length; i++)
         case "--aot-floor": aotFloor = args[++i]; break;
         case "--js-only": jsOnly = true; break;
         case "--wasm-only": wasmOnly = true; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only]"); return 2;
+        case "--gvisor-only": gvisorOnly = true; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--gvisor-only]"); return 2;
     }
 }
 
@@ -54,6 +56,17 @@ if (wasmOnly)
     var (onDemand, pooled, run, inside, bare) = WasmFigures(smoke ? 20 : 2000);
     Console.WriteLine(FormattableString.Invariant($"wasm tier, RunAsync: instantiate+run {pooled.MedianInstantiateAndRunMicroseconds:0.0} µs pooled, {onDemand.MedianInstantiateAndRunMicroseconds:0.0} µs on demand; whole RunAsync {pooled.MedianRunMicroseconds:0.0} / {onDemand.MedianRunMicroseconds:0.0} µs"));
     Console.WriteLine(FormattableString.Invariant($"wasm tier, Run on this thread: instantiate+run {inside.Median:0.0} µs (target ≤ 20 µs), whole Run {run.Median:0.0} µs; Wasmtime alone {bare.Median:0.0} µs (ratio {run.Median / bare.Median:0.00}), of which instantiate+_start {Stats.Of("bare", wasmBareInside).Median:0.0} µs"));
+    return 0;
+}
+
+// --gvisor-only: the gvisor tier against the process tier, interleaved (start cost, and 200k stat calls).
+if (gvisorOnly)
+{
+    var (pStart, gStart, pStat, gStat) = Cordon.Benchmarks.GvisorFigures.Measure(smoke ? 3 : runs, smoke ? 1 : 3, smoke ? 20000 : 200000);
+    Console.WriteLine("| scenario (library runs, interleaved) | min ms | median ms | p99 ms |");
+    Console.WriteLine("|---|---:|---:|---:|");
+    foreach (Stats s in new[] { pStart, gStart, pStat, gStat }) Console.WriteLine(FormattableString.Invariant($"| {s.Name} | {s.Min:0.00} | {s.Median:0.00} | {s.P99:0.00} |"));
+    Console.WriteLine(FormattableString.Invariant($"gvisor start cost {gStart.Median / pStart.Median:0.0}x the process tier's; syscall-heavy slowdown {gStat.Median / pStat.Median:0.0}x"));
     return 0;
 }
 
@@ -124,6 +137,16 @@ const string Firejail = "/usr/bin/firejail";
 bool hasFirejail = File.Exists(Firejail) && isRoot && !smoke;
 string[] firejailTrue = [Firejail, "--quiet", "--noprofile", "--net=none", "--caps.drop=all", "--seccomp", "--nonewprivs", "--private-tmp", "--private-dev", "/bin/true"];
 if (hasFirejail) scenarios.Add(("firejail /bin/true", () => Whole(firejailTrue)));
+// The gvisor tier's start cost beside the process tier's library run (bench/run --gvisor-only adds the syscall-heavy figure).
+var gvisorTier = new Cordon.Backends.Gvisor.Tier.GvisorTier();
+if (!smoke && File.Exists("/usr/bin/runsc"))
+    scenarios.Add(("gvisor tier /bin/true (library)", () =>
+    {
+        long start = Stopwatch.GetTimestamp();
+        SandboxResult r = gvisorTier.Run(policy, new SandboxCommand("/bin/true"), Cordon.Tiers.TierSettings.None, CancellationToken.None);
+        if (!r.IsSuccess) throw new InvalidOperationException($"gvisor guest failed: {r.Outcome} {r.Detail}");
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }));
 if (cli is not null)
 {
     scenarios.Add(("cli version (CLI start, no sandbox)", () => Whole(cli, "version")));
