@@ -51,6 +51,16 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public void A_bash_fork_bomb_ends_at_the_process_limit()
+    {
+        SandboxPolicy policy = new SandboxPolicyBuilder().WithMaxProcesses(32).WithWallTime(TimeSpan.FromSeconds(30)).Build();
+        SandboxResult result = Gvisor.Sh("bash -c ':(){ :|:& };:' 2>/tmp/bomb.err & for i in $(seq 1 100); do grep -q 'Resource temporarily unavailable' /tmp/bomb.err && exit 3; sleep 0.05; done; exit 4", policy);
+        Assert.Equal(SandboxOutcome.ProcessLimitExceeded, result.Outcome);
+        Assert.True(result.Usage.ProcessLimitHit);
+        Gvisor.AssertCleanedUp(result);
+    }
+
+    [Fact]
     public void The_file_size_limit_is_the_sentrys()
     {
         SandboxPolicy policy = new SandboxPolicyBuilder().WithFileSize(ByteSize.MiB).Build();

@@ -29,6 +29,9 @@ internal sealed class SentryLog
     /// <summary>runsc's fatal error (<c>FATAL ERROR: ...</c>), or null.</summary>
     public string? Fatal { get; private set; }
 
+    /// <summary>The Sentry's Go panic (<c>panic: ...</c>, written raw by the Go runtime), or null.</summary>
+    public string? Panic { get; private set; }
+
     /// <summary>The syscalls the Sentry reported as unsupported (ENOSYS to the guest), by name, sorted.</summary>
     public ImmutableArray<string> UnsupportedSyscalls => [.. _unsupported];
 
@@ -67,6 +70,12 @@ internal sealed class SentryLog
     internal void ParseLine(string line)
     {
         Lines++;
+        if (line.StartsWith("panic: ", StringComparison.Ordinal))
+        {
+            Panic ??= line["panic: ".Length..];
+            return;
+        }
+
         int end = line.IndexOf("] ", StringComparison.Ordinal);
         if (end < 0 || line.Length < 2) return;
         string source = line[..end];

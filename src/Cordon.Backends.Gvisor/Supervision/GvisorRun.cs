@@ -24,8 +24,15 @@ namespace Cordon.Backends.Gvisor.Supervision;
 /// </summary>
 internal sealed class GvisorRun
 {
-    /// <summary>Host tasks for runsc, the gofer and the Sentry (Go threads) on top of one ptrace stub per guest task.</summary>
-    public const int SentryTaskHeadroom = 256;
+    /// <summary>
+    /// Host tasks per guest task: the ptrace platform gives every guest address space a host stub process with up to one
+    /// traced thread per Sentry thread that runs it. The guest's own limit is the Sentry's RLIMIT_NPROC; the host
+    /// ceiling (this many per guest task, plus <see cref="SentryTaskHeadroom"/>) only keeps a runaway Sentry bounded.
+    /// </summary>
+    public const int HostTasksPerGuestTask = 64;
+
+    /// <summary>Host tasks for runsc, the gofer and the Sentry's Go threads.</summary>
+    public const int SentryTaskHeadroom = 512;
 
     /// <summary>The Sentry's syscall interception here (systrap is absent from this runsc build and KVM is not used).</summary>
     public const string Platform = "ptrace";
@@ -141,7 +148,8 @@ internal sealed class GvisorRun
                     oom = read.OomKillCount > 0;
                     // The host's task counters count runsc's threads and the ptrace stubs, not the guest's tasks: the
                     // process limit is the Sentry's RLIMIT_NPROC, and its hits come from the Sentry's own log.
-                    usage = read.ToResourceUsage() with { PeakProcesses = null, ProcessLimitHit = _log.ProcessLimitHit };
+                    // A hit of the host ceiling (the Sentry could not create a stub) is the process limit firing too.
+                    usage = read.ToResourceUsage() with { PeakProcesses = null, ProcessLimitHit = _log.ProcessLimitHit || read.TaskLimitHits > 0 };
                 }
                 catch (IOException e)
                 {
@@ -180,7 +188,7 @@ internal sealed class GvisorRun
             // The memory limit holds the guest and the Sentry that serves it (about 20 MiB for a small guest), so it is
             // never exceeded on the host; a guest gets a little less of it than in the process tier.
             cgroup.ApplyLimits(_policy.Limits.MemoryBytes,
-                _policy.Limits.MaxProcesses is { } tasks ? tasks + SentryTaskHeadroom : null);
+                _policy.Limits.MaxProcesses is { } tasks ? (tasks * HostTasksPerGuestTask) + SentryTaskHeadroom : null);
             _warnings.AddRange(cgroup.Warnings);
             return cgroup;
         }
@@ -391,7 +399,7 @@ internal sealed class GvisorRun
             Kill.Output => (SandboxOutcome.OutputExceeded, null, 9, "killed at the output limit"),
             _ when oom && endedBadly => (SandboxOutcome.MemoryExceeded, guestExit, guestSignal ?? 9,
                 "the out-of-memory killer fired inside the memory limit (the sandbox's cgroup: the guest and the Sentry that serves it)"),
-            _ when _log.ProcessLimitHit && endedBadly => (SandboxOutcome.ProcessLimitExceeded, guestExit, guestSignal,
+            _ when usage.ProcessLimitHit && endedBadly => (SandboxOutcome.ProcessLimitExceeded, guestExit, guestSignal,
                 "fork/clone failed at the process limit (the Sentry's RLIMIT_NPROC)"),
             Kill.CpuTime => (SandboxOutcome.CpuTimeExceeded, null, 9, "killed at the CPU-time limit"),
             _ when guestSignal == 24 => (SandboxOutcome.CpuTimeExceeded, null, 24, "killed at the CPU-time limit (the Sentry's RLIMIT_CPU)"),
@@ -399,6 +407,7 @@ internal sealed class GvisorRun
             _ => Ended(guestExit, guestSignal, forwarded),
         };
 
+        if (_log.Panic is { } panic) detail = (detail is null ? "" : detail + "; ") + "the Sentry panicked: " + panic;
         SandboxResult result = new(outcome, exitCode, signal, wall, usage, _stdout.ToCapturedOutput(), _stderr.ToCapturedOutput(),
             [], [.. _warnings], _policy.Limits, detail)
         {
