@@ -18,7 +18,8 @@ using Cordon.Selftest.Probes;
 namespace Cordon.Selftest;
 
 /// <summary>
-/// Runs the hostile probes inside the process tier exactly as production runs guests, and judges each from host-side
+/// Runs the hostile probes inside a tier (the process tier unless <see cref="SelftestOptions.Tier"/> names another) exactly
+/// as production runs guests, and judges each from host-side
 /// evidence: the run's outcome and cgroup counters, the seccomp refusals, canaries planted before and checked after,
 /// the host's own state, and teardown (nothing of the run left).
 /// </summary>
