@@ -72,7 +72,9 @@ internal static class BusyboxRoot
 
     private static string Make()
     {
-        string root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"cordon-gvisor-tests-{Environment.ProcessId}", "rootfs");
+        // Beside the tests (readable by the gofer), made afresh each run.
+        string root = System.IO.Path.Combine(AppContext.BaseDirectory, "busybox-rootfs");
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         Directory.CreateDirectory(System.IO.Path.Combine(root, "bin"));
         foreach (string dir in new[] { "etc", "tmp", "proc", "dev", "work", "sys" }) Directory.CreateDirectory(System.IO.Path.Combine(root, dir));
         File.Copy("/bin/busybox", System.IO.Path.Combine(root, "bin", "busybox"), overwrite: true);
