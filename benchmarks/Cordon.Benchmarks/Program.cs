@@ -22,6 +22,7 @@ bool wasmOnly = false;
 bool networkOnly = false;
 string? serve = null;
 bool serviceOnly = false;
+bool gvisorOnly = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -37,7 +38,8 @@ for (int i = 0; i < args.Length; i++)
         case "--network-only": networkOnly = true; break;
         case "--serve": serve = args[++i]; break;
         case "--service-only": serviceOnly = true; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only] [--serve PATH-TO-cordon-serve] [--service-only]"); return 2;
+        case "--gvisor-only": gvisorOnly = true; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only] [--serve PATH-TO-cordon-serve] [--service-only] [--gvisor-only]"); return 2;
     }
 }
 
@@ -75,6 +77,17 @@ if (serviceOnly)
 {
     if (serve is null) { Console.Error.WriteLine("--service-only needs --serve PATH-TO-cordon-serve"); return 2; }
     return await ServiceFigures.RunAsync(serve, cli, smoke ? 5 : runs, smoke ? 4 : 16, smoke ? 3 : 20) == 0 ? 0 : 1;
+}
+
+// --gvisor-only: the gvisor tier against the process tier, interleaved (start cost, and 200k stat calls).
+if (gvisorOnly)
+{
+    var (pStart, gStart, pStat, gStat) = Cordon.Benchmarks.GvisorFigures.Measure(smoke ? 3 : runs, smoke ? 1 : 3, smoke ? 20000 : 200000);
+    Console.WriteLine("| scenario (library runs, interleaved) | min ms | median ms | p99 ms |");
+    Console.WriteLine("|---|---:|---:|---:|");
+    foreach (Stats s in new[] { pStart, gStart, pStat, gStat }) Console.WriteLine(FormattableString.Invariant($"| {s.Name} | {s.Min:0.00} | {s.Median:0.00} | {s.P99:0.00} |"));
+    Console.WriteLine(FormattableString.Invariant($"gvisor start cost {gStart.Median / pStart.Median:0.0}x the process tier's; syscall-heavy slowdown {gStat.Median / pStat.Median:0.0}x"));
+    return 0;
 }
 
 if (jsOnly)
@@ -170,6 +183,16 @@ if (image is not null)
     }
 }
 
+// The gvisor tier's start cost beside the process tier's library run (bench/run --gvisor-only adds the syscall-heavy figure).
+var gvisorTier = new Cordon.Backends.Gvisor.Tier.GvisorTier();
+if (!smoke && File.Exists("/usr/bin/runsc"))
+    scenarios.Add(("gvisor tier /bin/true (library)", () =>
+    {
+        long start = Stopwatch.GetTimestamp();
+        SandboxResult r = gvisorTier.Run(policy, new SandboxCommand("/bin/true"), Cordon.Tiers.TierSettings.None, CancellationToken.None);
+        if (!r.IsSuccess) throw new InvalidOperationException($"gvisor guest failed: {r.Outcome} {r.Detail}");
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }));
 if (cli is not null)
 {
     scenarios.Add(("cli version (CLI start, no sandbox)", () => Whole(cli, "version")));

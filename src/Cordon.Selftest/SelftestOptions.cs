@@ -24,6 +24,15 @@ public sealed record SelftestOptions
     /// <summary>The shipped probes (bin/, py/, sh/); default: <c>probes</c> beside this assembly, or <c>CORDON_PROBES</c>.</summary>
     public string? ProbeDirectory { get; init; }
 
+    /// <summary>
+    /// The tier the probes run on; null runs them in the process tier with <see cref="Backend"/>. A tier without OS
+    /// processes (wasm, js) cannot run host programs and is refused.
+    /// </summary>
+    public Tiers.ISandboxTier? Tier { get; init; }
+
+    /// <summary>The probes' root filesystem; null for the host's system directories (production's default).</summary>
+    public FilesystemRoot? Root { get; init; }
+
     /// <summary>Host-side settings of the process tier under test.</summary>
     public ProcessBackendOptions? Backend { get; init; }
 

@@ -18,7 +18,8 @@ using Cordon.Selftest.Probes;
 namespace Cordon.Selftest;
 
 /// <summary>
-/// Runs the hostile probes inside the process tier exactly as production runs guests, and judges each from host-side
+/// Runs the hostile probes inside a tier (the process tier unless <see cref="SelftestOptions.Tier"/> names another) exactly
+/// as production runs guests, and judges each from host-side
 /// evidence: the run's outcome and cgroup counters, the seccomp refusals, canaries planted before and checked after,
 /// the host's own state, and teardown (nothing of the run left).
 /// </summary>
@@ -56,6 +57,9 @@ public sealed class SelftestRunner
     public async Task<SelftestReport> RunAsync(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        if (_options.Tier is { HasProcesses: false } tier)
+            throw new BackendUnavailableException("selftest", $"the {tier.Name} tier runs no host programs, and the probes are host programs",
+                "run the selftest on a tier with processes (process, gvisor)");
         string probeDirectory = ResolveProbeDirectory();
         ImmutableArray<ProbeDefinition> selected = Selected(_options);
         var suite = new SuiteState(probeDirectory, _options);
@@ -117,6 +121,15 @@ public sealed class SelftestRunner
                 return NotRun(probe, ProbeVerdict.Degraded, "not run: only a cgroup enforces this limit", degraded);
         }
 
+        if (probe.NeedsHostProcesses && suite.Judging.OutcomeOnly)
+        {
+            string why = $"not applicable: the {suite.Judging.Tier} tier's guest processes live in its own kernel, so the host has no process of the guest to compare";
+            return NotRun(probe, ProbeVerdict.Degraded, why, why);
+        }
+
+        if (NotApplicable(probe, suite.ProbeDirectory) is { } reason)
+            return NotRun(probe, ProbeVerdict.Degraded, "not applicable: " + reason, "not applicable: " + reason);
+
         CanarySet canaries;
         try
         {
@@ -143,7 +156,17 @@ public sealed class SelftestRunner
             {
                 if (Interlocked.Exchange(ref seen, 1) == 0) suite.Observer.ScanNow();
             });
-            SandboxResult run = await suite.Sandbox.RunAsync(policy, command, cancellationToken).ConfigureAwait(false);
+            SandboxResult run;
+            try
+            {
+                run = await suite.RunAsync(policy, command, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PolicyValidationException refused) when (_options.Tier is not null)
+            {
+                // The probe's policy asks for something this tier refuses (an allowlist): it does not apply here.
+                return NotRun(probe, ProbeVerdict.Degraded, "not applicable: " + refused.Message, "not applicable: " + refused.Message);
+            }
+
             suite.Observer.Release(chain);
             cancellationToken.ThrowIfCancellationRequested();
 
@@ -153,7 +176,7 @@ public sealed class SelftestRunner
                 Result = run, Policy = policy, IntendedPolicy = intended, Transcript = ProbeTranscript.Parse(run.StandardOutput.Bytes.Span, nonce), Canaries = canaries,
                 Chain = chain, ProbeDirectory = suite.ProbeDirectory, CgroupsAvailable = suite.CgroupsAvailable,
             };
-            ProbeResult result = Judge.Decide(probe, evidence, hostFindings, suite.EnvironmentSecret, degraded, clock.Elapsed);
+            ProbeResult result = Judge.Decide(probe, evidence, hostFindings, suite.EnvironmentSecret, degraded, clock.Elapsed, suite.Judging);
             if (probe.Id == "control-c") suite.ControlResult = run;
             return result;
         }
@@ -183,7 +206,58 @@ public sealed class SelftestRunner
         if (c.Tcp6Port is { } tcp6) builder.SetEnvironment("CORDON_CANARY_TCP6", tcp6.ToString(CultureInfo.InvariantCulture));
         if (probe.Policy is { } tweak) builder = tweak(builder, c);
         if (c.WorkDirectory is { } work) builder.WithWorkDirectory(work);
-        return builder.Build();
+        if (_options.Root is { } root) builder.WithRoot(root);
+        SandboxPolicy policy = builder.Build();
+        // A tier whose every syscall costs a round trip through its own kernel (gVisor's ptrace platform: about 20 times
+        // the process tier's) gets more wall time for probes that do not test a time limit: there the limit is only
+        // the harness's safety net, and a slow walk of /usr must not read as a probe that never finished.
+        if (TierJudging.For(_options.Tier).OutcomeOnly && probe.Expected.Limit is null && policy.Limits.WallTime == ResourceLimits.Default.WallTime)
+            policy = new SandboxPolicyBuilder(policy).WithWallTime(ResourceLimits.Default.WallTime * SlowTierWallTimeFactor).Build();
+        return policy;
+    }
+
+    /// <summary>How much more wall time a probe gets on a tier that serves syscalls in its own kernel.</summary>
+    internal const int SlowTierWallTimeFactor = 6;
+
+    /// <summary>Why <paramref name="probe"/> cannot run in the configured root (its interpreter or loader is not there), or null.</summary>
+    private string? NotApplicable(ProbeDefinition probe, string probeDirectory)
+    {
+        if (_options.Root is not { Kind: FilesystemRootKind.Image, ImagePath: { } image }) return null;
+        bool Has(string guestPath) => Path.Exists(Path.Combine(image, guestPath.TrimStart('/')));
+        return probe.Program.Language switch
+        {
+            ProbeLanguage.Shell when !Has("/bin/sh") => "the root has no /bin/sh",
+            ProbeLanguage.Python when !Has("/usr/bin/python3") && !Has("/bin/python3") => "the root has no python3",
+            ProbeLanguage.C when IsDynamic(Path.Combine(probeDirectory, probe.Program.RelativePath)) && !Has("/lib64/ld-linux-x86-64.so.2") =>
+                "the probe is a dynamically linked host program and the root has no /lib64/ld-linux-x86-64.so.2",
+            _ => null,
+        };
+    }
+
+    /// <summary>Whether an ELF file has a program interpreter (a PT_INTERP header): a dynamically linked program.</summary>
+    private static bool IsDynamic(string path)
+    {
+        try
+        {
+            byte[] head = new byte[4096];
+            using FileStream file = File.OpenRead(path);
+            int n = file.Read(head);
+            if (n < 64 || head[0] != 0x7f || head[1] != (byte)'E' || head[4] != 2) return false;
+            long phoff = BitConverter.ToInt64(head, 0x20);
+            int phentsize = BitConverter.ToUInt16(head, 0x36), phnum = BitConverter.ToUInt16(head, 0x38);
+            for (int i = 0; i < phnum; i++)
+            {
+                long at = phoff + ((long)i * phentsize);
+                if (at + 4 > n) return true; // headers beyond what was read: assume the common case
+                if (BitConverter.ToUInt32(head, (int)at) == 3) return true; // PT_INTERP
+            }
+
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
     }
 
     private static ProbeResult NotRun(ProbeDefinition probe, ProbeVerdict verdict, string observed, string? reason) => new()
@@ -229,7 +303,9 @@ public sealed class SelftestRunner
         public SuiteState(string probeDirectory, SelftestOptions options)
         {
             ProbeDirectory = probeDirectory;
-            Sandbox = new ProcessSandbox(options.Backend);
+            _tier = options.Tier;
+            Judging = TierJudging.For(options.Tier);
+            Sandbox = _tier is null ? new ProcessSandbox(options.Backend) : null;
             Root = Path.Combine(Path.GetTempPath(), "cordon-selftest-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
             Directory.CreateDirectory(Root, (UnixFileMode)0b111_101_101);
             File.SetUnixFileMode(Root, (UnixFileMode)0b111_101_101);
@@ -244,7 +320,18 @@ public sealed class SelftestRunner
 
         public string ProbeDirectory { get; }
 
-        public ProcessSandbox Sandbox { get; }
+        private readonly Tiers.ISandboxTier? _tier;
+
+        /// <summary>The process tier's sandbox when the runner drives it directly (no <see cref="SelftestOptions.Tier"/>).</summary>
+        public ProcessSandbox? Sandbox { get; }
+
+        /// <summary>What the tier's results can prove.</summary>
+        public TierJudging Judging { get; }
+
+        /// <summary>Runs one probe on the tier under test.</summary>
+        public Task<SandboxResult> RunAsync(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
+            => Sandbox is { } sandbox ? sandbox.RunAsync(policy, command, cancellationToken)
+                : _tier!.RunAsync(policy, command, Tiers.TierSettings.None, cancellationToken);
 
         public string Root { get; }
 

@@ -37,7 +37,7 @@ public static class HostDiagnostics
         string release = HostCommands.ReadKernelFile("/proc/sys/kernel/osrelease") ?? "unknown";
         checks.Add(new HostCheck("kernel", LayerStatus.Info, $"Linux {release} ({RuntimeInformation.OSArchitecture}; {RuntimeInformation.OSDescription})", null, Required: false));
         checks.Add(ContainerCheck.Run());
-        checks.Add(TierToolsCheck.Runsc());
+        checks.Add(TierToolsCheck.MicroVm());
         return new HostReport
         {
             Checks = [.. checks],

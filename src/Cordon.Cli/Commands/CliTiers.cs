@@ -1,3 +1,4 @@
+using Cordon.Backends.Gvisor.Tier;
 using Cordon.Backends.JavaScript.Tier;
 using Cordon.Backends.Process;
 using Cordon.Backends.Process.Tier;
@@ -19,6 +20,7 @@ internal static class CliTiers
         // One run per process: setting up the pooling allocator (about 20 ms) would cost more than it saves.
         new WasmTier(WasmBackendOptions.Default.WithoutPoolingAllocator().WithModuleCache(ModuleCacheDirectory())),
         new JavaScriptTier(),
+        new GvisorTier(),
     ]);
 
     /// <summary>The process tier's options for this CLI: the run uids (<c>CORDON_RUN_UIDS</c>) and <c>CORDON_TIMINGS</c>.</summary>

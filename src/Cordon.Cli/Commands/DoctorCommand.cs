@@ -15,7 +15,8 @@ internal static class DoctorCommand
 
         Checks this host: bubblewrap and its version, user namespaces (including Ubuntu's AppArmor restriction), cgroups
         and which controllers this user can write, seccomp with user notification, the Landlock ABI, privileges, a real
-        run of the default policy, whether Cordon runs in a container, the runtimes of later tiers (runsc, wasmtime), and a
+        run of the default policy, whether Cordon runs in a container, each tier (gVisor: runsc, its version, platform and a
+        measured start cost), what a planned microVM tier would need (a usable /dev/kvm), and a
         probe script in the in-process JavaScript tier (Jint).
         Exit codes: 0 the default policy is fully enforced, 1 it is not (a required layer is degraded or missing), 125 usage error.
         """;

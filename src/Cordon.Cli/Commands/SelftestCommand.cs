@@ -13,9 +13,9 @@ internal static class SelftestCommand
     public const int ProbesFailed = 1;
 
     public static readonly string Usage = $"""
-        usage: cordon selftest [--json] [--only PATTERN] [--category C] [--parallel N] [--list]
+        usage: cordon selftest [--json] [--only PATTERN] [--category C] [--parallel N] [--list] [--tier T] [--rootfs DIR]
 
-        Runs {SelftestRunner.Catalogue.Count} hostile probes inside the process tier, each under production's policy, and judges each
+        Runs {SelftestRunner.Catalogue.Count} hostile probes inside a tier (the process tier by default), each under production's policy, and judges each
         from host-side evidence (outcome, cgroup counters, seccomp refusals, canaries planted outside the box,
         teardown). Positive controls run first. Resource probes whose limit this host cannot enforce for this
         user (no cgroup) report DEGRADED with the reason.
@@ -25,6 +25,9 @@ internal static class SelftestCommand
           --category C     one of: {string.Join(", ", ProbeCategories.All.Skip(1))}
           --parallel N     probes at once (default 4; CPU hogs always run alone)
           --list           list the selected probes and exit
+          --tier T         run the probes on tier T (process, gvisor); on a tier with its own kernel a probe is
+                           judged by its contained outcome, and one that cannot apply there says so (DEGRADED)
+          --rootfs DIR     the probes' root filesystem is the unpacked root DIR instead of the host's system directories
 
         exit: 0 every probe passed (DEGRADED allowed), 1 a probe failed or something outlived the suite,
               125 bad option or Cordon could not run, 130 canceled
@@ -56,17 +59,33 @@ internal static class SelftestCommand
                         return Fail($"unknown category '{args[i]}'; use one of {string.Join(", ", ProbeCategories.All)}");
                     options = options with { Category = category };
                     break;
+                case "--tier" when i + 1 < args.Count:
+                    string name = args[++i];
+                    if (CliTiers.Registry.Find(name) is not { } tier)
+                        return Fail($"unknown tier '{name}'; use one of {string.Join(", ", CliTiers.Registry.All.Select(t => t.Name))}");
+                    if (!tier.HasProcesses)
+                        return Fail($"the {name} tier runs no host programs, and the probes are host programs; use a tier with processes ({string.Join(", ", CliTiers.Registry.All.Where(t => t.HasProcesses).Select(t => t.Name))})");
+                    options = options with { Tier = tier };
+                    break;
+                case "--rootfs" when i + 1 < args.Count:
+                    string rootfs = Path.GetFullPath(args[++i]);
+                    if (!Directory.Exists(rootfs)) return Fail($"--rootfs {args[i]}: no such directory; give an unpacked root filesystem");
+                    options = options with { Root = Cordon.Policy.FilesystemRoot.Image(rootfs) };
+                    break;
                 case "--parallel" when i + 1 < args.Count:
                     if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n is < 1 or > 64)
                         return Fail($"--parallel takes a number from 1 to 64, not '{args[i]}'");
                     options = options with { MaxParallelism = n };
                     break;
                 default:
-                    return Fail(arg.StartsWith('-') && arg is "--only" or "--category" or "--parallel"
+                    return Fail(arg.StartsWith('-') && arg is "--only" or "--category" or "--parallel" or "--tier" or "--rootfs"
                         ? $"{arg} needs a value" : $"unknown option '{arg}'; run cordon selftest --help");
             }
         }
 
+        // The process tier without a root of its own is the runner's own, unchanged path; any other choice goes through the tier.
+        if (options.Tier?.Name == "process" && options.Root is null) options = options with { Tier = null };
+        else if (options.Root is not null && options.Tier is null) options = options with { Tier = CliTiers.Registry.Find("process") };
         IReadOnlyList<ProbeInfo> selected = SelftestRunner.Select(options);
         if (selected.All(p => p.Category == ProbeCategory.Control) && (options.Only is not null || options.Category is not null))
             return Fail($"no probe matches {options.Only ?? ProbeCategories.Name(options.Category!.Value)}; cordon selftest --list shows them");

@@ -37,7 +37,8 @@ public sealed record RunDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StdoutBase64 = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StderrBase64 = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WasmDocument? Wasm = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JavaScriptDocument? Js = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JavaScriptDocument? Js = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GvisorDocument? Gvisor = null);
 
 /// <summary>
 /// A refused action. <c>kind</c> says which fields apply: <c>syscall</c> (<c>syscall</c>, <c>number</c>) or <c>network</c>
@@ -76,3 +77,6 @@ public sealed record WasmDocument(long? FuelConsumed, string? TrapCode, bool Out
 
 /// <summary>The JavaScript tier's details.</summary>
 public sealed record JavaScriptDocument(string? Limit, string? Error, ImmutableArray<string> Denials);
+
+/// <summary>The gVisor tier's details.</summary>
+public sealed record GvisorDocument(string Platform, ImmutableArray<string> UnsupportedSyscalls, string Refusals);

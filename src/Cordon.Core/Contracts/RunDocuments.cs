@@ -31,7 +31,8 @@ public static class RunDocuments
             result.Warnings.IsDefault ? [] : result.Warnings, result.Detail, Limits(result.Limits),
             stdoutBase64, stderrBase64,
             result.Details is WasmDetails w ? new WasmDocument(w.FuelConsumed, w.TrapCode, w.OutOfFuel) : null,
-            result.Details is JavaScriptDetails j ? new JavaScriptDocument(j.Limit, j.Error, j.Denials.IsDefault ? [] : j.Denials) : null);
+            result.Details is JavaScriptDetails j ? new JavaScriptDocument(j.Limit, j.Error, j.Denials.IsDefault ? [] : j.Denials) : null,
+            result.Details is GvisorDetails g ? new GvisorDocument(g.Platform, g.UnsupportedSyscalls.IsDefault ? [] : g.UnsupportedSyscalls, g.Refusals) : null);
     }
 
     /// <summary>
@@ -89,7 +90,8 @@ public static class RunDocuments
         var usage = new ResourceUsage(FromMs(document.CpuUserMs), FromMs(document.CpuSystemMs), document.PeakMemoryBytes,
             document.OomKilled, document.PeakProcesses, document.ProcessLimitHit);
         TierDetails? details = document.Wasm is { } w ? new WasmDetails(w.FuelConsumed, w.TrapCode, w.OutOfFuel)
-            : document.Js is { } j ? new JavaScriptDetails(j.Limit, j.Error, j.Denials) : null;
+            : document.Js is { } j ? new JavaScriptDetails(j.Limit, j.Error, j.Denials)
+            : document.Gvisor is { } g ? new GvisorDetails(g.Platform, g.UnsupportedSyscalls, g.Refusals) : null;
         return new SandboxResult(outcome, document.ExitCode, document.Signal, FromMs(document.WallTimeMs), usage,
             Output(document.Stdout, document.StdoutBase64, document.StdoutBytes, document.StdoutTruncated),
             Output(document.Stderr, document.StderrBase64, document.StderrBytes, document.StderrTruncated),

@@ -24,9 +24,11 @@ internal static class Judge
     /// <param name="environmentSecret">The value planted in the harness's own environment.</param>
     /// <param name="degradedReason">Set when the probe's limit cannot be enforced here (no cgroup).</param>
     /// <param name="duration">How long the probe took so far.</param>
+    /// <param name="tier">What the tier's results can prove (null: the process tier, where all of it applies).</param>
     public static ProbeResult Decide(ProbeDefinition probe, ProbeEvidence e, IEnumerable<string> hostFindings, string environmentSecret,
-        string? degradedReason, TimeSpan duration)
+        string? degradedReason, TimeSpan duration, TierJudging? tier = null)
     {
+        tier ??= TierJudging.Process;
         List<Finding> findings = [.. hostFindings.Select(Finding.Escape)];
         SandboxResult r = e.Result;
         string output = e.Output;
@@ -36,9 +38,9 @@ internal static class Judge
         if (output.Contains(e.Canaries.Victim.Marker, StringComparison.Ordinal)) findings.Add(Finding.Escape("the guest saw the host's victim process"));
 
         if (!e.Transcript.Began) findings.Add(Finding.Unsure($"the probe never started ({Describe(r)})"));
-        JudgeSteps(probe.Expected, e.Transcript, findings);
-        if (e.Transcript.Steps.Count > 0) JudgeViolations(probe.Expected, r, findings);
-        if (degradedReason is null) JudgeEnd(probe.Expected, e, findings);
+        if (tier.StepErrnos) JudgeSteps(probe.Expected, e.Transcript, findings);
+        if (tier.NamedRefusals && e.Transcript.Steps.Count > 0) JudgeViolations(probe.Expected, r, findings);
+        if (degradedReason is null && (tier.SignalEnds || probe.Expected.End != EndKind.Killed)) JudgeEnd(probe.Expected, e, findings);
         if (probe.HostCheck is { } check) findings.AddRange(check(e));
 
         ProbeVerdict verdict = findings.Any(f => f.Severity == FindingSeverity.Escaped) ? ProbeVerdict.Escaped
@@ -55,7 +57,9 @@ internal static class Judge
         {
             Id = probe.Id, Category = probe.Category, Description = probe.Description, Expected = probe.Expected.Text,
             Observed = observed, Verdict = verdict, Limit = verdict == ProbeVerdict.Limit ? probe.Expected.Limit : null,
-            Reason = verdict == ProbeVerdict.Degraded ? degradedReason : messages.FirstOrDefault(), Findings = messages, Ran = true,
+            Reason = verdict == ProbeVerdict.Degraded ? degradedReason
+                : messages.FirstOrDefault() ?? (tier.OutcomeOnly && probe.Category != ProbeCategory.Control && probe.Expected.End != EndKind.LimitKill ? tier.Note : null),
+            Findings = messages, Ran = true,
             Duration = duration, Outcome = r.Outcome, ExitCode = r.ExitCode, Signal = r.Signal, Violations = r.Violations,
             Usage = r.Usage, WallTime = r.WallTime, ObservedProcesses = e.Chain.Processes.Count, ObservedCgroup = e.Chain.CgroupName, Run = r,
         };

@@ -72,7 +72,7 @@ internal static partial class ProbeCatalogue
             Id = "proc-ns-identity", Category = ProbeCategory.Process, Program = C("proc_ns_identity"),
             Description = "derived: read its own user/mnt/pid/net/ipc/uts/cgroup namespace ids; the host compares them with its own and with what it saw",
             Expected = new() { Text = "every namespace differs from the host's", Steps = [Step("ns-*", "VALUE")] },
-            HostCheck = NamespacesDiffer,
+            HostCheck = NamespacesDiffer, NeedsHostProcesses = true,
         },
         new()
         {

@@ -42,6 +42,9 @@ internal sealed record ProbeDefinition
 
     public CgroupNeed Cgroups { get; init; }
 
+    /// <summary>Whether the verdict needs the host to see the guest's processes (a tier with its own kernel has none on the host).</summary>
+    public bool NeedsHostProcesses { get; init; }
+
     /// <summary>Extra host-side checks beyond the canaries, teardown and host baseline every probe gets.</summary>
     public Func<ProbeEvidence, IEnumerable<Finding>>? HostCheck { get; init; }
 }

@@ -74,7 +74,7 @@ public class RegisteredTierTests
     {
         List<HostCheck> rows = await DoctorCommand.TierChecksAsync(Tiers, CancellationToken.None);
         Assert.Contains(rows, r => r.Layer == "echo tier" && r.Status == LayerStatus.Available);
-        Assert.Equal(["process tier", "wasm tier", "js tier", "echo tier"], rows.Select(r => r.Layer));
+        Assert.Equal(["process tier", "wasm tier", "js tier", "gvisor tier", "echo tier"], rows.Select(r => r.Layer));
     }
 
     [Fact]
