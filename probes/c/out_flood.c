@@ -9,7 +9,7 @@ int main(int argc, char **argv)
     static char buf[1 << 20];
     memset(buf, 'A', sizeof buf);
     for (int i = 0; !bounded || i < 64; i++) {
-        if (write(1, buf, sizeof buf) < 0 || write(2, buf, sizeof buf) < 0) break;
+        if (write_all(1, buf, sizeof buf) < 0 || write_all(2, buf, sizeof buf) < 0) break;
     }
     printf("\n");
     return probe_end();

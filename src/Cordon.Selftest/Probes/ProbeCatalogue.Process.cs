@@ -15,7 +15,7 @@ internal static partial class ProbeCatalogue
             {
                 Text = "ESRCH; init immune; victim alive",
                 Steps = [Maybe("kill-victim-*", Esrch), Step("kill-minus-one-*", Esrch), Step("kill-pid1-*", Eperm, Ok),
-                    Step("parent-pid", ["INIT"], ["OTHER"]), Step("pid-scan", ["NONE"], ["VISIBLE"])],
+                    Step("parent-pid", ["INIT", "OUTSIDE"], ["OTHER"]), Step("pid-scan", ["NONE"], ["VISIBLE"])],
             },
         },
         new()
