@@ -1,5 +1,6 @@
 /* net-allowlist: under a network allowlist, reach what it does not allow: the harness's host listeners, the
  * internet, a name it does not name, UDP, and a listening socket. The supervisor decides every one of them. */
+/* probe-link: dynamic (getaddrinfo needs glibc's NSS modules at run time) */
 #include "probe.h"
 #include <arpa/inet.h>
 #include <netdb.h>

@@ -1,4 +1,5 @@
 /* net-egress: reach the internet over TCP, UDP and IPv6, and resolve a name. */
+/* probe-link: dynamic (getaddrinfo needs glibc's NSS modules at run time) */
 #include "probe.h"
 #include <arpa/inet.h>
 #include <netdb.h>

@@ -1,5 +1,6 @@
 /* res-memfd-bomb: memory that is not in the address space: many memfds, each kept under RLIMIT_FSIZE, grown
  * with write(). RLIMIT_AS does not see it; only the run's memory cgroup charges it. Bounded at 1 GiB. */
+/* probe-link: dynamic (linked statically this probe is killed before its cgroup records the OOM kill, which the judge requires; kept as the host links programs) */
 #include "probe.h"
 #include <signal.h>
 #include <sys/mman.h>

@@ -70,7 +70,10 @@ public sealed class SelftestRunner
             suite.DetectCgroups();
             List<ProbeResult> results = [.. controls];
             ProbeDefinition[] rest = [.. selected.Where(p => p.Category != ProbeCategory.Control)];
-            if (controls.Any(c => c.Verdict != ProbeVerdict.Ok))
+            // A control that cannot apply in this root (no python3 in an image) does not stop the suite; one that
+            // failed does, and so does a root where none of them could run.
+            bool Blocks(ProbeResult c) => c.Verdict is not (ProbeVerdict.Ok or ProbeVerdict.Degraded);
+            if (controls.Any(Blocks) || (controls.Length > 0 && !controls.Any(c => c.Verdict == ProbeVerdict.Ok)))
             {
                 string failed = string.Join(", ", controls.Where(c => c.Verdict != ProbeVerdict.Ok).Select(c => c.Id));
                 results.AddRange(rest.Select(p => NotRun(p, ProbeVerdict.Inconclusive, $"not run: positive control {failed} failed", null)));
@@ -224,6 +227,7 @@ public sealed class SelftestRunner
     {
         if (_options.Root is not { Kind: FilesystemRootKind.Image, ImagePath: { } image }) return null;
         bool Has(string guestPath) => Path.Exists(Path.Combine(image, guestPath.TrimStart('/')));
+        if (probe.NeedsHostSystemRoot) return "the probe checks the host's system directories (or runs bash and coreutils), which this root replaces";
         return probe.Program.Language switch
         {
             ProbeLanguage.Shell when !Has("/bin/sh") => "the root has no /bin/sh",

@@ -13,7 +13,7 @@ internal static class SelftestCommand
     public const int ProbesFailed = 1;
 
     public static readonly string Usage = $"""
-        usage: cordon selftest [--json] [--only PATTERN] [--category C] [--parallel N] [--list] [--tier T] [--rootfs DIR]
+        usage: cordon selftest [--json] [--only PATTERN] [--category C] [--parallel N] [--list] [--tier T] [--rootfs DIR | --image PATH[:TAG]]
 
         Runs {SelftestRunner.Catalogue.Count} hostile probes inside a tier (the process tier by default), each under production's policy, and judges each
         from host-side evidence (outcome, cgroup counters, seccomp refusals, canaries planted outside the box,
@@ -28,6 +28,8 @@ internal static class SelftestCommand
           --tier T         run the probes on tier T (process, gvisor); on a tier with its own kernel a probe is
                            judged by its contained outcome, and one that cannot apply there says so (DEGRADED)
           --rootfs DIR     the probes' root filesystem is the unpacked root DIR instead of the host's system directories
+          --image PATH[:TAG]  the same with an OCI image's root (verified and unpacked as cordon run --image does);
+                           a probe whose interpreter or loader the root lacks says so (DEGRADED)
 
         exit: 0 every probe passed (DEGRADED allowed), 1 a probe failed or something outlived the suite,
               125 bad option or Cordon could not run, 130 canceled
@@ -68,9 +70,16 @@ internal static class SelftestCommand
                     options = options with { Tier = tier };
                     break;
                 case "--rootfs" when i + 1 < args.Count:
+                    if (options.Root is not null) return Fail("--image and --rootfs each give the probes' root; give one of them");
                     string rootfs = Path.GetFullPath(args[++i]);
                     if (!Directory.Exists(rootfs)) return Fail($"--rootfs {args[i]}: no such directory; give an unpacked root filesystem");
                     options = options with { Root = Cordon.Policy.FilesystemRoot.Image(rootfs) };
+                    break;
+                case "--image" when i + 1 < args.Count:
+                    if (options.Root is not null) return Fail("--image and --rootfs each give the probes' root; give one of them");
+                    if (RunParseContext.Host.PrepareImage(Images.ImageReference.Parse(args[++i]), out string? problem) is not { } image)
+                        return Fail($"--image {args[i]}: {problem}");
+                    options = options with { Root = Cordon.Policy.FilesystemRoot.Image(image.RootfsPath) };
                     break;
                 case "--parallel" when i + 1 < args.Count:
                     if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n is < 1 or > 64)
@@ -78,7 +87,7 @@ internal static class SelftestCommand
                     options = options with { MaxParallelism = n };
                     break;
                 default:
-                    return Fail(arg.StartsWith('-') && arg is "--only" or "--category" or "--parallel" or "--tier" or "--rootfs"
+                    return Fail(arg.StartsWith('-') && arg is "--only" or "--category" or "--parallel" or "--tier" or "--rootfs" or "--image"
                         ? $"{arg} needs a value" : $"unknown option '{arg}'; run cordon selftest --help");
             }
         }

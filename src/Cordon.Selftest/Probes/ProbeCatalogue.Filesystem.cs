@@ -48,7 +48,7 @@ internal static partial class ProbeCatalogue
         },
         new()
         {
-            Id = "fs-ro-bind-write", Category = ProbeCategory.Filesystem, Program = C("fs_ro_write"),
+            Id = "fs-ro-bind-write", Category = ProbeCategory.Filesystem, NeedsHostSystemRoot = true, Program = C("fs_ro_write"),
             Description = "create, rename, unlink, chmod, utimensat, setxattr, truncate on read-only binds and the root; remount /usr read-write",
             Expected = new()
             {
@@ -62,7 +62,7 @@ internal static partial class ProbeCatalogue
         },
         new()
         {
-            Id = "fs-output-link-tricks", Category = ProbeCategory.Filesystem, Program = C("fs_output_links", "links"), NeedsWorkDirectory = true,
+            Id = "fs-output-link-tricks", Category = ProbeCategory.Filesystem, NeedsHostSystemRoot = true, Program = C("fs_output_links", "links"), NeedsWorkDirectory = true,
             Description = "in a read-write host work dir: symlinks to /etc/shadow and the canary, hard links to files it does not own, a FIFO, a device node",
             Expected = new()
             {
@@ -86,7 +86,7 @@ internal static partial class ProbeCatalogue
         },
         new()
         {
-            Id = "fs-setuid-exec", Category = ProbeCategory.Filesystem, Program = Shell("fs_setuid_exec"),
+            Id = "fs-setuid-exec", Category = ProbeCategory.Filesystem, NeedsHostSystemRoot = true, Program = Shell("fs_setuid_exec"),
             Description = "find the set-id programs under /usr and run them (su -c id, newgrp, sudo); read their effective uid while they run",
             Expected = new()
             {
@@ -142,7 +142,7 @@ internal static partial class ProbeCatalogue
         },
         new()
         {
-            Id = "fs-host-paths", Category = ProbeCategory.Filesystem, Program = C("fs_host_paths"),
+            Id = "fs-host-paths", Category = ProbeCategory.Filesystem, NeedsHostSystemRoot = true, Program = C("fs_host_paths"),
             Description = "derived: stat /etc/shadow, /home, /root, /run, /var, /sys, docker/containerd/dbus sockets; list /etc",
             Expected = new() { Text = "ENOENT; /etc generated only", Steps = [Step("stat-*", Enoent), Step("etc-entries", ["MINIMAL"], ["EXTRA"])] },
         },

@@ -26,7 +26,7 @@ internal static partial class ProbeCatalogue
         },
         new()
         {
-            Id = "res-fork-bomb-shell", Category = ProbeCategory.Resources, Program = Shell("res_fork_bomb"), Cgroups = CgroupNeed.SkippedWithout,
+            Id = "res-fork-bomb-shell", Category = ProbeCategory.Resources, NeedsHostSystemRoot = true, Program = Shell("res_fork_bomb"), Cgroups = CgroupNeed.SkippedWithout,
             Policy = (b, _) => b.WithMaxProcesses(BombPids).WithWallTime(BombWallTime),
             Description = "the bash fork bomb :(){ :|:& };:",
             Expected = new()

@@ -45,6 +45,12 @@ internal sealed record ProbeDefinition
     /// <summary>Whether the verdict needs the host to see the guest's processes (a tier with its own kernel has none on the host).</summary>
     public bool NeedsHostProcesses { get; init; }
 
+    /// <summary>
+    /// Whether the probe is written against the host's system directories (it names /etc or /usr files, or runs bash
+    /// and coreutils): in an image's root those are the image's or absent, so its steps would be judged on the wrong files.
+    /// </summary>
+    public bool NeedsHostSystemRoot { get; init; }
+
     /// <summary>Extra host-side checks beyond the canaries, teardown and host baseline every probe gets.</summary>
     public Func<ProbeEvidence, IEnumerable<Finding>>? HostCheck { get; init; }
 }

@@ -30,7 +30,7 @@ public static class SelftestTable
         text.Append(CultureInfo.InvariantCulture, $"{report.Passed} passed, {report.Failed} failed").AppendLine();
         if (report.Degraded > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{report.Degraded} degraded: {Cell(report.CgroupReason ?? "limits not enforceable here")}").AppendLine();
+            text.Append(CultureInfo.InvariantCulture, $"{report.Degraded} degraded: {Cell(report.CgroupReason ?? "not applicable here, or a limit this host cannot enforce (see each row)")}").AppendLine();
         }
 
         foreach (ProbeResult p in report.Probes.Where(p => p.Verdict.IsFailed()))

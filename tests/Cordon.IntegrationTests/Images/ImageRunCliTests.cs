@@ -130,6 +130,21 @@ public sealed class ImageRunCliTests : IDisposable
         Assert.Equal(TestImage.OsRelease + "1000\nro\n", stdout);
     }
 
+    [Fact]
+    public async Task The_escape_suite_passes_in_an_image_root_and_names_the_probes_that_cannot_apply()
+    {
+        var (code, stdout, stderr) = await _image.CordonAsync(false, "selftest", "--image", _image.Layout + ":v1", "--json");
+
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("\"escaped\": 0,", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"verdict\": \"ESCAPED\"", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"verdict\": \"INCONCLUSIVE\"", stdout, StringComparison.Ordinal);
+        // The image has busybox and no python3 or libc: the static C probes run, the others say why they cannot.
+        Assert.Contains("the root has no python3", stdout, StringComparison.Ordinal);
+        Assert.Contains("\"id\": \"fs-dotdot-escape\"", stdout, StringComparison.Ordinal);
+        AssertNothingLeft();
+    }
+
     private void AssertNothingLeft()
     {
         HostState.AssertNoSandboxLeft();
