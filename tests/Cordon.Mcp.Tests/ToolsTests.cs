@@ -128,8 +128,11 @@ public sealed class ToolsTests(ServerFixture fixture) : IClassFixture<ServerFixt
         var progress = new SynchronousProgress(v => { lock (chunks) chunks.Add(v.Message ?? ""); });
         JsonElement result = (await Server.CallJsonAsync("run", new { runtime = "shell", code = "for i in 1 2 3; do echo tick $i; sleep 0.3; done" }, progress)).Result();
         Assert.Equal("exit.success", result.Str("reason"));
-        // Notifications travel before the reply on the same ordered stream.
-        string all = string.Concat(chunks);
+        // The server sends every notification before the reply, but the client SDK hands notifications to their
+        // handler on its own tasks, so the last one may reach the list just after the call returns: poll briefly.
+        string Seen() { lock (chunks) return string.Concat(chunks); }
+        await McpServerProcess.PollUntilAsync(() => Seen().Contains("tick 3", StringComparison.Ordinal), 20);
+        string all = Seen();
         Assert.Contains("stdout: tick 1", all, StringComparison.Ordinal);
         Assert.Contains("tick 3", all, StringComparison.Ordinal);
     }
