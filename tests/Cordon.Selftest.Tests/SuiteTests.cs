@@ -22,8 +22,6 @@ public class SuiteTests
             Assert.Equal(LimitKind.Memory, report.Probes.Single(p => p.Id == "res-memory-bomb").Limit);
             Assert.Equal(LimitKind.Cpu, report.Probes.Single(p => p.Id == "res-cpu-burn").Limit);
         }
-
-        Assert.True(report.Duration < TimeSpan.FromSeconds(60), $"the suite took {report.Duration}");
     }
 
     [Fact]
