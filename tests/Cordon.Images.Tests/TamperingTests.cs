@@ -31,6 +31,23 @@ public sealed class TamperingTests : IDisposable
     }
 
     [Fact]
+    public void A_layer_damaged_in_a_tar_header_is_reported_by_its_digest_before_any_entry_is_read()
+    {
+        string layout = TestLayout.Write(_scratch["img"], "t", [Layer], TestLayout.Compression.None);
+        string blob = Directory.EnumerateFiles(Path.Combine(layout, "blobs", "sha256")).Single(f => File.ReadAllText(f).Contains("ID=original", StringComparison.Ordinal));
+        byte[] bytes = File.ReadAllBytes(blob);
+        bytes[0] = (byte)'/'; // the first entry's name now starts with '/', and its header checksum no longer adds up
+        File.WriteAllBytes(blob, bytes);
+
+        var e = Assert.Throws<ImageException>(() => new ImageStore(_scratch.Cache).Prepare(ImageReference.Parse(layout + ":t")));
+
+        Assert.Equal(ImageErrorKind.Corrupt, e.Kind);
+        Assert.Contains("layer 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("does not match its name", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_scratch.Cache, "tmp")));
+    }
+
+    [Fact]
     public void A_blob_longer_than_its_descriptor_is_refused()
     {
         string layout = TestLayout.Write(_scratch["img"], "t", [Layer], TestLayout.Compression.None);

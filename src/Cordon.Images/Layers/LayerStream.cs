@@ -6,7 +6,7 @@ namespace Cordon.Images.Layers;
 
 /// <summary>
 /// One layer's tar, decompressed as it is read, with both of its digests checked: the blob's (compressed, from the
-/// manifest) and the diff_id (uncompressed, from the config). Every uncompressed byte counts against the image's
+/// manifest, before anything is decompressed and again as it is read) and the diff_id (uncompressed, from the config). Every uncompressed byte counts against the image's
 /// budget, so a decompression bomb stops at the limit. The layer counts as verified only after <see cref="Finish"/>.
 /// </summary>
 internal sealed class LayerStream : Stream
@@ -20,7 +20,10 @@ internal sealed class LayerStream : Stream
 
     public LayerStream(LayoutSource source, Descriptor layer, Digest diffId, UnpackBudget budget, string where)
     {
-        _blob = source.OpenVerified(layer, "layer");
+        // A whole pass over the compressed blob first (cheap next to unpacking); the second pass still checks it, since
+        // the file may change in between.
+        source.Verify(layer, "layer", where);
+        _blob = source.OpenVerified(layer, "layer", where);
         _diffId = diffId;
         _budget = budget;
         _where = where;

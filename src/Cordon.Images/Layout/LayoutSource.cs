@@ -54,12 +54,24 @@ internal abstract class LayoutSource : IDisposable
         return content;
     }
 
+    /// <summary>
+    /// Reads all of blob <paramref name="descriptor"/> without interpreting it and checks its size and digest, so that
+    /// no decompressor or tar reader ever sees bytes that do not match their name (a damaged or altered layer is then
+    /// always reported as that, never as whatever its garbled content happens to look like).
+    /// </summary>
+    public void Verify(Descriptor descriptor, string what, string? label = null)
+    {
+        using VerifyingStream stream = OpenVerified(descriptor, what, label);
+        stream.Finish();
+    }
+
     /// <summary>Blob <paramref name="descriptor"/> through a stream that checks its size as it goes and its digest at <see cref="VerifyingStream.Finish"/>.</summary>
-    public VerifyingStream OpenVerified(Descriptor descriptor, string what)
+    /// <remarks>Errors name the blob as <paramref name="label"/> when given (for example "image:tag: layer 0 (sha256:…)").</remarks>
+    public VerifyingStream OpenVerified(Descriptor descriptor, string what, string? label = null)
     {
         Stream raw = OpenBlob(descriptor.Digest) ?? throw new ImageException(ImageErrorKind.Missing,
             $"{Name}: the {what} blob {descriptor.Digest} is missing (blobs/sha256/{descriptor.Digest.Hex})", "the layout is incomplete; re-export the image with all its blobs");
-        return new VerifyingStream(raw, descriptor, $"{Name}: the {what} blob {descriptor.Digest}");
+        return new VerifyingStream(raw, descriptor, label ?? $"{Name}: the {what} blob {descriptor.Digest}");
     }
 
     /// <inheritdoc />
