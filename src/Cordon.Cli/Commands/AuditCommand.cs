@@ -140,44 +140,44 @@ internal static class AuditCommand
 
     private static void WriteJson(AuditReport report, string reference, double? threshold, bool exceeded)
     {
-        using var json = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        json.WriteString("policy", reference);
-        json.WriteNumber("score", report.Score);
-        json.WriteString("rating", report.Rating);
-        if (threshold is { } t) json.WriteNumber("threshold", t);
-        else json.WriteNull("threshold");
-        json.WriteBoolean("exceeded", exceeded);
-        json.WriteStartArray("dimensions");
-        foreach (AuditDimension d in report.Dimensions)
+        Cli.WriteJsonDocument(json =>
         {
             json.WriteStartObject();
-            json.WriteString("name", d.Name);
-            json.WriteString("description", d.Description);
-            json.WriteNumber("exposure", Math.Round(d.Exposure, 1, MidpointRounding.AwayFromZero));
-            json.WriteNumber("weight", d.Weight);
-            json.WriteStartArray("findings");
-            foreach (AuditFinding f in d.Findings)
+            json.WriteString("policy", reference);
+            json.WriteNumber("score", report.Score);
+            json.WriteString("rating", report.Rating);
+            if (threshold is { } t) json.WriteNumber("threshold", t);
+            else json.WriteNull("threshold");
+            json.WriteBoolean("exceeded", exceeded);
+            json.WriteStartArray("dimensions");
+            foreach (AuditDimension d in report.Dimensions)
             {
                 json.WriteStartObject();
-                json.WriteString("id", f.Id);
-                json.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
-                json.WriteString("key", f.Key);
-                json.WriteString("finding", f.Title);
-                json.WriteString("why", f.Why);
-                if (f.Fix is null) json.WriteNull("fix");
-                else json.WriteString("fix", f.Fix);
+                json.WriteString("name", d.Name);
+                json.WriteString("description", d.Description);
+                json.WriteNumber("exposure", Math.Round(d.Exposure, 1, MidpointRounding.AwayFromZero));
+                json.WriteNumber("weight", d.Weight);
+                json.WriteStartArray("findings");
+                foreach (AuditFinding f in d.Findings)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("id", f.Id);
+                    json.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
+                    json.WriteString("key", f.Key);
+                    json.WriteString("finding", f.Title);
+                    json.WriteString("why", f.Why);
+                    if (f.Fix is null) json.WriteNull("fix");
+                    else json.WriteString("fix", f.Fix);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
                 json.WriteEndObject();
             }
 
             json.WriteEndArray();
             json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
-        json.Flush();
-        Console.Out.WriteLine();
+        });
     }
 
     private static string Marker(FindingSeverity severity) => severity switch

@@ -77,29 +77,29 @@ internal static class DoctorCommand
 
     private static void WriteJson(HostReport report)
     {
-        using var json = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        json.WriteBoolean("defaultPolicyEnforced", report.DefaultPolicyEnforced);
-        json.WriteNumber("uid", report.Uid);
-        json.WriteBoolean("root", report.Uid == 0);
-        json.WriteNumber("landlockAbi", report.LandlockAbi);
-        json.WriteStartArray("checks");
-        foreach (HostCheck check in report.Checks)
+        Cli.WriteJsonDocument(json =>
         {
             json.WriteStartObject();
-            json.WriteString("layer", check.Layer);
-            json.WriteString("status", Name(check.Status));
-            json.WriteBoolean("required", check.Required);
-            json.WriteString("detail", check.Detail);
-            if (check.Fix is null) json.WriteNull("fix");
-            else json.WriteString("fix", check.Fix);
-            json.WriteEndObject();
-        }
+            json.WriteBoolean("defaultPolicyEnforced", report.DefaultPolicyEnforced);
+            json.WriteNumber("uid", report.Uid);
+            json.WriteBoolean("root", report.Uid == 0);
+            json.WriteNumber("landlockAbi", report.LandlockAbi);
+            json.WriteStartArray("checks");
+            foreach (HostCheck check in report.Checks)
+            {
+                json.WriteStartObject();
+                json.WriteString("layer", check.Layer);
+                json.WriteString("status", Name(check.Status));
+                json.WriteBoolean("required", check.Required);
+                json.WriteString("detail", check.Detail);
+                if (check.Fix is null) json.WriteNull("fix");
+                else json.WriteString("fix", check.Fix);
+                json.WriteEndObject();
+            }
 
-        json.WriteEndArray();
-        json.WriteEndObject();
-        json.Flush();
-        Console.Out.WriteLine();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
     }
 
     private static string Name(LayerStatus status) => status.ToString().ToLowerInvariant();

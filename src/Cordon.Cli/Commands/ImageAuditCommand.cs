@@ -76,25 +76,25 @@ internal static class ImageAuditCommand
 
     private static void WriteJson(ImageReference reference, ImmutableArray<ImageFinding> findings)
     {
-        using var json = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        json.WriteString("image", reference.ToString());
-        json.WriteStartArray("findings");
-        foreach (ImageFinding f in findings)
+        Cli.WriteJsonDocument(json =>
         {
             json.WriteStartObject();
-            json.WriteString("kind", Id(f.Kind));
-            json.WriteString("subject", f.Subject);
-            json.WriteString("detail", f.Detail);
-            if (f.Layer is { } layer) json.WriteNumber("layer", layer);
-            else json.WriteNull("layer");
-            json.WriteEndObject();
-        }
+            json.WriteString("image", reference.ToString());
+            json.WriteStartArray("findings");
+            foreach (ImageFinding f in findings)
+            {
+                json.WriteStartObject();
+                json.WriteString("kind", Id(f.Kind));
+                json.WriteString("subject", f.Subject);
+                json.WriteString("detail", f.Detail);
+                if (f.Layer is { } layer) json.WriteNumber("layer", layer);
+                else json.WriteNull("layer");
+                json.WriteEndObject();
+            }
 
-        json.WriteEndArray();
-        json.WriteEndObject();
-        json.Flush();
-        Console.Out.WriteLine();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
     }
 
     private static string Title(ImageFindingKind kind) => kind switch
