@@ -24,6 +24,7 @@ string? serve = null;
 bool serviceOnly = false;
 bool gvisorOnly = false;
 bool cliOnly = false;
+string? baselineCli = null;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -41,7 +42,8 @@ for (int i = 0; i < args.Length; i++)
         case "--service-only": serviceOnly = true; break;
         case "--gvisor-only": gvisorOnly = true; break;
         case "--cli-only": cliOnly = true; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only] [--serve PATH-TO-cordon-serve] [--service-only] [--gvisor-only] [--cli-only]"); return 2;
+        case "--baseline-cli": baselineCli = args[++i]; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only] [--serve PATH-TO-cordon-serve] [--service-only] [--gvisor-only] [--cli-only [--baseline-cli PATH-TO-another-cordon]]"); return 2;
     }
 }
 
@@ -119,7 +121,8 @@ double Whole(params string[] argv)
 }
 
 // --cli-only: the CLI's start and a whole `cordon run -- /bin/true` against bare bwrap (as root and as uid 65534), a
-// plain exec and the NativeAOT floor, interleaved, wall and CPU per run; nothing else (a quick before/after).
+// plain exec and the NativeAOT floor, interleaved, wall and CPU per run; nothing else. --baseline-cli adds another build
+// of the CLI (say, before a change) to the same interleaved rounds, for a before/after.
 if (cliOnly)
 {
     if (cli is null) { Console.Error.WriteLine("--cli-only needs --cli PATH-TO-cordon"); return 2; }
@@ -133,6 +136,12 @@ if (cliOnly)
     };
     if (asRoot) cliScenarios.Add(("bwrap /bin/true as uid 65534", ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. bareBwrap, "/bin/true"]));
     if (aotFloor is not null) cliScenarios.Add(("NativeAOT hello world (runtime floor)", [aotFloor]));
+    if (baselineCli is not null)
+    {
+        cliScenarios.Add(("baseline cli version", [baselineCli, "version"]));
+        cliScenarios.Add(("baseline cli /bin/true", [baselineCli, "run", "--quiet", "--", "/bin/true"]));
+    }
+
     foreach (var (_, argv) in cliScenarios) Whole(argv);
     var wall = cliScenarios.ToDictionary(s => s.Name, _ => new List<double>());
     var cpu = cliScenarios.ToDictionary(s => s.Name, _ => new List<double>());
@@ -166,6 +175,13 @@ if (cliOnly)
 
     if (aotFloor is not null)
         Console.WriteLine(FormattableString.Invariant($"cli version ÷ NativeAOT hello world: {WallOf("cli version (CLI start, no sandbox)") / WallOf("NativeAOT hello world (runtime floor)"):0.00} wall, {CpuOf("cli version (CLI start, no sandbox)") / CpuOf("NativeAOT hello world (runtime floor)"):0.00} CPU"));
+    if (baselineCli is not null)
+    {
+        Console.WriteLine(FormattableString.Invariant($"cli /bin/true ÷ baseline cli /bin/true: {WallOf("cli /bin/true") / WallOf("baseline cli /bin/true"):0.00} wall, {CpuOf("cli /bin/true") / CpuOf("baseline cli /bin/true"):0.00} CPU"));
+        Console.WriteLine(FormattableString.Invariant($"cli version ÷ baseline cli version: {WallOf("cli version (CLI start, no sandbox)") / WallOf("baseline cli version"):0.00} wall, {CpuOf("cli version (CLI start, no sandbox)") / CpuOf("baseline cli version"):0.00} CPU"));
+        if (asRoot) Console.WriteLine(FormattableString.Invariant($"baseline cli /bin/true ÷ bwrap as uid 65534: {WallOf("baseline cli /bin/true") / WallOf("bwrap /bin/true as uid 65534"):0.00} wall, {CpuOf("baseline cli /bin/true") / CpuOf("bwrap /bin/true as uid 65534"):0.00} CPU"));
+    }
+
     return 0;
 }
 
