@@ -23,6 +23,8 @@ bool networkOnly = false;
 string? serve = null;
 bool serviceOnly = false;
 bool gvisorOnly = false;
+bool cliOnly = false;
+string? baselineCli = null;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -39,7 +41,9 @@ for (int i = 0; i < args.Length; i++)
         case "--serve": serve = args[++i]; break;
         case "--service-only": serviceOnly = true; break;
         case "--gvisor-only": gvisorOnly = true; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only] [--serve PATH-TO-cordon-serve] [--service-only] [--gvisor-only]"); return 2;
+        case "--cli-only": cliOnly = true; break;
+        case "--baseline-cli": baselineCli = args[++i]; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only] [--serve PATH-TO-cordon-serve] [--service-only] [--gvisor-only] [--cli-only [--baseline-cli PATH-TO-another-cordon]]"); return 2;
     }
 }
 
@@ -114,6 +118,71 @@ double Whole(params string[] argv)
     if (status != 0) throw new InvalidOperationException($"{string.Join(' ', argv)} exited with status {status}");
     lastCpuMs = cpuMs;
     return ms;
+}
+
+// --cli-only: the CLI's start and a whole `cordon run -- /bin/true` against bare bwrap (as root and as uid 65534), a
+// plain exec and the NativeAOT floor, interleaved, wall and CPU per run; nothing else. --baseline-cli adds another build
+// of the CLI (say, before a change) to the same interleaved rounds, for a before/after.
+if (cliOnly)
+{
+    if (cli is null) { Console.Error.WriteLine("--cli-only needs --cli PATH-TO-cordon"); return 2; }
+    bool asRoot = Environment.UserName == "root";
+    var cliScenarios = new List<(string Name, string[] Argv)>
+    {
+        ("exec /bin/true", ["/bin/true"]),
+        ("bwrap /bin/true", [.. bareBwrap, "/bin/true"]),
+        ("cli version (CLI start, no sandbox)", [cli, "version"]),
+        ("cli /bin/true", [cli, "run", "--quiet", "--", "/bin/true"]),
+    };
+    if (asRoot) cliScenarios.Add(("bwrap /bin/true as uid 65534", ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. bareBwrap, "/bin/true"]));
+    if (aotFloor is not null) cliScenarios.Add(("NativeAOT hello world (runtime floor)", [aotFloor]));
+    if (baselineCli is not null)
+    {
+        cliScenarios.Add(("baseline cli version", [baselineCli, "version"]));
+        cliScenarios.Add(("baseline cli /bin/true", [baselineCli, "run", "--quiet", "--", "/bin/true"]));
+    }
+
+    foreach (var (_, argv) in cliScenarios) Whole(argv);
+    var wall = cliScenarios.ToDictionary(s => s.Name, _ => new List<double>());
+    var cpu = cliScenarios.ToDictionary(s => s.Name, _ => new List<double>());
+    var order = new Random(42);
+    for (int round = 0; round < runs; round++)
+    {
+        foreach (var (name, argv) in cliScenarios.OrderBy(_ => order.Next()))
+        {
+            wall[name].Add(Whole(argv));
+            cpu[name].Add(lastCpuMs!.Value);
+        }
+    }
+
+    Console.WriteLine($"Cordon CLI benchmark: {runs} interleaved rounds, {Environment.ProcessorCount} CPUs, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+    Console.WriteLine("| scenario | wall min ms | wall median ms | wall p99 ms | CPU median ms |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    foreach (var (name, _) in cliScenarios)
+    {
+        Stats w = Stats.Of(name, wall[name]), c = Stats.Of(name, cpu[name]);
+        Console.WriteLine(FormattableString.Invariant($"| {name} | {w.Min:0.00} | {w.Median:0.00} | {w.P99:0.00} | {c.Median:0.00} |"));
+    }
+
+    double WallOf(string name) => Stats.Of(name, wall[name]).Median;
+    double CpuOf(string name) => Stats.Of(name, cpu[name]).Median;
+    Console.WriteLine(FormattableString.Invariant($"cli /bin/true ÷ bwrap /bin/true: {WallOf("cli /bin/true") / WallOf("bwrap /bin/true"):0.00}"));
+    if (asRoot)
+    {
+        Console.WriteLine(FormattableString.Invariant($"cli /bin/true ÷ bwrap as uid 65534: {WallOf("cli /bin/true") / WallOf("bwrap /bin/true as uid 65534"):0.00} (target ≤ 1.5)"));
+        Console.WriteLine(FormattableString.Invariant($"cli CPU per run ÷ bwrap as uid 65534 CPU per run: {CpuOf("cli /bin/true") / CpuOf("bwrap /bin/true as uid 65534"):0.00} (target ≤ 1.5)"));
+    }
+
+    if (aotFloor is not null)
+        Console.WriteLine(FormattableString.Invariant($"cli version ÷ NativeAOT hello world: {WallOf("cli version (CLI start, no sandbox)") / WallOf("NativeAOT hello world (runtime floor)"):0.00} wall, {CpuOf("cli version (CLI start, no sandbox)") / CpuOf("NativeAOT hello world (runtime floor)"):0.00} CPU"));
+    if (baselineCli is not null)
+    {
+        Console.WriteLine(FormattableString.Invariant($"cli /bin/true ÷ baseline cli /bin/true: {WallOf("cli /bin/true") / WallOf("baseline cli /bin/true"):0.00} wall, {CpuOf("cli /bin/true") / CpuOf("baseline cli /bin/true"):0.00} CPU"));
+        Console.WriteLine(FormattableString.Invariant($"cli version ÷ baseline cli version: {WallOf("cli version (CLI start, no sandbox)") / WallOf("baseline cli version"):0.00} wall, {CpuOf("cli version (CLI start, no sandbox)") / CpuOf("baseline cli version"):0.00} CPU"));
+        if (asRoot) Console.WriteLine(FormattableString.Invariant($"baseline cli /bin/true ÷ bwrap as uid 65534: {WallOf("baseline cli /bin/true") / WallOf("bwrap /bin/true as uid 65534"):0.00} wall, {CpuOf("baseline cli /bin/true") / CpuOf("bwrap /bin/true as uid 65534"):0.00} CPU"));
+    }
+
+    return 0;
 }
 
 // Before/after of the two kernel-path fixes, in the same interleaved run: joining v1 cgroups through cgroup.procs

@@ -9,7 +9,9 @@ public sealed class FuelTests
     {
         using var backend = new WasmSandboxBackend(WasmBackendOptions.Default.WithFuel(5_000_000));
 
-        WasmRunResult run = await backend.RunWasmAsync(TestSupport.Policy(), TestSupport.Command("infinite_loop.wat"));
+        // Only the fuel may end the loop: the time limits are far beyond what 5 million units take on any machine.
+        WasmRunResult run = await backend.RunWasmAsync(TestSupport.Policy(p => p.WithWallTime(TimeSpan.FromMinutes(10)).WithCpuTime(TimeSpan.FromMinutes(10))),
+            TestSupport.Command("infinite_loop.wat"));
 
         run.Result.AssertOutcome(SandboxOutcome.CpuTimeExceeded);
         Assert.Equal("fuel exhausted: consumed 5,000,000 of 5,000,000 units", run.Result.Detail);

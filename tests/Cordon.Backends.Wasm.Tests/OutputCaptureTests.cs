@@ -55,7 +55,8 @@ public sealed class OutputCaptureTests(DefaultBackendFixture fixture) : IClassFi
     public async Task Past_the_cap_with_kill_the_module_is_stopped_and_keeps_exactly_the_cap()
     {
         SandboxResult result = await fixture.Backend.RunAsync(
-            TestSupport.Policy(p => p.WithMaxOutput(4096).WithOutputAction(OutputAction.Kill)), TestSupport.Command("write_forever.wat"));
+            TestSupport.Policy(p => p.WithMaxOutput(4096).WithOutputAction(OutputAction.Kill).WithWallTime(TimeSpan.FromMinutes(10)).WithCpuTime(TimeSpan.FromMinutes(10))),
+            TestSupport.Command("write_forever.wat"));
 
         result.AssertOutcome(SandboxOutcome.OutputExceeded);
         Assert.Equal(4096, result.StandardOutput.Bytes.Length);
@@ -68,7 +69,10 @@ public sealed class OutputCaptureTests(DefaultBackendFixture fixture) : IClassFi
     {
         using var backend = new WasmSandboxBackend(WasmBackendOptions.Default.WithFuel(2_000_000));
 
-        WasmRunResult run = await backend.RunWasmAsync(TestSupport.Policy(p => p.WithMaxOutput(64 * 1024)), TestSupport.Command("write_forever.wat"));
+        // Only the fuel may end it: the time limits are far beyond what 2 million units take on any machine.
+        WasmRunResult run = await backend.RunWasmAsync(
+            TestSupport.Policy(p => p.WithMaxOutput(64 * 1024).WithWallTime(TimeSpan.FromMinutes(10)).WithCpuTime(TimeSpan.FromMinutes(10))),
+            TestSupport.Command("write_forever.wat"));
 
         run.Result.AssertOutcome(SandboxOutcome.CpuTimeExceeded);
         Assert.StartsWith("fuel exhausted", run.Result.Detail, StringComparison.Ordinal);
@@ -86,9 +90,11 @@ public sealed class OutputCaptureTests(DefaultBackendFixture fixture) : IClassFi
         SandboxResult result = await backend.RunAsync(
             new SandboxPolicyBuilder().WithWallTime(TimeSpan.FromMilliseconds(300)).WithMaxOutput(64 * 1024).Build(), TestSupport.Command("write_forever.wat"));
 
+        // How much a module writes in 300 ms is the machine's speed (the fuel test above reaches the cap by count); the
+        // capture must be consistent with the total whatever it was.
         result.AssertOutcome(SandboxOutcome.WallTimeExceeded);
-        Assert.Equal(64 * 1024, result.StandardOutput.Bytes.Length);
-        Assert.True(result.StandardOutput.Truncated);
+        Assert.Equal(Math.Min(result.StandardOutput.TotalBytes, 64 * 1024), result.StandardOutput.Bytes.Length);
+        Assert.Equal(result.StandardOutput.TotalBytes > 64 * 1024, result.StandardOutput.Truncated);
         Assert.StartsWith("tick\n", result.Stdout(), StringComparison.Ordinal);
     }
 

@@ -37,7 +37,12 @@ internal static class RunscCommandLine
             using System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)!;
             _ = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(5))) process.Kill(entireProcessTree: true);
+            if (!process.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                // Kill only sends the signal: wait for the exit too, so no runsc of this run outlives the call.
+                process.Kill(entireProcessTree: true);
+                _ = process.WaitForExit(TimeSpan.FromSeconds(30));
+            }
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {

@@ -40,6 +40,9 @@ internal sealed class GvisorRun
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan ReaderGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the last sweep keeps killing until no process of the run is left (a safety net, not a wait time).</summary>
+    private static readonly TimeSpan StrayGrace = TimeSpan.FromSeconds(30);
+
     private readonly SandboxPolicy _policy;
     private readonly SandboxCommand _command;
     private readonly RunEvents _events;
@@ -362,12 +365,23 @@ internal sealed class GvisorRun
     {
         if (Directory.Exists(run.State) && Directory.EnumerateFileSystemEntries(run.State).Any())
             RunscCommandLine.RunQuietly(runsc, [.. RunscCommandLine.Global(run), "delete", "--force", "cordon-" + _events.RunId]);
-        if (StrayProcesses.KillAll(run.Path) > 0) Thread.Sleep(50);
+        AwaitNoStrays(run.Path);
         if (cgroup is not null)
         {
             cgroup.Dispose();
             if (cgroup.CleanupProblem is { } problem) _warnings.Add("cleanup: " + problem);
         }
+    }
+
+    /// <summary>
+    /// Kills the run's processes outside its cgroup (<c>runsc delete</c>, or all of them without a cgroup) until none is
+    /// left. A killed process still runs until the scheduler lets it exit, which on a loaded host can take far longer
+    /// than any fixed pause; the run's result must not come back while one of them still shows its command line.
+    /// </summary>
+    private static void AwaitNoStrays(string marker)
+    {
+        var waited = Stopwatch.StartNew();
+        while (StrayProcesses.KillAll(marker) > 0 && waited.Elapsed < StrayGrace) Thread.Sleep(10);
     }
 
     private SandboxResult Decide(Kill kill, int waitStatus, int? forwarded, bool oom, ResourceUsage usage, TimeSpan wall)

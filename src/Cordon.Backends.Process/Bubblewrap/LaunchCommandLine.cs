@@ -102,8 +102,12 @@ internal static class LaunchCommandLine
             }
         }
 
+        // The generated /etc files: in bwrap's root tmpfs, written, not mounted (a bind each cost bwrap a mount, a remount
+        // and a read of the mount table); read-only with the root. An image root's /etc is the image's own read-only
+        // directory, so there each is bound over its place.
+        MountOperation generated = policy.Root.Kind == FilesystemRootKind.Image ? MountOperation.ReadOnlyData : MountOperation.RootFile;
         for (int i = 0; i < spec.GeneratedEtcFiles.Length; i++)
-            m.Add(new(MountOperation.ReadOnlyData, spec.GeneratedEtcFiles[i], Fd(spec.Fds.NumberOf(DescriptorRole.GeneratedFile, i))));
+            m.Add(new(generated, spec.GeneratedEtcFiles[i], Fd(spec.Fds.NumberOf(DescriptorRole.GeneratedFile, i))));
 
         m.Add(new(MountOperation.Proc, "/proc"));
         m.Add(new(MountOperation.Dev, "/dev"));

@@ -47,7 +47,7 @@ internal static partial class LeftoverSweep
             if (RunCgroup.RemoveParentIfUnused(hierarchy.RunsParent, host) is { } parentProblem) problems.Add(parentProblem);
         }
 
-        foreach (string directory in Subdirectories(temporaryRoot ?? Path.GetTempPath()))
+        foreach (string directory in Subdirectories(temporaryRoot ?? Path.GetTempPath(), "cordon-*"))
         {
             Match m = TempName().Match(Path.GetFileName(directory));
             if (!m.Success || !IsOurOwn(directory) || !OwnerIsGone(Pid(m), directory)) continue;
@@ -119,8 +119,7 @@ internal static partial class LeftoverSweep
             string[] fields = stat[(end + 2)..].Split(' ');
             // Fields after the command start at field 3 (state); starttime is field 22.
             if (!long.TryParse(fields[22 - 3], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks)) return null;
-            string? bootLine = File.ReadLines("/proc/stat").FirstOrDefault(l => l.StartsWith("btime ", StringComparison.Ordinal));
-            if (bootLine is null || !long.TryParse(bootLine[6..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long boot)) return null;
+            if (BootTime.Value is not { } boot) return null;
             // USER_HZ is 100 on every Linux architecture Cordon runs on.
             return DateTime.UnixEpoch.AddSeconds(boot + (ticks / 100.0));
         }
@@ -129,6 +128,23 @@ internal static partial class LeftoverSweep
             return null;
         }
     }
+
+    /// <summary>
+    /// The boot time in seconds since the epoch (<c>btime</c> in /proc/stat), read once: it does not change, and /proc/stat
+    /// is costly to produce (every CPU's and interrupt's counters), once per entry of every live run otherwise.
+    /// </summary>
+    private static readonly Lazy<long?> BootTime = new(() =>
+    {
+        try
+        {
+            string? bootLine = File.ReadLines("/proc/stat").FirstOrDefault(l => l.StartsWith("btime ", StringComparison.Ordinal));
+            return bootLine is not null && long.TryParse(bootLine[6..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long boot) ? boot : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    });
 
     /// <summary>Kills whatever is still inside a dead owner's run, then removes it; the problem or null.</summary>
     private static string? RemoveRun(string directory, CgroupVersion version, CgroupHostView host)
@@ -161,11 +177,12 @@ internal static partial class LeftoverSweep
         }
     }
 
-    private static string[] Subdirectories(string parent)
+    /// <summary>The subdirectories of <paramref name="parent"/> (matching <paramref name="pattern"/>: a shared /tmp can hold thousands of others, which are then never allocated).</summary>
+    private static string[] Subdirectories(string parent, string pattern = "*")
     {
         try
         {
-            return Directory.Exists(parent) ? Directory.GetDirectories(parent) : [];
+            return Directory.Exists(parent) ? Directory.GetDirectories(parent, pattern) : [];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

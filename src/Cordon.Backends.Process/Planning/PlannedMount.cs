@@ -35,6 +35,12 @@ public enum MountOperation
 
     /// <summary><c>--remount-ro GUEST</c>.</summary>
     RemountReadOnly,
+
+    /// <summary>
+    /// <c>--perms 0444 --file FD GUEST</c>: a file with the descriptor's contents written into bwrap's root tmpfs, no mount
+    /// of its own; read-only once the root is remounted read-only (which every plan does last).
+    /// </summary>
+    RootFile,
 }
 
 /// <summary>One mount of the sandbox, as bwrap makes it.</summary>
@@ -57,6 +63,7 @@ public sealed record PlannedMount(MountOperation Operation, string GuestPath, st
         MountOperation.Dev => ["--dev", GuestPath],
         MountOperation.Tmpfs => SizeBytes is { } size ? ["--size", size.ToString(CultureInfo.InvariantCulture), "--tmpfs", GuestPath] : ["--tmpfs", GuestPath],
         MountOperation.RemountReadOnly => ["--remount-ro", GuestPath],
+        MountOperation.RootFile => ["--perms", "0444", "--file", Source!, GuestPath],
         _ => throw new ArgumentOutOfRangeException(nameof(Operation), Operation, "unknown mount operation"),
     };
 

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using Cordon.HostFiles;
 
@@ -11,7 +10,8 @@ namespace Cordon.Backends.Process.Seccomp;
 /// Compiled filters kept on this host, so a cold process (every <c>cordon run</c>) loads the program instead of loading
 /// libseccomp and compiling it (about 1.6 ms of CPU per run, measured). An entry is named by the SHA-256 of everything
 /// the program depends on: the rules, the refused-call action, the compiler's own settings, the libseccomp library
-/// file (device, inode, size, mtime) and the kernel release; any change is a miss and a fresh compilation.
+/// file (device, inode, size, mtime) and the kernel release; any change is a miss and a fresh compilation. The hashes are
+/// <see cref="ManagedSha256"/>'s, so a cached run never loads OpenSSL.
 /// </summary>
 /// <remarks>
 /// A filter from the cache is installed as the sandbox's seccomp policy, so the cache is trusted only as far as the
@@ -51,7 +51,7 @@ internal static class SeccompProgramCache
             text.Append('\n');
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return Convert.ToHexStringLower(ManagedSha256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     /// <summary>The cached program for <paramref name="key"/>, or null (missing, unsafe, stale or corrupt).</summary>
@@ -74,7 +74,7 @@ internal static class SeccompProgramCache
             if (file.Length <= header || (file.Length - header) % SeccompProgram.InstructionBytes != 0) return null;
             if (!file.AsSpan(0, Magic.Length).SequenceEqual(Magic) || !file.AsSpan(Magic.Length, 32).SequenceEqual(Convert.FromHexString(key))) return null;
             ReadOnlySpan<byte> program = file.AsSpan(header);
-            if (!file.AsSpan(Magic.Length + 32, 32).SequenceEqual(SHA256.HashData(program))) return null;
+            if (!file.AsSpan(Magic.Length + 32, 32).SequenceEqual(ManagedSha256.HashData(program))) return null;
             return new SeccompProgram([.. program], description);
         }
         catch (Cordon.Errors.SandboxSetupException)
@@ -102,7 +102,7 @@ internal static class SeccompProgramCache
             {
                 stream.Write(Magic);
                 stream.Write(Convert.FromHexString(key));
-                stream.Write(SHA256.HashData(bytes));
+                stream.Write(ManagedSha256.HashData(bytes));
                 stream.Write(bytes);
             }
 

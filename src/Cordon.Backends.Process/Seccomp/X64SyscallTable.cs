@@ -1,16 +1,15 @@
-using System.Collections.Frozen;
-
 namespace Cordon.Backends.Process.Seccomp;
 
 /// <summary>The x86-64 syscall names and numbers the process tier knows (kernel 6.18 table).</summary>
 /// <remarks>
 /// The policy holds syscall names as plain data; this table belongs to the tier that turns them into a seccomp filter.
 /// It refuses unknown names in custom allowlists (<see cref="SyscallNameCheck"/>), expands deny lists, and names refused
-/// calls in results.
+/// calls in results. Plain collections, not frozen ones: the table is built in every cold <c>cordon run</c>, where freezing
+/// 400 names (searching for the best hash layout) cost more than all its lookups save.
 /// </remarks>
 public static class X64SyscallTable
 {
-    private static readonly FrozenDictionary<string, int> ByName = new Dictionary<string, int>
+    private static readonly Dictionary<string, int> ByName = new(StringComparer.Ordinal)
     {
         ["read"] = 0,
         ["write"] = 1,
@@ -394,15 +393,16 @@ public static class X64SyscallTable
         ["open_tree_attr"] = 467,
         ["file_getattr"] = 468,
         ["file_setattr"] = 469,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
-    private static readonly FrozenDictionary<int, string> ByNumber = ByName.ToFrozenDictionary(p => p.Value, p => p.Key);
+    /// <summary>Names by number (null where the table has none).</summary>
+    private static readonly string?[] ByNumber = NamesByNumber();
 
     /// <summary>Every known name.</summary>
     public static IEnumerable<string> Names => ByName.Keys;
 
     /// <summary>Highest syscall number in the table; larger numbers are newer than Cordon's profiles.</summary>
-    public static int HighestNumber { get; } = ByName.Values.Max();
+    public static int HighestNumber => ByNumber.Length - 1;
 
     /// <summary>True when <paramref name="name"/> is a known x86-64 syscall.</summary>
     public static bool IsKnown(string name) => ByName.ContainsKey(name);
@@ -411,5 +411,12 @@ public static class X64SyscallTable
     public static int? NumberOf(string name) => ByName.TryGetValue(name, out int nr) ? nr : null;
 
     /// <summary>The name of x86-64 syscall <paramref name="number"/>, or null when unknown.</summary>
-    public static string? NameOf(int number) => ByNumber.TryGetValue(number, out string? name) ? name : null;
+    public static string? NameOf(int number) => number >= 0 && number < ByNumber.Length ? ByNumber[number] : null;
+
+    private static string?[] NamesByNumber()
+    {
+        var names = new string?[ByName.Values.Max() + 1];
+        foreach (KeyValuePair<string, int> entry in ByName) names[entry.Value] = entry.Key;
+        return names;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Cordon.Execution;
 using Cordon.Policy;
 
@@ -90,6 +89,10 @@ public sealed class RunEvents
         _ => null,
     };
 
-    /// <summary>A fresh run id.</summary>
-    public static string NewRunId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    /// <summary>A fresh run id: 32 hex digits, 122 of their bits from the system's CSPRNG.</summary>
+    /// <remarks>
+    /// A random GUID rather than <c>RandomNumberGenerator</c>: on Linux the latter loads and initialises OpenSSL, a few
+    /// milliseconds of CPU in every cold <c>cordon run</c>, while <c>Guid.NewGuid</c> reads the kernel's generator directly.
+    /// </remarks>
+    public static string NewRunId() => Guid.NewGuid().ToString("N");
 }

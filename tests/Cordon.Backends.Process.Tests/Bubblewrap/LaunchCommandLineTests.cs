@@ -34,8 +34,8 @@ public class LaunchCommandLineTests
             "--uid 1000 --gid 1000 --hostname cordon --die-with-parent --new-session --as-pid-1 --cap-drop ALL --info-fd 7 --clearenv " +
             "--setenv PATH /usr/local/bin:/usr/bin:/bin --setenv HOME /work --setenv LANG C.UTF-8 --setenv LC_ALL C.UTF-8 " +
             "--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/sbin /sbin --symlink usr/lib /lib --symlink usr/lib64 /lib64 " +
-            "--ro-bind /etc/ld.so.cache /etc/ld.so.cache --ro-bind-data 8 /etc/passwd --ro-bind-data 9 /etc/group --ro-bind-data 10 /etc/hosts " +
-            "--ro-bind-data 11 /etc/nsswitch.conf --ro-bind-data 12 /etc/hostname --ro-bind-data 13 /etc/gitconfig " +
+            "--ro-bind /etc/ld.so.cache /etc/ld.so.cache --perms 0444 --file 8 /etc/passwd --perms 0444 --file 9 /etc/group --perms 0444 --file 10 /etc/hosts " +
+            "--perms 0444 --file 11 /etc/nsswitch.conf --perms 0444 --file 12 /etc/hostname --perms 0444 --file 13 /etc/gitconfig " +
             "--proc /proc --dev /dev --size 67108864 --tmpfs /tmp --size 67108864 --tmpfs /dev/shm --size 67108864 --tmpfs /work " +
             "--ro-bind /opt/cordon/cordon-launch /.cordon/launch --remount-ro / --chdir /work -- " +
             "/.cordon/launch init --status-fd 3 --notify-fd 4 --bpf-fd 5 --landlock-ro /usr --landlock-ro /etc --landlock-ro /proc " +

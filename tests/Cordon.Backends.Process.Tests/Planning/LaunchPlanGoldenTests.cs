@@ -86,7 +86,7 @@ public class LaunchPlanGoldenTests
         Assert.Equal(numbers.Length, numbers.Distinct().Count());
         Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], numbers.Take(8));
         Assert.Equal(Enumerable.Range(8, numbers.Length - 8), numbers.Skip(8));
-        foreach (string option in new[] { "--ro-bind-fd", "--bind-fd", "--ro-bind-data", "--info-fd" })
+        foreach (string option in new[] { "--ro-bind-fd", "--bind-fd", "--ro-bind-data", "--file", "--info-fd" })
         {
             for (int i = 0; i < plan.BwrapOptions.Length - 1; i++)
             {
