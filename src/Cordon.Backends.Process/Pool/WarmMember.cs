@@ -18,6 +18,7 @@ namespace Cordon.Backends.Process.Pool;
 internal sealed class WarmMember : IDisposable
 {
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan InitKillGrace = TimeSpan.FromMilliseconds(500);
 
     private readonly RunResources _resources;
     private readonly Lock _gate = new();
@@ -235,6 +236,12 @@ internal sealed class WarmMember : IDisposable
         }
     }
 
+    private unsafe void WaitForExit(TimeSpan timeout)
+    {
+        var fd = new Interop.Libc.PollFd { Fd = Interop.FileDescriptors.Number(Pidfd), Events = Interop.Libc.PollIn };
+        Interop.Libc.Poll(&fd, 1, (int)timeout.TotalMilliseconds);
+    }
+
     /// <summary>The run's supervisor reaped bwrap: the pid is no longer this member's to signal or wait for.</summary>
     public void MarkReaped()
     {
@@ -253,7 +260,9 @@ internal sealed class WarmMember : IDisposable
             _disposed = true;
             if (!_reaped)
             {
-                SandboxInit.Kill(BwrapPid, Info.ChildPid);
+                // pid 1 first, and bwrap's monitor left to reap it: killed together, pid 1 would be orphaned to the host's
+                // init as a zombie (the cold run's supervisor kills in the same order).
+                if (SandboxInit.Kill(BwrapPid, Info.ChildPid)) WaitForExit(InitKillGrace);
                 Cgroup?.KillAll();
                 Interop.Libc.KillProcess(BwrapPid, Interop.Libc.SigKill);
                 var clock = Stopwatch.StartNew();

@@ -274,14 +274,20 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
                         WarmMember member = _idle[i];
                         bool expired = Stopwatch.GetElapsedTime(member.ReadyAt, now) >= _options.IdleTimeout;
                         if (!expired && member.IsAlive) continue;
-                        if (expired) _reapedIdle++;
-                        else _replacedDead++;
+                        // Members reaped for idling are not rebuilt until a run asks again; dead ones are replaced.
+                        if (expired)
+                        {
+                            _reapedIdle++;
+                            _wanted = false;
+                        }
+                        else
+                        {
+                            _replacedDead++;
+                        }
+
                         discard.Add(member);
                         _idle.RemoveAt(i);
                     }
-
-                    // Members reaped for idling are not rebuilt until a run asks again; dead ones are replaced.
-                    if (_idle.Count == 0 && discard.Count > 0 && discard.All(m => m.IsAlive)) _wanted = false;
                 }
 
                 build = !_disposed && _wanted && _idle.Count < _options.Size && Stopwatch.GetTimestamp() >= _retryAt;

@@ -27,8 +27,9 @@ internal static class WarmPools
 
     public static string Err(SandboxResult r) => System.Text.Encoding.UTF8.GetString(r.StandardError.Bytes.Span);
 
-    /// <summary>Whether a process with <paramref name="pid"/> exists (a zombie counts: it is not gone yet).</summary>
-    public static bool ProcessExists(int pid) => pid > 0 && Directory.Exists($"/proc/{pid}");
+    /// <summary>The processes of each member, watched from now on.</summary>
+    public static List<(WatchedProcess Init, WatchedProcess Bwrap)> Watch(IEnumerable<(int BwrapPid, int InitPid, IReadOnlyList<string> Cgroup, uint? Uid)> members)
+        => [.. members.Select(m => (new WatchedProcess(m.InitPid), new WatchedProcess(m.BwrapPid)))];
 
     /// <summary>Waits, bounded, until <paramref name="condition"/> holds.</summary>
     public static bool Eventually(Func<bool> condition, TimeSpan? timeout = null)
@@ -41,5 +42,39 @@ internal static class WarmPools
         }
 
         return condition();
+    }
+}
+
+/// <summary>A process known by its pid and start time, so that "gone" is not confused with a later process that got the same pid.</summary>
+internal sealed class WatchedProcess
+{
+    private readonly string? _startTime;
+
+    public WatchedProcess(int pid)
+    {
+        Pid = pid;
+        _startTime = Stat(pid)?.StartTime;
+        Assert.True(_startTime is not null, $"pid {pid} is already gone");
+    }
+
+    public int Pid { get; }
+
+    /// <summary>Gone and reaped: neither running nor a zombie left for someone to collect.</summary>
+    public bool Gone => Stat(Pid) is not { } now || now.StartTime != _startTime;
+
+    public override string ToString() => $"pid {Pid} ({Stat(Pid)?.State ?? "gone"})";
+
+    private static (string State, string StartTime)? Stat(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (fields[0], fields[19]); // state, then starttime (field 22 of the whole line)
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 }
