@@ -86,7 +86,7 @@ void command_receive(int command_fd, int report_fd, struct warm_command *c)
         report_fatal(report_fd, "command-read", errno);
     /* The supervisor closed its end without a command: the member is being torn down. */
     if (n == 0)
-        _exit(LAUNCH_EXIT_FAILED);
+        report_fatal(report_fd, "command-none", ENODATA);
     if (close(command_fd) < 0)
         report_fatal(report_fd, "command-close", errno);
 

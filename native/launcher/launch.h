@@ -24,7 +24,7 @@
  *   wait, close-status, landlock-abi, landlock-unavailable, landlock-create, landlock-path,
  *   landlock-add-rule, landlock-path-close, landlock-restrict, landlock-close, fd-move, fd-map,
  *   close-range, rlimit-<NAME>, seccomp-install, notify-send, listener-close, notify-close,
- *   dns-stub-socket, command-read, command-close, command-message, command-spec (EPROTO),
+ *   dns-stub-socket, command-read, command-none (ENODATA), command-close, command-message, command-spec (EPROTO),
  *   command-stdio, chdir,
  * W texts: landlock-unavailable, landlock-net-unavailable abi=<n>,
  *   landlock-scope-unavailable abi=<n>.
@@ -128,7 +128,7 @@ struct warm_command {
 
 /* Blocks until the command arrives on command_fd; on success stdio is the guest's (0, 1, 2 from
  * the message), command_fd is closed and the inherited descriptors are listed in c. Reports
- * fatal failures and exits; exits 125 silently when the supervisor closed without a command. */
+ * fatal failures and exits (command-none when the supervisor closed its end without a command). */
 void command_receive(int command_fd, int report_fd, struct warm_command *c);
 
 /* Modes. argv starts after the mode word. */
