@@ -59,8 +59,20 @@ internal static class WarmRun
 
         member.MarkReaped();
 
-        SandboxResult result = ProcessSandbox.BuildResult(policy, command, supervisor, member.Cgroup, warnings,
-            member.Plan.Grants, member.Handles.GrantSources, member.Handles.Budgets, member.Plan.LauncherPath);
+        SandboxResult result;
+        try
+        {
+            result = ProcessSandbox.BuildResult(policy, command, supervisor, member.Cgroup, warnings,
+                member.Plan.Grants, member.Handles.GrantSources, member.Handles.Budgets, member.Plan.LauncherPath);
+        }
+        catch (Errors.SandboxSetupException e) when (e.Step == "launcher chdir" && supervisor.Status.Failure is { } failure)
+        {
+            // A cold run's bwrap makes this change of directory, and says so in its own words: the same error either way.
+            throw new Errors.SandboxSetupException("bwrap",
+                $"bwrap: Can't chdir to {command.WorkingDirectory}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(failure.Errno)}",
+                "check the mount paths in the policy; run cordon doctor");
+        }
+
         if (connects is not null)
         {
             supervisor.EmitNetworkRefusals();

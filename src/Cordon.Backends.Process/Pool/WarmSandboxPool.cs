@@ -193,6 +193,12 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
             {
                 result = WarmRun.Execute(member, policy, command, _sandbox.Options, linked.Token);
             }
+            catch
+            {
+                // The run's own error (a setup error the launcher reported, a failing observer): it was a warm run.
+                Count(ref _warmRuns);
+                throw;
+            }
             finally
             {
                 member.Dispose();

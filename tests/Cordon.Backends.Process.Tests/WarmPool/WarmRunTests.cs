@@ -25,3 +25,20 @@ public class WarmRunTests
         Assert.Equal("err\n", WarmPools.Err(r));
     }
 }
+
+public class WarmSetupErrorTests
+{
+    [Fact]
+    public async Task A_missing_working_directory_fails_as_it_does_cold()
+    {
+        var sandbox = new ProcessSandbox();
+        using WarmSandboxPool pool = WarmPools.Filled(SandboxPolicy.Default, sandbox: sandbox);
+        var command = new SandboxCommand("/bin/true") { WorkingDirectory = "/no/such/dir" };
+        var warm = await Assert.ThrowsAsync<Cordon.Errors.SandboxSetupException>(() => pool.RunAsync(SandboxPolicy.Default, command));
+        var cold = await Assert.ThrowsAsync<Cordon.Errors.SandboxSetupException>(() => sandbox.RunAsync(SandboxPolicy.Default, command));
+        Assert.Equal(1, pool.Statistics.WarmRuns + pool.Statistics.ColdRuns);
+        Assert.Equal((cold.Step, cold.Message, cold.Hint), (warm.Step, warm.Message, warm.Hint));
+        // The member that failed is torn down like any other, and the pool refills.
+        Assert.True(pool.WaitForIdle(1, WarmPools.FillTimeout));
+    }
+}
