@@ -3,7 +3,7 @@ namespace Cordon.Backends.Process.Pool;
 /// <summary>How many pre-built sandboxes a <see cref="WarmSandboxPool"/> keeps ready, and for how long.</summary>
 public sealed record WarmPoolOptions
 {
-    /// <summary>Largest number of idle members kept ready (each holds a run uid, a cgroup and three small processes, about 2 MiB). 1 to 64.</summary>
+    /// <summary>Largest number of idle members kept ready (each holds a run uid, a cgroup and three small processes: bwrap's monitor, the static launcher as pid 1 and its waiting child). 1 to 64.</summary>
     public int Size { get; init; } = 2;
 
     /// <summary>
