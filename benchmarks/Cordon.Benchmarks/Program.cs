@@ -25,6 +25,7 @@ bool serviceOnly = false;
 bool gvisorOnly = false;
 bool cliOnly = false;
 string? baselineCli = null;
+bool warmOnly = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -43,7 +44,8 @@ for (int i = 0; i < args.Length; i++)
         case "--gvisor-only": gvisorOnly = true; break;
         case "--cli-only": cliOnly = true; break;
         case "--baseline-cli": baselineCli = args[++i]; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only] [--serve PATH-TO-cordon-serve] [--service-only] [--gvisor-only] [--cli-only [--baseline-cli PATH-TO-another-cordon]]"); return 2;
+        case "--warm-only": warmOnly = true; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only] [--serve PATH-TO-cordon-serve] [--service-only] [--gvisor-only] [--cli-only [--baseline-cli PATH-TO-another-cordon]] [--warm-only]"); return 2;
     }
 }
 
@@ -213,9 +215,14 @@ bool isRoot = Environment.UserName == "root";
 string[] bwrapAsNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. bareBwrap, "/bin/true"];
 if (isRoot) scenarios.Add(("bwrap /bin/true as uid 65534", () => Whole(bwrapAsNobody)));
 if (aotFloor is not null) scenarios.Add(("NativeAOT hello world (runtime floor)", () => Whole(aotFloor)));
+// The warm pool (pre-built sandboxes of the same policy); its refill is waited for before every measurement.
+using WarmPoolScenario? warmPool = loop is null ? new WarmPoolScenario(policy) : null;
+if (warmPool is not null) scenarios.Add(("library /bin/true, warm pool", warmPool.Run));
+// --warm-only: the warm pool against its baselines alone, interleaved, for a short run.
+if (warmOnly) scenarios.RemoveAll(s => s.Name is not ("exec /bin/true" or "bwrap /bin/true" or "bwrap /bin/true as uid 65534" or "library /bin/true" or "library /bin/true, warm pool"));
 // Peers with their own layers, when installed: crun with cgroups (memory and pids limits) and firejail.
 string? crunSkipped = smoke ? "smoke mode" : null;
-using CrunBaseline? crun = smoke || loop is not null ? null : CrunBaseline.TryCreate(out crunSkipped);
+using CrunBaseline? crun = smoke || warmOnly || loop is not null ? null : CrunBaseline.TryCreate(out crunSkipped);
 if (crun is not null)
 {
     scenarios.Add(("crun run /bin/true (cgroups on)", () => Whole(crun.RunArgv())));
@@ -223,14 +230,14 @@ if (crun is not null)
 }
 
 const string Firejail = "/usr/bin/firejail";
-bool hasFirejail = File.Exists(Firejail) && isRoot && !smoke;
+bool hasFirejail = File.Exists(Firejail) && isRoot && !smoke && !warmOnly;
 string[] firejailTrue = [Firejail, "--quiet", "--noprofile", "--net=none", "--caps.drop=all", "--seccomp", "--nonewprivs", "--private-tmp", "--private-dev", "/bin/true"];
 if (hasFirejail) scenarios.Add(("firejail /bin/true", () => Whole(firejailTrue)));
 // The image tier: the same sandbox with an image's root instead of the host's /usr, through the library and the CLI
 // (--image reads and verifies the manifest and finds the root by its chain id each run; --rootfs skips that), and
 // runc with the same root, as root.
 string? imageSkipped = smoke ? "smoke mode" : null;
-using ImageBaseline? image = smoke || loop is not null ? null : ImageBaseline.TryCreate(out imageSkipped);
+using ImageBaseline? image = smoke || warmOnly || loop is not null ? null : ImageBaseline.TryCreate(out imageSkipped);
 if (image is not null)
 {
     SandboxPolicy imagePolicy = new SandboxPolicyBuilder().WithRoot(FilesystemRoot.Image(image.Rootfs)).Build();
@@ -254,7 +261,7 @@ if (image is not null)
 
 // The gvisor tier's start cost beside the process tier's library run (bench/run --gvisor-only adds the syscall-heavy figure).
 var gvisorTier = new Cordon.Backends.Gvisor.Tier.GvisorTier();
-if (!smoke && File.Exists("/usr/bin/runsc"))
+if (!smoke && !warmOnly && File.Exists("/usr/bin/runsc"))
     scenarios.Add(("gvisor tier /bin/true (library)", () =>
     {
         long start = Stopwatch.GetTimestamp();
@@ -262,7 +269,7 @@ if (!smoke && File.Exists("/usr/bin/runsc"))
         if (!r.IsSuccess) throw new InvalidOperationException($"gvisor guest failed: {r.Outcome} {r.Detail}");
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }));
-if (cli is not null)
+if (cli is not null && !warmOnly)
 {
     scenarios.Add(("cli version (CLI start, no sandbox)", () => Whole(cli, "version")));
     scenarios.Add(("cli /bin/true", () => Whole(cli, "run", "--quiet", "--", "/bin/true")));
@@ -275,7 +282,7 @@ if (cli is not null)
 RefusedCallLatency refusedSync = default, refusedAsync = default, refusedInKernel = default;
 // A network allowlist: an allowed connect and a name lookup through the sandbox's name server, against their baselines.
 (RefusedCallLatency AllowedConnect, RefusedCallLatency HostConnect, RefusedCallLatency StubLookup, RefusedCallLatency FilesLookup) allowlist = default;
-if (loop is null)
+if (loop is null && !warmOnly)
 {
     int calls = smoke ? 1000 : 20000;
     string probeDir = RefusedCallProbe.Build();
@@ -305,7 +312,12 @@ if (loop is { } count)
 }
 
 // Warm-up: JIT, seccomp filter cache, page cache.
-foreach (var (_, measure) in scenarios) measure();
+foreach (var (_, measure) in scenarios)
+{
+    warmPool?.Settle();
+    measure();
+}
+
 timings.Clear();
 
 var samples = scenarios.ToDictionary(s => s.Name, _ => new List<double>());
@@ -316,6 +328,7 @@ for (int round = 0; round < runs; round++)
     foreach (var (name, measure) in scenarios.OrderBy(_ => shuffle.Next()))
     {
         lastCpuMs = null;
+        warmPool?.Settle();
         samples[name].Add(measure());
         if (lastCpuMs is { } cpuMs) cpuSamples[name].Add(cpuMs);
     }
@@ -329,6 +342,23 @@ List<Stats> latency = [.. scenarios.Select(s => Stats.Of(s.Name, samples[s.Name]
 // The per-phase split of the sequential library runs only (the throughput runs below overlap each other).
 RunTimings[] sequentialTimings = [.. timings];
 double Median(string name) => latency.First(s => s.Name == name).Median;
+if (warmPool is not null)
+{
+    Stats warmToGuest = Stats.Of("warm pool: command sent → guest exec", [.. warmPool.Timings.Select(t => t.UntilGuestExec.TotalMilliseconds)]);
+    Stats warmTeardown = Stats.Of("warm pool: teardown (guest exit → result)", [.. warmPool.Timings.Select(t => t.Teardown.TotalMilliseconds)]);
+    latency.AddRange([warmToGuest, warmTeardown]);
+}
+
+if (warmOnly)
+{
+    Console.WriteLine($"Cordon warm-pool benchmark: {runs} interleaved rounds, {Environment.ProcessorCount} CPUs, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+    Console.WriteLine("| scenario | min ms | median ms | p99 ms |");
+    Console.WriteLine("|---|---:|---:|---:|");
+    foreach (Stats s in latency) Console.WriteLine(FormattableString.Invariant($"| {s.Name} | {s.Min:0.00} | {s.Median:0.00} | {s.P99:0.00} |"));
+    Console.WriteLine(FormattableString.Invariant($"warm-pool run ÷ bare bwrap: {Median("library /bin/true, warm pool") / Median("bwrap /bin/true"):0.00}; ÷ library cold: {Median("library /bin/true, warm pool") / Median("library /bin/true"):0.00}"));
+    if (isRoot) Console.WriteLine(FormattableString.Invariant($"warm-pool run ÷ bare bwrap as uid 65534: {Median("library /bin/true, warm pool") / Median("bwrap /bin/true as uid 65534"):0.00} (target ≤ 0.5)"));
+    return 0;
+}
 
 // Throughput: completed runs per second at 1, 2 and 8 concurrent runs, library against bare bwrap.
 TimeSpan window = smoke ? TimeSpan.FromMilliseconds(400) : TimeSpan.FromSeconds(3);
@@ -388,6 +418,7 @@ if (cli is not null)
 if (isRoot)
 {
     ratios.Add(("library /bin/true ÷ bwrap as uid 65534", Median("library /bin/true") / Median("bwrap /bin/true as uid 65534"), null));
+    if (warmPool is not null) ratios.Add(("warm-pool run ÷ bwrap as uid 65534", Median("library /bin/true, warm pool") / Median("bwrap /bin/true as uid 65534"), 0.5));
     if (cli is not null) ratios.Add(("cli /bin/true ÷ bwrap as uid 65534", Median("cli /bin/true") / Median("bwrap /bin/true as uid 65534"), null));
 }
 

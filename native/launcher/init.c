@@ -8,6 +8,11 @@
  *                      [--landlock-deny-connect] [--dns-stub]
  *                      [--require-landlock] [--rlimit NAME=SOFT:HARD]... [--fd FROM:TO]...
  *
+ * --command-fd C (warm mode): the guest's command is not on the command line. pid 1's child applies
+ * Landlock, reports R (ready) and blocks on C for one message (command.c): the guest's argv, its
+ * environment (which replaces bwrap's), its working directory, stdin/stdout/stderr and inherited
+ * descriptors. Then it goes on exactly as a cold child: descriptors, rlimits, seccomp, exec.
+ *
  * --dns-stub: two unbound sockets (UDP, TCP) made in the sandbox's network namespace are sent to
  * the supervisor with the seccomp listener; it binds them to the guest's name server address
  * (it owns the sandbox's user namespace, so it may take port 53 there) and answers on them.
@@ -60,6 +65,7 @@ struct init_options {
     int status_fd;
     int notify_fd;
     int bpf_fd;
+    int command_fd;
     bool dns_stub;
     struct landlock_policy landlock;
     struct rlimit_request rlimits[16];
@@ -145,6 +151,7 @@ static const char *parse_init(int argc, char **argv, struct init_options *o)
     o->status_fd = -1;
     o->notify_fd = -1;
     o->bpf_fd = -1;
+    o->command_fd = -1;
     struct landlock_policy *ll = &o->landlock;
     int i;
     for (i = 0; i < argc; i++) {
@@ -162,6 +169,9 @@ static const char *parse_init(int argc, char **argv, struct init_options *o)
         } else if (strcmp(a, "--bpf-fd") == 0) {
             if (!parse_fd(option_value(argc, argv, &i), &o->bpf_fd))
                 return "arg-bpf-fd";
+        } else if (strcmp(a, "--command-fd") == 0) {
+            if (!parse_fd(option_value(argc, argv, &i), &o->command_fd))
+                return "arg-command-fd";
         } else if (strcmp(a, "--landlock-ro") == 0 || strcmp(a, "--landlock-rw") == 0) {
             bool rw = strcmp(a, "--landlock-rw") == 0;
             const char *path = option_value(argc, argv, &i);
@@ -215,12 +225,22 @@ static const char *parse_init(int argc, char **argv, struct init_options *o)
         return "arg-notify-fd";
     if (o->bpf_fd >= 0 && (o->bpf_fd == o->status_fd || o->bpf_fd == o->notify_fd))
         return "arg-bpf-fd";
+    if (o->command_fd >= 0 && (o->command_fd == o->status_fd || o->command_fd == o->notify_fd ||
+                               o->command_fd == o->bpf_fd))
+        return "arg-command-fd";
     /* Handing the guest one of the launcher's own channels would let it forge status lines or
      * listeners. */
     for (size_t k = 0; k < o->n_fds; k++) {
         int from = o->fds[k].from;
-        if (from == o->status_fd || from == o->notify_fd || from == o->bpf_fd)
+        if (from == o->status_fd || from == o->notify_fd || from == o->bpf_fd || from == o->command_fd)
             return "arg-fd";
+    }
+    /* Warm: the program comes with the command. */
+    if (o->command_fd >= 0) {
+        if (i != argc)
+            return "arg-program";
+        o->guest_argv = NULL;
+        return NULL;
     }
     if (i >= argc)
         return "arg-program";
@@ -336,19 +356,25 @@ static int send_listener(int sock, const int *fds, size_t n_fds)
 
 /* execvp without its extras: no "sh" fallback on ENOEXEC, no implicit current directory for an
  * empty PATH element, and only execve(2) (this runs under the seccomp filter). Returns errno. */
-static int exec_guest(char **argv)
+static int exec_guest(char **argv, char **envp)
 {
     const char *file = argv[0];
     if (file[0] == '\0')
         return ENOENT;
     if (strchr(file, '/') != NULL) {
-        execve(file, argv, environ);
+        execve(file, argv, envp);
         return errno;
     }
 
     /* The guest's environment is the one bwrap built (--clearenv, --setenv). Without PATH use
      * the POSIX default (confstr _CS_PATH). */
-    const char *path = getenv("PATH");
+    const char *path = NULL;
+    for (char **e = envp; *e != NULL; e++) {
+        if (strncmp(*e, "PATH=", 5) == 0)
+            path = *e + 5; /* the first, as getenv(3) finds it */
+        if (path != NULL)
+            break;
+    }
     if (path == NULL)
         path = "/bin:/usr/bin";
     size_t file_len = strlen(file);
@@ -364,7 +390,7 @@ static int exec_guest(char **argv)
             memcpy(candidate, dir, dir_len);
             candidate[dir_len] = '/';
             memcpy(candidate + dir_len + 1, file, file_len + 1);
-            execve(candidate, argv, environ);
+            execve(candidate, argv, envp);
             switch (errno) {
             case EACCES:
                 saw_eacces = true; /* found but not executable: keep looking, like execvp */
@@ -400,6 +426,33 @@ static _Noreturn void run_child(const struct init_options *o, struct sock_filter
     /* b. Landlock; it opens the rule paths, so it goes before anything narrows fds or limits. */
     landlock_apply(&o->landlock, report_fd);
 
+    /* b'. Warm: wait for the command. Until it arrives this process holds no guest descriptor,
+     *     and the guest's stdio, cwd, environment and inherited fds all come with it. */
+    struct fd_map maps[sizeof o->fds / sizeof o->fds[0]];
+    size_t n_maps = o->n_fds;
+    memcpy(maps, o->fds, n_maps * sizeof maps[0]);
+    char **guest_argv = o->guest_argv;
+    char **guest_env = environ;
+    if (o->command_fd >= 0) {
+        static struct warm_command command;
+        if (report_ready(report_fd) < 0)
+            _exit(LAUNCH_EXIT_FAILED);
+        command_receive(o->command_fd, report_fd, &command);
+        if (chdir(command.cwd) < 0)
+            report_fatal(report_fd, "chdir", errno);
+        guest_argv = command.argv;
+        guest_env = command.envp;
+        for (size_t i = 0; i < command.n_fds; i++) {
+            for (size_t k = 0; k < n_maps; k++) {
+                if (maps[k].to == command.fds_to[i])
+                    report_fatal(report_fd, "command-spec", EPROTO);
+            }
+            if (n_maps == sizeof maps / sizeof maps[0])
+                report_fatal(report_fd, "command-spec", EPROTO);
+            maps[n_maps++] = (struct fd_map){ .from = command.fds_from[i], .to = command.fds_to[i] };
+        }
+    }
+
     /* c. Descriptors. Move our own (report pipe, notify socket, each FROM) to >= 256 first,
      *    so that any TO in 3..254 can be taken, even one equal to a number we were using. */
     int private_report = dup_private(report_fd);
@@ -410,8 +463,8 @@ static _Noreturn void run_child(const struct init_options *o, struct sock_filter
     if (notify < 0)
         report_fatal(report_fd, "fd-move", errno);
     int from_copy[sizeof o->fds / sizeof o->fds[0]];
-    for (size_t i = 0; i < o->n_fds; i++) {
-        from_copy[i] = dup_private(o->fds[i].from);
+    for (size_t i = 0; i < n_maps; i++) {
+        from_copy[i] = dup_private(maps[i].from);
         if (from_copy[i] < 0)
             report_fatal(report_fd, "fd-map", errno);
     }
@@ -419,8 +472,8 @@ static _Noreturn void run_child(const struct init_options *o, struct sock_filter
      * This includes anything bwrap or the supervisor leaked to us. */
     if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
         report_fatal(report_fd, "close-range", errno);
-    for (size_t i = 0; i < o->n_fds; i++) {
-        if (dup2(from_copy[i], o->fds[i].to) < 0)
+    for (size_t i = 0; i < n_maps; i++) {
+        if (dup2(from_copy[i], maps[i].to) < 0)
             report_fatal(report_fd, "fd-map", errno);
         if (close(from_copy[i]) < 0)
             report_fatal(report_fd, "fd-map", errno);
@@ -469,7 +522,7 @@ static _Noreturn void run_child(const struct init_options *o, struct sock_filter
         report_fatal(report_fd, "notify-close", errno);
 
     /* f. exec. On success report_fd closes (CLOEXEC) and pid 1 reads EOF. */
-    int err = exec_guest(o->guest_argv);
+    int err = exec_guest(guest_argv, guest_env);
     if (report_exec_error(report_fd, err) < 0)
         _exit(LAUNCH_EXIT_FAILED);
     _exit(err == ENOENT ? LAUNCH_EXIT_NOT_FOUND : LAUNCH_EXIT_CANNOT_EXEC);
@@ -524,6 +577,9 @@ static void forward_reports(int status_fd, int report_fd)
         case 'F':
             /* Nothing was exec'd; exiting kills the child along with the namespace. */
             status_fatal(status_fd, r.text[0] != '\0' ? r.text : "child", r.err);
+        case 'R':
+            rc = status_write(status_fd, "R");
+            break;
         case 'E':
             exec_failed = true;
             rc = status_write(status_fd, "E %d", r.err);

@@ -8,6 +8,7 @@
  *   W <text>          warning (the sandbox is weaker than requested, but the policy allows it)
  *   F <step> <errno>  fatal launcher failure; the launcher exits 125 and nothing else follows
  *   E <errno>         execve of the guest failed; an S line follows
+ *   R                 warm mode only (init --command-fd): the sandbox is built and waits for its command
  *   X                 the guest was exec'd
  *   S exit <n> | S signal <n>[ core]   the guest ended
  *   C <copied> <skipped>   copyback mode only: the upper layer was applied
@@ -22,8 +23,9 @@
  *   notify-fd, bpf-read, bpf-close, report-pipe, fork, close-fds, close-report, report-read,
  *   wait, close-status, landlock-abi, landlock-unavailable, landlock-create, landlock-path,
  *   landlock-add-rule, landlock-path-close, landlock-restrict, landlock-close, fd-move, fd-map,
- *   close-range, rlimit-<NAME>, seccomp-install, notify-send, listener-close, notify-close.
- *   dns-stub-socket,
+ *   close-range, rlimit-<NAME>, seccomp-install, notify-send, listener-close, notify-close,
+ *   dns-stub-socket, command-read, command-none (ENODATA), command-close, command-message, command-spec (EPROTO),
+ *   command-stdio, chdir,
  * W texts: landlock-unavailable, landlock-net-unavailable abi=<n>,
  *   landlock-scope-unavailable abi=<n>.
  */
@@ -73,7 +75,7 @@ const char *option_value(int argc, char **argv, int *i);
  * never writes the status fd itself, so pid 1 is its only writer inside the sandbox and the lines
  * stay in order (every W before X). */
 struct report_record {
-    char kind;      /* 'W', 'F' or 'E' */
+    char kind;      /* 'W', 'F', 'E' or 'R' */
     char text[59];  /* NUL-terminated: warning text or failing step */
     int32_t err;    /* errno for 'F' and 'E' */
 };
@@ -83,6 +85,8 @@ _Static_assert(sizeof(struct report_record) == 64, "record must stay small: one 
 void report_warn(int report_fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sends "F step err" and exits 125. Only write(2) and exit_group(2): usable after seccomp. */
 _Noreturn void report_fatal(int report_fd, const char *step, int err);
+/* Sends "R": a warm sandbox is built and waits for its command. 0, or -1 with errno set. */
+int report_ready(int report_fd);
 /* Sends "E err". Only write(2). 0, or -1 with errno set. */
 int report_exec_error(int report_fd, int err);
 
@@ -111,6 +115,21 @@ void landlock_apply(const struct landlock_policy *policy, int report_fd);
  * writes there instead: the disk budget. Root only. Reports fatal failures and exits; closes the
  * descriptors. */
 void stage_idmapped(int status_fd, const char *stage_dir, const int *source_fds, const int *upper_fds, size_t n, uid_t run_uid, gid_t run_gid);
+
+/* command.c: a warm sandbox's command (see command.c for the message). */
+struct warm_command {
+    char *cwd;
+    char **argv;
+    char **envp;
+    int fds_from[252];
+    int fds_to[252];
+    size_t n_fds;
+};
+
+/* Blocks until the command arrives on command_fd; on success stdio is the guest's (0, 1, 2 from
+ * the message), command_fd is closed and the inherited descriptors are listed in c. Reports
+ * fatal failures and exits (command-none when the supervisor closed its end without a command). */
+void command_receive(int command_fd, int report_fd, struct warm_command *c);
 
 /* Modes. argv starts after the mode word. */
 int enter_main(int argc, char **argv);

@@ -51,6 +51,11 @@ _Noreturn void report_fatal(int report_fd, const char *step, int err)
     _exit(LAUNCH_EXIT_FAILED);
 }
 
+int report_ready(int report_fd)
+{
+    return report_send(report_fd, 'R', "", 0);
+}
+
 int report_exec_error(int report_fd, int err)
 {
     return report_send(report_fd, 'E', "", err);

@@ -124,6 +124,26 @@ status=$(timeout -k 5 60 "${bwrap_base[@]}" -- /.cordon/launch init --status-fd 
     -- sh -c 'exit 3' 3>&1 >/dev/null 2>&1 4</dev/null </dev/null)
 check "status over a real pipe" "$status" $'X\nS exit 3'
 
+echo "# init: warm mode (--command-fd)"
+warm() {
+    local mode=$1
+    shift
+    timeout -k 5 60 python3 "$here/tests/warm-supervisor.py" "$mode" -- "${bwrap_base[@]}" --chdir / -- \
+        /.cordon/launch init --status-fd 3 --notify-fd 4 --command-fd 5 "$@" -- 2>"$work/err"
+}
+result=$(WARM_ARGV=$'sh\x1f-c\x1fecho "$A $PATH $(pwd)"; cat <&7; ls /proc/self/fd | tr "\\n" " "; echo $$ $PPID' warm run)
+check "warm: R, then the command's argv, env, cwd and fds" "$result" $'status: R|X|S exit 0\nstdout: 1 /usr/bin:/bin /tmp inherited 0 1 2 3 7 2 1'
+result=$(WARM_ARGV=$'no-such-program' warm run)
+check "warm: a missing program is an exec failure, as cold" "$result" $'status: R|E 2|S exit 127\nstdout:'
+result=$(warm bad-spec)
+check "warm: a malformed command fails closed" "$result" $'status: R|F command-spec 71\nstdout:'
+result=$(warm close)
+check "warm: no command (the member torn down) is reported, nothing runs" "$result" $'status: R|F command-none 61\nstdout:'
+sandbox -- --command-fd 5 -- true
+check "warm: a guest program on the command line is refused" "$status|$rc" "F arg-program 22|125"
+sandbox -- --command-fd 3 --
+check "warm: the command fd may not be the status fd" "$status|$rc" "F arg-command-fd 22|125"
+
 echo "# init: fds"
 sandbox -- --fd 5:7 -- sh -c 'ls /proc/self/fd | tr "\n" " "; cat <&7' 5<"$work/marker"
 check "--fd 5:7: only 0-2, ls's own dir fd 3, and 7" "$(head -1 <<<"$out")" "0 1 2 3 7 marker-from-host"

@@ -36,7 +36,7 @@ public sealed partial class ProcessSandbox
     }
 
     /// <summary>The host facts of one run (or dry run) of <paramref name="policy"/> with these identity and cgroup facts.</summary>
-    private LaunchHostFacts HostFacts(SandboxPolicy policy, (uint Uid, uint Gid)? runUser, CgroupFacts? cgroup, string? noCgroupReason) => new()
+    internal LaunchHostFacts HostFacts(SandboxPolicy policy, (uint Uid, uint Gid)? runUser, CgroupFacts? cgroup, string? noCgroupReason) => new()
     {
         LauncherPath = HostTools.FindLauncher(),
         BwrapPath = HostTools.FindBwrap(),

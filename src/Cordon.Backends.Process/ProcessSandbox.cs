@@ -104,6 +104,14 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         return Supervise(policy, command, cancellationToken);
     }
 
+    /// <summary>The tier's host-side settings.</summary>
+    internal ProcessBackendOptions Options => _options;
+
+    /// <summary>The run uids this sandbox hands out (as root).</summary>
+    internal Identity.RunIdentityPool Identities => _identities;
+
+    internal static void Validate(SandboxPolicy policy, SandboxCommand command) => ValidateArguments(policy, command);
+
     private SandboxResult Supervise(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
     {
         long runStart = Stopwatch.GetTimestamp();
@@ -227,7 +235,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
             : new SandboxSetupException("writable grant", $"cannot prepare '{source.Path}' ({parts[1]}): {error}", "run cordon doctor");
     }
 
-    private static SandboxResult BuildResult(SandboxPolicy policy, SandboxCommand command, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings,
+    internal static SandboxResult BuildResult(SandboxPolicy policy, SandboxCommand command, RunSupervisor supervisor, RunCgroupHandle? cgroup, List<string> warnings,
         ImmutableArray<GrantedBind> binds, List<HostFiles.OpenedHostPath> bindSources, List<Budget.DiskBudgetLayer> budgets, string launcher)
     {
         LauncherStatus status = supervisor.Status;

@@ -9,6 +9,9 @@ internal sealed class LauncherStatus
     private string _pending = "";
 
     public bool GuestStarted { get; private set; }
+
+    /// <summary>A warm sandbox reported R: it is built and waits for its command (see <c>Pool/</c>).</summary>
+    public bool Ready { get; private set; }
     public int? ExecErrno { get; private set; }
     public int? ExitCode { get; private set; }
     public int? Signal { get; private set; }
@@ -39,6 +42,7 @@ internal sealed class LauncherStatus
         switch (parts[0])
         {
             case "X": GuestStarted = true; break;
+            case "R": Ready = true; break;
             case "E" when parts.Length >= 2 && TryInt(parts[1], out int errno): ExecErrno = errno; break;
             case "W" when parts.Length >= 2: _warnings.Add(string.Join(' ', parts[1..])); break;
             case "F" when parts.Length >= 3 && TryInt(parts[2], out int failErrno): Failure = (parts[1], failErrno); break;

@@ -10,6 +10,7 @@ namespace Cordon.Backends.Process.Supervision;
 internal sealed class RunCgroupHandle : ICgroupControl, IDisposable
 {
     private readonly RunCgroup _cgroup;
+    private CgroupUsage? _baseline;
 
     private RunCgroupHandle(RunCgroup cgroup) => _cgroup = cgroup;
 
@@ -43,17 +44,38 @@ internal sealed class RunCgroupHandle : ICgroupControl, IDisposable
         return _cgroup.Warnings;
     }
 
-    public TimeSpan ReadCpuTime() => _cgroup.ReadCpuUsage();
+    /// <summary>
+    /// A warm sandbox's command has arrived: from now on CPU time and limit hits count from here, without what the
+    /// launch chain spent while the sandbox was built (peaks of memory and tasks are not resettable and keep it, as a
+    /// cold run's do).
+    /// </summary>
+    public void StartAccountingNow() => _baseline = _cgroup.ReadUsage();
+
+    public TimeSpan ReadCpuTime() => _cgroup.ReadCpuUsage() - (_baseline?.TotalCpuTime ?? TimeSpan.Zero);
 
     public void KillAll() => _cgroup.KillAll();
 
     public CgroupReading Read()
     {
         CgroupUsage usage = _cgroup.ReadUsage();
+        if (_baseline is { } b)
+        {
+            usage = usage with
+            {
+                UserCpuTime = NotBelowZero(usage.UserCpuTime - b.UserCpuTime),
+                SystemCpuTime = NotBelowZero(usage.SystemCpuTime - b.SystemCpuTime),
+                TotalCpuTime = NotBelowZero(usage.TotalCpuTime - b.TotalCpuTime),
+                OomKillCount = usage.OomKillCount - b.OomKillCount,
+                TaskLimitHits = usage.TaskLimitHits - b.TaskLimitHits,
+            };
+        }
+
         return new CgroupReading(usage.ToResourceUsage(), usage.OomKillCount > 0, usage.TaskLimitHits > 0);
     }
 
     public void Dispose() => _cgroup.Dispose();
+
+    private static TimeSpan NotBelowZero(TimeSpan value) => value < TimeSpan.Zero ? TimeSpan.Zero : value;
 }
 
 /// <summary>Usage as the verdict needs it.</summary>

@@ -27,19 +27,29 @@ internal sealed class RunSupervisor
     private readonly ViolationAction _violationAction;
     private readonly CappedOutputBuffer _stdout;
     private readonly CappedOutputBuffer _stderr;
-    private readonly LauncherStatus _status = new();
+    private readonly LauncherStatus _status;
     private readonly List<int> _refusedScratch = [];
     private readonly byte[] _readBuffer = new byte[64 * 1024];
     private KillReason? _killReason;
     private int? _killingSyscall;
     private int _bwrapPid;
-    private readonly Bubblewrap.BwrapInfo _bwrapInfo = new();
+    private readonly Bubblewrap.BwrapInfo _bwrapInfo;
     private Stopwatch _clock = new();
     private TimeSpan? _forceKillAt;
     private TimeSpan? _signalKillAt;
 
-    public RunSupervisor(ResourceLimits limits, SandboxCommand command, ICgroupControl? cgroup, ISeccompChannel? seccomp, ViolationAction violationAction)
+    /// <param name="limits">The run's limits.</param>
+    /// <param name="command">The run's command.</param>
+    /// <param name="cgroup">The run's cgroup, if any.</param>
+    /// <param name="seccomp">The listener's channel.</param>
+    /// <param name="violationAction">What a refused call does.</param>
+    /// <param name="status">A warm sandbox's status so far (read while it was built); a new one for a cold run.</param>
+    /// <param name="bwrapInfo">A warm sandbox's info document, already complete; a new one for a cold run.</param>
+    public RunSupervisor(ResourceLimits limits, SandboxCommand command, ICgroupControl? cgroup, ISeccompChannel? seccomp, ViolationAction violationAction,
+        LauncherStatus? status = null, Bubblewrap.BwrapInfo? bwrapInfo = null)
     {
+        _status = status ?? new LauncherStatus();
+        _bwrapInfo = bwrapInfo ?? new Bubblewrap.BwrapInfo();
         _limits = limits;
         _command = command;
         _cgroup = cgroup;
@@ -78,11 +88,11 @@ internal sealed class RunSupervisor
     /// <param name="pidfd">bwrap's pidfd, readable when it exits.</param>
     /// <param name="stdio">The guest's streams.</param>
     /// <param name="statusRead">The launcher's status pipe.</param>
-    /// <param name="infoRead">bwrap's <c>--info-fd</c> pipe, which names the sandbox's pid 1.</param>
+    /// <param name="infoRead">bwrap's <c>--info-fd</c> pipe, which names the sandbox's pid 1; null when it was read already (a warm sandbox).</param>
     /// <param name="wakeRead">Woken for cancellation and forwarded signals.</param>
     /// <param name="isCanceled">Whether the caller canceled.</param>
     /// <param name="clock">Started at the spawn.</param>
-    public void Supervise(int bwrapPid, SafeFileHandle pidfd, GuestStdio stdio, SafeFileHandle statusRead, SafeFileHandle infoRead, SafeFileHandle wakeRead,
+    public void Supervise(int bwrapPid, SafeFileHandle pidfd, GuestStdio stdio, SafeFileHandle statusRead, SafeFileHandle? infoRead, SafeFileHandle wakeRead,
         Func<bool> isCanceled, Stopwatch clock)
     {
         _bwrapPid = bwrapPid;
@@ -92,7 +102,7 @@ internal sealed class RunSupervisor
         SafeFileHandle? stderrRead = stdio.ErrorRead;
         StdinPump stdin = stdio.Input;
         stdin.SignalGuest = signal => GuestSignals.Forward(bwrapPid, _bwrapInfo.ChildPid, signal);
-        bool stdoutOpen = true, stderrOpen = stderrRead is not null, statusOpen = true, infoOpen = true, exited = false;
+        bool stdoutOpen = true, stderrOpen = stderrRead is not null, statusOpen = true, infoOpen = infoRead is not null, exited = false;
         TimeSpan nextCpuCheck = CpuPollInterval;
         Span<Interop.Libc.PollFd> fds = stackalloc Interop.Libc.PollFd[11];
         while (!exited)
@@ -101,7 +111,7 @@ internal sealed class RunSupervisor
             int iStdout = stdoutOpen ? Add(fds, ref count, stdoutRead, Interop.Libc.PollIn) : -1;
             int iStderr = stderrOpen ? Add(fds, ref count, stderrRead!, Interop.Libc.PollIn) : -1;
             int iStatus = statusOpen ? Add(fds, ref count, statusRead, Interop.Libc.PollIn) : -1;
-            int iInfo = infoOpen ? Add(fds, ref count, infoRead, Interop.Libc.PollIn) : -1;
+            int iInfo = infoOpen ? Add(fds, ref count, infoRead!, Interop.Libc.PollIn) : -1;
             int iPid = Add(fds, ref count, pidfd, Interop.Libc.PollIn);
             int iWake = Add(fds, ref count, wakeRead, Interop.Libc.PollIn);
             int iSeccomp = _seccomp is { IsActive: true } ? Add(fds, ref count, _seccomp.PollHandle, Interop.Libc.PollIn) : -1;
@@ -119,7 +129,7 @@ internal sealed class RunSupervisor
                 if (GuestExecAt == TimeSpan.Zero && (_status.GuestStarted || _status.ExecErrno is not null)) GuestExecAt = clock.Elapsed;
             }
 
-            if (iInfo >= 0 && Ready(fds[iInfo])) infoOpen = DrainInfo(infoRead);
+            if (iInfo >= 0 && Ready(fds[iInfo])) infoOpen = DrainInfo(infoRead!);
             if (iSeccomp >= 0 && Ready(fds[iSeccomp])) HandleSeccomp((fds[iSeccomp].REvents & (Interop.Libc.PollHup | Interop.Libc.PollErr | Interop.Libc.PollNval)) != 0);
             if (iStdin >= 0 && Ready(fds[iStdin])) stdin.OnTargetReady();
             if (iSource >= 0 && Ready(fds[iSource])) stdin.OnSourceReady();

@@ -1,0 +1,410 @@
+using System.Diagnostics;
+using Cordon.Errors;
+using Cordon.Execution;
+using Cordon.Policy;
+using Microsoft.Win32.SafeHandles;
+
+namespace Cordon.Backends.Process.Pool;
+
+/// <summary>
+/// Pre-built process-tier sandboxes for one policy shape: a run whose policy has the shape takes a member that is
+/// already built (namespaces, mounts, cgroup, run uid, Landlock, seccomp program) and only sends it the command; any
+/// other run, or one that finds no member ready, runs cold on the same <see cref="ProcessSandbox"/>. Either way the
+/// result, events, limits and cleanup are those of a cold run.
+/// </summary>
+/// <remarks>
+/// <para>A member serves one run and is then torn down (its cgroup removed, its uid given back); a fresh one is built
+/// in the background. Idle members are at most <see cref="WarmPoolOptions.Size"/>, are reaped after
+/// <see cref="WarmPoolOptions.IdleTimeout"/>, and one that dies while idle is replaced. What the shape covers is in
+/// <see cref="PolicyShape"/>: everything but the command (argv, environment, working directory, stdin/stdout/stderr,
+/// inherited descriptors) and what only the supervisor enforces (wall time, output cap, network allowlist).</para>
+/// <para>Members are built on the pool's own thread, which lives until <see cref="Dispose"/>: the launch chain's
+/// parent-death signal follows the thread that spawned it, so a process that dies takes its members with it.
+/// Disposing kills every idle member, cancels the runs in flight and waits for their cleanup.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// using var pool = new WarmSandboxPool(SandboxPolicy.Default, new WarmPoolOptions { Size = 4 });
+/// SandboxResult result = await pool.RunAsync(SandboxPolicy.Default, new SandboxCommand("/bin/true"));
+/// </code>
+/// </example>
+public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
+{
+    private static readonly TimeSpan LivenessInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
+    private readonly ProcessSandbox _sandbox;
+    private readonly WarmPoolOptions _options;
+    private readonly string _shapeKey;
+    private readonly Lock _gate = new();
+    private readonly List<WarmMember> _idle = [];
+    private readonly Thread _keeper;
+    private readonly SafeFileHandle _wakeRead;
+    private readonly SafeFileHandle _wakeWrite;
+    private readonly CancellationTokenSource _disposing = new();
+    private int _inFlight;
+    private bool _wanted = true;
+    private bool _disposed;
+    private long _retryAt;
+    private long _built, _warmRuns, _coldRuns, _buildFailures, _reapedIdle, _replacedDead;
+    private string? _lastBuildFailure;
+
+    /// <summary>A pool of <paramref name="shape"/> over a new <see cref="ProcessSandbox"/> with <paramref name="backend"/> options.</summary>
+    public WarmSandboxPool(SandboxPolicy shape, WarmPoolOptions? options = null, ProcessBackendOptions? backend = null)
+        : this(new ProcessSandbox(backend), shape, options)
+    {
+    }
+
+    /// <summary>A pool of <paramref name="shape"/> whose members and cold runs are <paramref name="sandbox"/>'s.</summary>
+    /// <exception cref="PolicyValidationException">The shape cannot be pre-built (for example it copies a host file in).</exception>
+    public WarmSandboxPool(ProcessSandbox sandbox, SandboxPolicy shape, WarmPoolOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sandbox);
+        ArgumentNullException.ThrowIfNull(shape);
+        _options = options ?? WarmPoolOptions.Default;
+        _options.Validate();
+        ProcessSandbox.Validate(shape, PolicyShape.Placeholder);
+        if (PolicyShape.WhyNotWarm(shape) is { } why) throw PolicyValidationException.Create([new PolicyError("pool", why)]);
+        _sandbox = sandbox;
+        Shape = shape;
+        _shapeKey = PolicyShape.KeyOf(sandbox, shape);
+        (_wakeRead, _wakeWrite) = Interop.FileDescriptors.CreatePipe(nonBlockingRead: true);
+        Interop.FileDescriptors.SetNonBlocking(_wakeWrite);
+        _keeper = new Thread(Keep) { IsBackground = true, Name = "cordon-warm-pool" };
+        _keeper.Start();
+    }
+
+    /// <inheritdoc />
+    public string Name => "process";
+
+    /// <summary>The policy the members are built for.</summary>
+    public SandboxPolicy Shape { get; }
+
+    /// <summary>What the pool has done so far.</summary>
+    public WarmPoolStatistics Statistics
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new WarmPoolStatistics(_idle.Count, _built, _warmRuns, _coldRuns, _buildFailures, _reapedIdle, _replacedDead, _lastBuildFailure);
+            }
+        }
+    }
+
+    /// <summary>Whether a run of <paramref name="policy"/> may take a member (the shape keys are equal).</summary>
+    public bool Matches(SandboxPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return ReferenceEquals(policy, Shape) || policy.Equals(Shape) || PolicyShape.KeyOf(_sandbox, policy) == _shapeKey;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> members are ready, or <paramref name="timeout"/> passes; whether they are.</summary>
+    public bool WaitForIdle(int count, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_idle.Count >= count) return true;
+                if (_disposed) return false;
+                _wanted = true;
+            }
+
+            if (clock.Elapsed >= timeout) return false;
+            Wake();
+            Thread.Sleep(10);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<SandboxResult> RunAsync(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken = default)
+    {
+        ProcessSandbox.Validate(policy, command);
+        WarmMember? member = Take(policy, command);
+        if (member is null)
+        {
+            Count(ref _coldRuns);
+            return _sandbox.RunAsync(policy, command, cancellationToken);
+        }
+
+        var completion = new TaskCompletionSource<SandboxResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                completion.SetResult(RunOn(member, policy, command, cancellationToken));
+            }
+            catch (Exception e)
+            {
+                completion.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "cordon-supervisor" };
+        thread.Start();
+        return completion.Task;
+    }
+
+    /// <summary>As <see cref="ProcessSandbox.Run"/>: on the calling thread, warm when a member is ready.</summary>
+    public SandboxResult Run(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken = default)
+    {
+        ProcessSandbox.Validate(policy, command);
+        WarmMember? member = Take(policy, command);
+        if (member is null)
+        {
+            Count(ref _coldRuns);
+            return _sandbox.Run(policy, command, cancellationToken);
+        }
+
+        return RunOn(member, policy, command, cancellationToken);
+    }
+
+    /// <summary>Test seam: the idle members' sandboxes (bwrap's pid, pid 1, the cgroup directories, the run uid).</summary>
+    internal IReadOnlyList<(int BwrapPid, int InitPid, IReadOnlyList<string> Cgroup, uint? Uid)> IdleMembers()
+    {
+        lock (_gate) return [.. _idle.Select(m => (m.BwrapPid, m.InitPid, (IReadOnlyList<string>)(m.Cgroup?.JoinDirectories ?? []), m.Identity?.Uid))];
+    }
+
+    /// <summary>Kills every idle member, cancels the runs in flight, waits for their cleanup, and stops the pool's thread.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+        }
+
+        _disposing.Cancel();
+        Wake();
+        _keeper.Join();
+        _disposing.Dispose();
+        _wakeRead.Dispose();
+        _wakeWrite.Dispose();
+    }
+
+    private SandboxResult RunOn(WarmMember member, SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+            SandboxResult? result;
+            try
+            {
+                result = WarmRun.Execute(member, policy, command, _sandbox.Options, linked.Token);
+            }
+            catch
+            {
+                // The run's own error (a setup error the launcher reported, a failing observer): it was a warm run.
+                Count(ref _warmRuns);
+                throw;
+            }
+            finally
+            {
+                member.Dispose();
+            }
+
+            if (result is not null)
+            {
+                Count(ref _warmRuns);
+                return result;
+            }
+        }
+        finally
+        {
+            lock (_gate) _inFlight--;
+            Wake();
+        }
+
+        // The member was gone before it took the command: nothing ran, so the run goes cold.
+        Count(ref _coldRuns);
+        return _sandbox.Run(policy, command, cancellationToken);
+    }
+
+    /// <summary>An idle member for this run, or null (another shape, a terminal... or none ready). Always asks for a refill.</summary>
+    private WarmMember? Take(SandboxPolicy policy, SandboxCommand command)
+    {
+        bool matches = Matches(policy);
+        WarmMember? taken = null;
+        List<WarmMember> dead = [];
+        lock (_gate)
+        {
+            if (_disposed) return null;
+            if (matches)
+            {
+                _wanted = true;
+                while (_idle.Count > 0 && taken is null)
+                {
+                    // The oldest first: it is the closest to its idle timeout.
+                    WarmMember candidate = _idle[0];
+                    _idle.RemoveAt(0);
+                    if (candidate.IsAlive) taken = candidate;
+                    else dead.Add(candidate);
+                }
+
+                if (taken is not null) _inFlight++;
+            }
+        }
+
+        foreach (WarmMember member in dead) member.Dispose();
+        if (matches) Wake();
+        return taken;
+    }
+
+    private void Count(ref long counter)
+    {
+        lock (_gate) counter++;
+    }
+
+    private void Wake() => Interop.FileDescriptors.WriteAvailable(_wakeWrite, "w"u8);
+
+    /// <summary>The pool's thread: builds members, watches the idle ones, reaps the expired and the dead.</summary>
+    private void Keep()
+    {
+        while (true)
+        {
+            List<WarmMember> discard = [];
+            bool build;
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    discard.AddRange(_idle);
+                    _idle.Clear();
+                }
+                else
+                {
+                    long now = Stopwatch.GetTimestamp();
+                    for (int i = _idle.Count - 1; i >= 0; i--)
+                    {
+                        WarmMember member = _idle[i];
+                        bool expired = Stopwatch.GetElapsedTime(member.ReadyAt, now) >= _options.IdleTimeout;
+                        if (!expired && member.IsAlive) continue;
+                        // Members reaped for idling are not rebuilt until a run asks again; dead ones are replaced.
+                        if (expired)
+                        {
+                            _reapedIdle++;
+                            _wanted = false;
+                        }
+                        else
+                        {
+                            _replacedDead++;
+                        }
+
+                        discard.Add(member);
+                        _idle.RemoveAt(i);
+                    }
+                }
+
+                build = !_disposed && _wanted && _idle.Count < _options.Size && Stopwatch.GetTimestamp() >= _retryAt;
+            }
+
+            foreach (WarmMember member in discard) member.Dispose();
+            if (_disposing.IsCancellationRequested)
+            {
+                lock (_gate)
+                {
+                    if (_inFlight == 0) return;
+                }
+
+                WaitForWake(50);
+                continue;
+            }
+
+            if (build)
+            {
+                BuildOne();
+                continue;
+            }
+
+            WaitForWake((int)Math.Min(LivenessInterval.TotalMilliseconds, NextExpiry().TotalMilliseconds) + 1);
+        }
+    }
+
+    private void BuildOne()
+    {
+        try
+        {
+            WarmMember member = WarmMember.Build(_sandbox, Shape, _options.BuildTimeout);
+            lock (_gate)
+            {
+                _built++;
+                if (!_disposed)
+                {
+                    _idle.Add(member);
+                    return;
+                }
+            }
+
+            member.Dispose();
+        }
+        catch (CordonException e)
+        {
+            // Runs go cold meanwhile, and a cold run reports the failing step itself.
+            lock (_gate)
+            {
+                _buildFailures++;
+                _lastBuildFailure = e.Message;
+                _retryAt = Stopwatch.GetTimestamp() + (long)(RetryAfterFailure.TotalSeconds * Stopwatch.Frequency);
+            }
+        }
+    }
+
+    private TimeSpan NextExpiry()
+    {
+        lock (_gate)
+        {
+            if (_idle.Count == 0) return LivenessInterval;
+            TimeSpan oldest = Stopwatch.GetElapsedTime(_idle.Min(m => m.ReadyAt));
+            TimeSpan left = _options.IdleTimeout - oldest;
+            return left < TimeSpan.Zero ? TimeSpan.Zero : left;
+        }
+    }
+
+    /// <summary>Sleeps until woken, an idle member's chain exits, or <paramref name="timeoutMilliseconds"/> pass.</summary>
+    private unsafe void WaitForWake(int timeoutMilliseconds)
+    {
+        List<SafeFileHandle> pidfds;
+        lock (_gate) pidfds = [.. _idle.Select(m => m.Pidfd)];
+        int count = Math.Min(pidfds.Count, 64) + 1;
+        Interop.Libc.PollFd* fds = stackalloc Interop.Libc.PollFd[count];
+        fds[0] = new() { Fd = Interop.FileDescriptors.Number(_wakeRead), Events = Interop.Libc.PollIn };
+        // A member may be taken (and its pidfd closed by its run) while this polls: held, the number stays ours.
+        bool[] held = new bool[count];
+        try
+        {
+            for (int i = 1; i < count; i++)
+            {
+                pidfds[i - 1].DangerousAddRef(ref held[i]);
+                fds[i] = new() { Fd = Interop.FileDescriptors.Number(pidfds[i - 1]), Events = Interop.Libc.PollIn };
+            }
+
+            Interop.Libc.Poll(fds, (nuint)count, Math.Max(0, timeoutMilliseconds));
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed since the snapshot: the next round looks again.
+        }
+        finally
+        {
+            for (int i = 1; i < count; i++)
+            {
+                if (held[i]) pidfds[i - 1].DangerousRelease();
+            }
+        }
+
+        Span<byte> drain = stackalloc byte[64];
+        while (Interop.FileDescriptors.ReadAvailable(_wakeRead, drain) > 0) { }
+    }
+}
+
+/// <summary>What a <see cref="WarmSandboxPool"/> has done: members ready now, built, runs warm and cold, failures.</summary>
+/// <param name="Idle">Members ready now.</param>
+/// <param name="Built">Members built so far.</param>
+/// <param name="WarmRuns">Runs that took a member.</param>
+/// <param name="ColdRuns">Runs that went cold (another shape, or no member ready).</param>
+/// <param name="BuildFailures">Members that could not be built.</param>
+/// <param name="ReapedIdle">Members torn down after their idle timeout.</param>
+/// <param name="ReplacedDead">Idle members found dead (killed from outside) and replaced.</param>
+/// <param name="LastBuildFailure">The last build failure's message.</param>
+public sealed record WarmPoolStatistics(int Idle, long Built, long WarmRuns, long ColdRuns, long BuildFailures, long ReapedIdle, long ReplacedDead, string? LastBuildFailure);
