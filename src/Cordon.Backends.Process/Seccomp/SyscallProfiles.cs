@@ -244,6 +244,15 @@ internal static class SyscallProfiles
         // listen, and every sendto that names an address (a plain send on a connected socket passes).
         if (connectThroughSupervisor)
         {
+            // A socket the supervisor opened in the host's namespace must not be given a source route: an IPv4 LSRR/SSRR
+            // option or an IPv6 routing header sends each packet to a first hop of the guest's choosing, whatever the
+            // connected (allowed) address. Setting them needs no privilege, so the filter refuses those options.
+            if (rules.Find("setsockopt") is not null)
+            {
+                rules.Remove("setsockopt");
+                rules.Allow("setsockopt", SetsockoptWithoutSourceRoutes());
+            }
+
             rules.Remove("connect");
             foreach (string name in datagramsThroughSupervisor ? [.. SupervisedSocketCallNames, .. SupervisedDatagramCallNames] : SupervisedSocketCallNames)
             {
@@ -312,6 +321,19 @@ internal static class SyscallProfiles
             "sendmmsg" => Network.ConnectProxy.SendMmsgNumber,
             _ => Network.ConnectProxy.ListenNumber,
         })];
+    }
+
+    /// <summary>setsockopt(fd, level, optname, ...) for every option except IP_OPTIONS and the IPv6 routing-header options (RTHDR, 2292RTHDR, 2292PKTOPTIONS).</summary>
+    private static ImmutableArray<ImmutableArray<ArgumentCondition>> SetsockoptWithoutSourceRoutes()
+    {
+        const uint ipProtoIp = 0, ipProtoIpv6 = 41, ipOptions = 4, ipv6Rthdr2292 = 5, ipv6PktOptions2292 = 6, ipv6Rthdr = 57;
+        var any = ImmutableArray.CreateBuilder<ImmutableArray<ArgumentCondition>>();
+        any.AddRange(ArgumentGuards.Low32NotIn(1, ipProtoIp, ipProtoIpv6));
+        foreach (ImmutableArray<ArgumentCondition> block in ArgumentGuards.Low32NotIn(2, ipOptions))
+            any.Add([ArgumentCondition.Low32Equals(1, ipProtoIp), .. block]);
+        foreach (ImmutableArray<ArgumentCondition> block in ArgumentGuards.Low32NotIn(2, ipv6Rthdr2292, ipv6PktOptions2292, ipv6Rthdr))
+            any.Add([ArgumentCondition.Low32Equals(1, ipProtoIpv6), .. block]);
+        return any.DrainToImmutable();
     }
 
     /// <summary>The argument guard for <paramref name="name"/>, or default when every call may pass.</summary>
