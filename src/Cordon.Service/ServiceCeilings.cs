@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using Cordon.Policy;
 using Cordon.Units;
 
 namespace Cordon.Service;
@@ -33,6 +35,13 @@ internal sealed record ServiceCeilings
 
     /// <summary>With a NATS queue: a run no worker has started this long after it was accepted ends with a setup error instead.</summary>
     public TimeSpan QueueDeadline { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The destinations a request may ask to reach (<c>networkAllow</c>), each rule of a request within one of these
+    /// (<c>[ceilings] network_allow</c>). Empty, the default: a request that names any destination is refused, and every run
+    /// has no network. A run gets only what its request names, never these by themselves.
+    /// </summary>
+    public ImmutableArray<NetworkDestination> NetworkAllow { get; init; } = [];
 
     /// <summary>How long a finished run stays readable by <c>GET /v1/runs/{id}</c>.</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromMinutes(10);

@@ -33,6 +33,8 @@ public class NetworkPolicyTests
     [InlineData("::1:80", "brackets")]
     [InlineData("10.0.0.0/33:80", "CIDR")]
     [InlineData("bad_name!:80", "neither")]
+    [InlineData("pypi.org:443/sctp", "not a protocol")]
+    [InlineData("127.0.0.53:53/UDP", "not a protocol")]
     public void Malformed_destinations_say_what_is_wrong(string text, string expected)
     {
         Assert.False(NetworkDestination.TryParse(text, out _, out string error));

@@ -96,4 +96,34 @@ public sealed class LifetimeTests
             File.Delete(policy);
         }
     }
+
+    [Fact]
+    public async Task A_policy_file_with_an_allowlist_is_the_ceiling_and_each_network_refusal_is_one_line_naming_the_destination_and_reason()
+    {
+        using var allowed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Parse("127.0.0.8"), 0);
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Parse("127.0.0.8"), 0);
+        allowed.Start();
+        other.Start();
+        int port = ((System.Net.IPEndPoint)allowed.LocalEndpoint).Port, otherPort = ((System.Net.IPEndPoint)other.LocalEndpoint).Port;
+        string policy = Path.Combine(Path.GetTempPath(), $"cordon-mcp-test-{Guid.NewGuid():N}.toml");
+        await File.WriteAllTextAsync(policy, $"extends = \"python\"\nnetwork_allow = [\"127.0.0.8:{port}\"]\n");
+        try
+        {
+            await using McpServerProcess server = await McpServerProcess.StartAsync("--policy", policy);
+            string code = $"import socket\nsocket.create_connection(('127.0.0.8', {port}), timeout=5); print('reached')\n"
+                + $"try:\n    socket.create_connection(('127.0.0.8', {otherPort}), timeout=5)\nexcept OSError as e:\n    print('refused', e.errno)\n";
+            JsonElement reply = await server.CallJsonAsync("run", new { runtime = "python", code });
+            JsonElement result = reply.Result();
+            Assert.Equal("reached\nrefused 111\n", result.Str("stdout"));
+            JsonElement violation = Assert.Single(result.GetProperty("violations").EnumerateArray());
+            Assert.Equal("network", violation.Str("kind"));
+            string line = Assert.Single(reply.Explanations());
+            Assert.Equal($"the connect to 127.0.0.8:{otherPort}/tcp was refused 1× (port not allowed): the server's network allowlist permits only 127.0.0.8:{port}; "
+                + "use one of those, or ask the user to allow the destination you need", line);
+        }
+        finally
+        {
+            File.Delete(policy);
+        }
+    }
 }

@@ -69,6 +69,7 @@ public class AuditTests
     [InlineData("*.github.io:443", "network.allow-wildcard-shared", FindingSeverity.High)]
     [InlineData("*.example.org:443", "network.allow-wildcard", FindingSeverity.Medium)]
     [InlineData("pypi.org:443", "network.allow-host", FindingSeverity.Low)]
+    [InlineData("127.0.0.53:53/udp", "network.allow-udp", FindingSeverity.Low)]
     public void Each_allowlist_rule_is_scored_for_what_it_opens(string rule, string id, FindingSeverity severity)
     {
         AuditFinding finding = Audit($"network_allow = [\"{rule}\"]").Dimensions.Single(d => d.Name == "network").Findings.Single(f => f.Id == id);

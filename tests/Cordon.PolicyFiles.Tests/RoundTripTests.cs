@@ -60,6 +60,11 @@ public class RoundTripTests
     public void The_default_policy_round_trips() => AssertRoundTrips(SandboxPolicy.Default);
 
     [Fact]
+    public void An_allowlist_with_udp_and_tcp_rules_round_trips()
+        => AssertRoundTrips(new SandboxPolicyBuilder().AllowNetworkTo(NetworkDestination.Parse("127.0.0.53:53/udp"))
+            .AllowNetworkTo(NetworkDestination.Parse("10.0.0.0/8:5000-5100/udp")).AllowNetworkTo(NetworkDestination.Parse("pypi.org:443")).Build());
+
+    [Fact]
     public void A_deny_list_resolves_to_the_allowlist_of_everything_else()
     {
         SandboxPolicy policy = PolicyFile.Parse("[syscalls]\ndeny = [\"ptrace\", \"bpf\"]\n");

@@ -49,6 +49,8 @@ public sealed class ValidationErrorTests : IDisposable
     [InlineData("mounts = \"/usr\"", "mounts", "expected an array of tables ([[mounts]] sections)")]
     [InlineData("[syscalls]\nallow = \"read\"", "syscalls.allow", "expected an array of syscall names")]
     [InlineData("extends = 3", "extends", "expected a profile name (minimal, shell, python, node, gcc) or a policy file path in quotes")]
+    [InlineData("network_allow = [\"127.0.0.53:53/sctp\"]", "network_allow[0]", "'sctp' is not a protocol; write /tcp (the default) or /udp")]
+    [InlineData("network_allow = [\"127.0.0.53:99-53/udp\"]", "network_allow[0]", "upside down")]
     public void Wrong_types_say_what_was_expected_and_what_was_found(string toml, string key, string message)
     {
         PolicyError e = Single(toml);

@@ -12,6 +12,9 @@ namespace Cordon.Backends.Process.Bubblewrap;
 /// </summary>
 internal static class LaunchCommandLine
 {
+    /// <summary>The open-file limit with UDP rules: every descriptor below the launcher's fd 255 (see <see cref="Seccomp.SyscallProfiles.LauncherNotifyFd"/>).</summary>
+    internal const int MaxOpenFilesWithUdpRules = (int)Seccomp.SyscallProfiles.LauncherNotifyFd;
+
     /// <summary>Where the launcher appears inside the sandbox.</summary>
     public const string GuestLauncherPath = "/.cordon/launch";
 
@@ -164,7 +167,12 @@ internal static class LaunchCommandLine
         if (policy.RequireLandlock) a.Add("--require-landlock");
 
         a.AddRange(["--rlimit", "CORE=0:0"]);
-        if (limits.OpenFiles is { } nofile) a.AddRange(["--rlimit", $"NOFILE={nofile}:{nofile}"]);
+        // With UDP rules the launcher's sendmsg stays allowed on fd 255 alone; a limit of 255 means no guest file can ever
+        // sit there (the launcher closes it before exec), so no socket of the host's can be sent on unseen.
+        int? openFiles = Seccomp.SyscallProfiles.DatagramsThroughSupervisor(policy.Syscalls, policy.Network)
+            ? Math.Min(limits.OpenFiles ?? MaxOpenFilesWithUdpRules, MaxOpenFilesWithUdpRules)
+            : limits.OpenFiles;
+        if (openFiles is { } nofile) a.AddRange(["--rlimit", $"NOFILE={nofile}:{nofile}"]);
         if (limits.FileSizeBytes is { } fsize) a.AddRange(["--rlimit", $"FSIZE={fsize}:{fsize}"]);
         if (limits.StackBytes is { } stack) a.AddRange(["--rlimit", $"STACK={stack}:{stack}"]);
         if (spec.CpuRlimitSeconds is { } cpu) a.AddRange(["--rlimit", $"CPU={cpu}:{cpu + 1}"]);

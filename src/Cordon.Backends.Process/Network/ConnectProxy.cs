@@ -26,7 +26,7 @@ namespace Cordon.Backends.Process.Network;
 /// <para>Connecting may block (a remote host), so it runs on a pool thread, which answers the call; the guest's thread
 /// waits in connect meanwhile, as it would for a slow peer. The supervision loop never waits for it.</para>
 /// </remarks>
-internal sealed class ConnectProxy
+internal sealed partial class ConnectProxy
 {
     internal const int ConnectNumber = 42;
     internal const int SendToNumber = 44;
@@ -40,6 +40,9 @@ internal sealed class ConnectProxy
 
     private readonly DestinationCheck _allowlist;
     private readonly bool _guestLoopback;
+
+    /// <summary>The allowlist has UDP rules: no socket call is ever let through (CONTINUE), every one is made here.</summary>
+    private readonly bool _datagrams;
     private readonly ulong? _hostCookie;
 
     /// <summary>A proxy for <paramref name="network"/>'s rules, recording refusals in <paramref name="ledger"/>.</summary>
@@ -51,6 +54,7 @@ internal sealed class ConnectProxy
     {
         ArgumentNullException.ThrowIfNull(network);
         _allowlist = new DestinationCheck(network, new ResolvedAddresses());
+        _datagrams = network.Allowed.Any(r => r.Protocol == NetworkProtocol.Udp);
         _guestLoopback = network.Mode == NetworkMode.Loopback;
         Ledger = ledger;
         _hostCookie = HostNamespaceCookie();
@@ -92,7 +96,7 @@ internal sealed class ConnectProxy
                 return;
             }
 
-            if (domain is not (Interop.Libc.AfInet or Interop.Libc.AfInet6))
+            if (domain is not (Interop.Libc.AfInet or Interop.Libc.AfInet6) && !_datagrams)
             {
                 Continue(listener, id); // a unix socket: no network behind it, whatever address it is given
                 return;
@@ -102,6 +106,24 @@ internal sealed class ConnectProxy
             if (address is null)
             {
                 Answer(listener, id, addressLength > 128 ? Interop.Errno.EINVAL : Efault);
+                return;
+            }
+
+            if (domain is not (Interop.Libc.AfInet or Interop.Libc.AfInet6))
+            {
+                // With UDP rules nothing is let through (see ConnectProxy.Datagrams): the call is made here, on the checked socket.
+                if (Interop.Libc.SeccompNotifyIdValid(listener, id) != 0) return;
+                if (RefuseUnixPath(address, "connect") is { } refused)
+                {
+                    Answer(listener, id, refused);
+                    return;
+                }
+
+                handedOff = true;
+                ThreadPool.UnsafeQueueUserWorkItem(_ =>
+                {
+                    using (socket) Answer(listener, id, ConnectInPlace(socket, address));
+                }, null);
                 return;
             }
 
@@ -149,8 +171,8 @@ internal sealed class ConnectProxy
 
             (string? refusal, string? host) = transport is { } t ? _allowlist.Check(endpoint.Address, endpoint.Port, t) : ("only tcp and udp are allowed", null);
 
-            // Only TCP reaches the host: a connected host UDP socket would still send wherever sendto/sendmsg name.
-            if (refusal is null && transport == NetworkProtocol.Udp) refusal = "udp is not proxied yet";
+            // A connected host UDP socket is safe to hand over only because every datagram send is the supervisor's then.
+            if (refusal is null && transport == NetworkProtocol.Udp && !_datagrams) refusal = "udp is not proxied";
             if (refusal is null)
             {
                 handedOff = true;
@@ -191,6 +213,12 @@ internal sealed class ConnectProxy
         int pid = (int)notification.Pid;
         Interop.Libc.SeccompData data = notification.Data;
         int number = data.Number;
+        if (_datagrams && number is SendToNumber or SendMsgNumber or SendMmsgNumber)
+        {
+            HandleSend(listener, notification);
+            return;
+        }
+
         using SafeFileHandle? socket = CopyGuestDescriptor(pid, (int)data.Arguments[0], out int error);
         if (socket is null)
         {
@@ -208,7 +236,8 @@ internal sealed class ConnectProxy
 
         if (domain is not (Interop.Libc.AfInet or Interop.Libc.AfInet6))
         {
-            Continue(listener, id);
+            if (_datagrams) BindOrListenInPlace(listener, id, pid, socket, data, number, unix: true);
+            else Continue(listener, id);
             return;
         }
 
@@ -253,7 +282,8 @@ internal sealed class ConnectProxy
 
         if (!hostSocket && _guestLoopback)
         {
-            Continue(listener, id);
+            if (_datagrams) BindOrListenInPlace(listener, id, pid, socket, data, number, unix: false);
+            else Continue(listener, id);
             return;
         }
 
@@ -262,52 +292,62 @@ internal sealed class ConnectProxy
     }
 
     /// <summary>Opens a socket like the guest's in the host's namespace, connects it to the copied address and installs it over the guest's descriptor.</summary>
-    private static unsafe void ConnectFromHost(SafeFileHandle listener, ulong id, int pid, int guestFd, SafeFileHandle guestSocket, int domain, int type, int protocol,
+    private static void ConnectFromHost(SafeFileHandle listener, ulong id, int pid, int guestFd, SafeFileHandle guestSocket, int domain, int type, int protocol,
         GuestSocketAddress address)
     {
         using (guestSocket)
         {
-            int fd = Interop.Libc.Socket(domain, type | Interop.Libc.SockCloexec, protocol);
-            if (fd < 0)
-            {
-                Answer(listener, id, Marshal.GetLastPInvokeError());
-                return;
-            }
+            (SafeFileHandle? host, int error) = InstallHostSocket(listener, id, pid, guestFd, guestSocket, domain, type, protocol, address);
+            host?.Dispose();
+            if (host is not null || error != 0) Answer(listener, id, error);
+        }
+    }
 
-            using var hostSocket = new SafeFileHandle(fd, ownsHandle: true);
+    /// <summary>
+    /// Opens a socket like the guest's in the host's namespace, connects it to <paramref name="connectTo"/> (unless null: an
+    /// unconnected UDP socket the supervisor sends on) and installs it over the guest's descriptor. The supervisor's handle
+    /// on it, or null with the errno to answer (0: the run is over, answer nothing).
+    /// </summary>
+    private static unsafe (SafeFileHandle? Host, int Error) InstallHostSocket(SafeFileHandle listener, ulong id, int pid, int guestFd, SafeFileHandle guestSocket,
+        int domain, int type, int protocol, GuestSocketAddress? connectTo)
+    {
+        int fd = Interop.Libc.Socket(domain, type | Interop.Libc.SockCloexec, protocol);
+        if (fd < 0) return (null, Marshal.GetLastPInvokeError());
+        var hostSocket = new SafeFileHandle(fd, ownsHandle: true);
+        if (connectTo is not null)
+        {
             int result;
-            fixed (byte* p = address.Bytes) result = Interop.Libc.Connect(fd, p, (uint)address.Bytes.Length);
+            fixed (byte* p = connectTo.Bytes) result = Interop.Libc.Connect(fd, p, (uint)connectTo.Bytes.Length);
             if (result != 0)
             {
-                Answer(listener, id, Marshal.GetLastPInvokeError());
-                return;
+                int error = Marshal.GetLastPInvokeError();
+                hostSocket.Dispose();
+                return (null, error);
             }
+        }
 
-            // The guest's descriptor flags: O_NONBLOCK lives on the file (set it on the new one), close-on-exec on the number.
-            int statusFlags = Interop.Libc.FcntlInt(guestSocket, Interop.Libc.FGetFl, 0);
-            if (statusFlags >= 0 && (statusFlags & Interop.Libc.ONonBlock) != 0) _ = Interop.Libc.SetNonBlockingFlag(hostSocket);
-            var addFd = new Interop.Libc.SeccompNotificationAddFd
-            {
-                Id = id,
-                Flags = Interop.Libc.SeccompAddFdFlagSetFd,
-                SourceFd = (uint)fd,
-                NewFd = (uint)guestFd,
-                NewFdFlags = CloseOnExec(pid, guestFd) ? (uint)Interop.Libc.OCloExec : 0,
-            };
-            try
-            {
-                if (Interop.Libc.SeccompNotifyAddFd(listener, &addFd) < 0)
-                {
-                    Answer(listener, id, Marshal.GetLastPInvokeError());
-                    return;
-                }
-            }
-            catch (ObjectDisposedException)
-            {
-                return; // the run is over
-            }
-
-            Answer(listener, id, 0);
+        // The guest's descriptor flags: O_NONBLOCK lives on the file (set it on the new one), close-on-exec on the number.
+        int statusFlags = Interop.Libc.FcntlInt(guestSocket, Interop.Libc.FGetFl, 0);
+        if (statusFlags >= 0 && (statusFlags & Interop.Libc.ONonBlock) != 0) _ = Interop.Libc.SetNonBlockingFlag(hostSocket);
+        var addFd = new Interop.Libc.SeccompNotificationAddFd
+        {
+            Id = id,
+            Flags = Interop.Libc.SeccompAddFdFlagSetFd,
+            SourceFd = (uint)fd,
+            NewFd = (uint)guestFd,
+            NewFdFlags = CloseOnExec(pid, guestFd) ? (uint)Interop.Libc.OCloExec : 0,
+        };
+        try
+        {
+            if (Interop.Libc.SeccompNotifyAddFd(listener, &addFd) >= 0) return (hostSocket, 0);
+            int error = Marshal.GetLastPInvokeError();
+            hostSocket.Dispose();
+            return (null, error);
+        }
+        catch (ObjectDisposedException)
+        {
+            hostSocket.Dispose();
+            return (null, 0); // the run is over
         }
     }
 
@@ -406,9 +446,12 @@ internal sealed class ConnectProxy
 
     private static void Answer(SafeFileHandle listener, ulong id, int errno) => Send(listener, id, -errno, 0);
 
-    private static unsafe void Send(SafeFileHandle listener, ulong id, int error, uint flags)
+    /// <summary>Answers a call the supervisor carried out: it returns <paramref name="value"/>.</summary>
+    private static void AnswerValue(SafeFileHandle listener, ulong id, long value) => Send(listener, id, 0, 0, value);
+
+    private static unsafe void Send(SafeFileHandle listener, ulong id, int error, uint flags, long value = 0)
     {
-        var response = new Interop.Libc.SeccompNotificationResponse { Id = id, Value = 0, Error = error, Flags = flags };
+        var response = new Interop.Libc.SeccompNotificationResponse { Id = id, Value = value, Error = error, Flags = flags };
         try
         {
             // ENOENT: the caller died or a signal interrupted the call meanwhile; the call is over either way.

@@ -12,6 +12,7 @@ namespace Cordon.Backends.Process.Network;
 internal sealed class GuestSocketAddress
 {
     internal const ushort AfUnspec = 0;
+    internal const ushort AfUnix = 1;
     private const int MaxLength = 128; // sizeof(struct sockaddr_storage)
 
     private GuestSocketAddress(byte[] bytes) => Bytes = bytes;
@@ -40,6 +41,15 @@ internal sealed class GuestSocketAddress
 
         return new GuestSocketAddress(bytes);
     }
+
+    /// <summary>An address already copied (from a <c>msghdr</c>'s name); null when shorter than its family field or longer than a sockaddr_storage.</summary>
+    internal static GuestSocketAddress? FromCopy(byte[] bytes) => bytes.Length is >= 2 and <= MaxLength ? new GuestSocketAddress(bytes) : null;
+
+    /// <summary>Whether this is an AF_UNIX address naming a filesystem path (not an abstract name, not unnamed).</summary>
+    internal bool IsUnixPath => Family == AfUnix && Bytes.Length > 2 && Bytes[2] != 0;
+
+    /// <summary>The path of an AF_UNIX address, for a refusal's message.</summary>
+    internal string UnixPath => System.Text.Encoding.UTF8.GetString(Bytes.AsSpan(2).TrimEnd((byte)0));
 
     /// <summary>The IP endpoint for AF_INET / AF_INET6 (an IPv4-mapped IPv6 address as IPv4), or null for another family or a short address.</summary>
     internal IPEndPoint? Endpoint()

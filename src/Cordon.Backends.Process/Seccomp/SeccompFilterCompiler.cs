@@ -43,18 +43,20 @@ internal static class SeccompFilterCompiler
     internal static SeccompProgram Compile(SyscallPolicy policy, NetworkPolicy network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return Compile(policy, network.Mode, RefusedCallAction.Notify, SyscallProfiles.ConnectsThroughSupervisor(policy, network));
+        return Compile(policy, network.Mode, RefusedCallAction.Notify, SyscallProfiles.ConnectsThroughSupervisor(policy, network),
+            SyscallProfiles.DatagramsThroughSupervisor(policy, network));
     }
 
     /// <summary>As <see cref="Compile(SyscallPolicy, NetworkMode)"/>, with a chosen action for refused calls (a test hook).</summary>
-    internal static SeccompProgram Compile(SyscallPolicy policy, NetworkMode network, RefusedCallAction refused, bool connectThroughSupervisor = false)
+    internal static SeccompProgram Compile(SyscallPolicy policy, NetworkMode network, RefusedCallAction refused, bool connectThroughSupervisor = false,
+        bool datagramsThroughSupervisor = false)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ImmutableArray<string> names = policy.Profile == SyscallProfile.Custom ? policy.AllowedSyscalls : [];
-        var key = new CacheKey(policy.Profile, string.Join(',', names), network, refused, connectThroughSupervisor);
+        var key = new CacheKey(policy.Profile, string.Join(',', names), network, refused, connectThroughSupervisor, datagramsThroughSupervisor);
         if (!Cache.TryGetValue(key, out Lazy<SeccompProgram>? lazy))
         {
-            var created = new Lazy<SeccompProgram>(() => CompileThroughHostCache(policy.Profile, names, network, refused, connectThroughSupervisor),
+            var created = new Lazy<SeccompProgram>(() => CompileThroughHostCache(policy.Profile, names, network, refused, connectThroughSupervisor, datagramsThroughSupervisor),
                 LazyThreadSafetyMode.ExecutionAndPublication);
             if (Cache.Count >= CacheCapacity)
             {
@@ -78,10 +80,10 @@ internal static class SeccompFilterCompiler
 
     /// <summary>From <see cref="SeccompProgramCache"/> when this host has compiled the same rules before; else compiled and stored.</summary>
     private static SeccompProgram CompileThroughHostCache(SyscallProfile profile, ImmutableArray<string> customNames, NetworkMode network, RefusedCallAction refused,
-        bool connectThroughSupervisor)
+        bool connectThroughSupervisor, bool datagramsThroughSupervisor)
     {
-        SeccompRuleSet rules = SyscallProfiles.Build(profile, customNames, network, connectThroughSupervisor);
-        string description = $"{profile.ToString().ToLowerInvariant()}/{network}{(connectThroughSupervisor ? "+allowlist" : "")}/{refused}";
+        SeccompRuleSet rules = SyscallProfiles.Build(profile, customNames, network, connectThroughSupervisor, datagramsThroughSupervisor);
+        string description = $"{profile.ToString().ToLowerInvariant()}/{network}{(connectThroughSupervisor ? "+allowlist" : "")}{(datagramsThroughSupervisor ? "+udp" : "")}/{refused}";
         string? key = SeccompProgramCache.Key(rules, refused);
         if (key is not null && SeccompProgramCache.TryLoad(SeccompProgramCache.Directory, key, description) is { } cached) return cached;
         SeccompProgram compiled = CompileRules(rules, refused, description);
@@ -247,5 +249,6 @@ internal static class SeccompFilterCompiler
         return new SeccompProgram(ImmutableCollectionsMarshal.AsImmutableArray(bytes), description);
     }
 
-    private readonly record struct CacheKey(SyscallProfile Profile, string CustomNames, NetworkMode Network, RefusedCallAction Refused, bool ConnectThroughSupervisor);
+    private readonly record struct CacheKey(SyscallProfile Profile, string CustomNames, NetworkMode Network, RefusedCallAction Refused, bool ConnectThroughSupervisor,
+        bool DatagramsThroughSupervisor);
 }

@@ -208,7 +208,12 @@ internal static class SyscallProfiles
     /// An allowlist is enforced: AF_INET/AF_INET6 sockets may be created (in the guest's own, empty namespace) and every
     /// <c>connect</c> goes to the supervisor, which carries out the allowed ones from the host's namespace.
     /// </param>
-    internal static SeccompRuleSet Build(SyscallProfile profile, ImmutableArray<string> customNames, NetworkMode network, bool connectThroughSupervisor = false)
+    /// <param name="datagramsThroughSupervisor">
+    /// The allowlist has UDP rules: <c>sendmsg</c> and <c>sendmmsg</c> go to the supervisor too, because a UDP socket the
+    /// supervisor opened in the host's namespace would send wherever their (unfilterable) address points.
+    /// </param>
+    internal static SeccompRuleSet Build(SyscallProfile profile, ImmutableArray<string> customNames, NetworkMode network, bool connectThroughSupervisor = false,
+        bool datagramsThroughSupervisor = false)
     {
         IEnumerable<string> names = profile switch
         {
@@ -239,8 +244,17 @@ internal static class SyscallProfiles
         // listen, and every sendto that names an address (a plain send on a connected socket passes).
         if (connectThroughSupervisor)
         {
+            // A socket the supervisor opened in the host's namespace must not be given a source route: an IPv4 LSRR/SSRR
+            // option or an IPv6 routing header sends each packet to a first hop of the guest's choosing, whatever the
+            // connected (allowed) address. Setting them needs no privilege, so the filter refuses those options.
+            if (rules.Find("setsockopt") is not null)
+            {
+                rules.Remove("setsockopt");
+                rules.Allow("setsockopt", SetsockoptWithoutSourceRoutes());
+            }
+
             rules.Remove("connect");
-            foreach (string name in SupervisedSocketCallNames)
+            foreach (string name in datagramsThroughSupervisor ? [.. SupervisedSocketCallNames, .. SupervisedDatagramCallNames] : SupervisedSocketCallNames)
             {
                 if (rules.Find(name) is null) continue;
                 rules.Remove(name);
@@ -250,6 +264,8 @@ internal static class SyscallProfiles
 
         foreach (string name in LauncherTail)
         {
+            // With UDP rules the guest's own sendmsg is notified; the launcher's stays allowed on fd 255 only, which the
+            // guest can never reuse then (its open-file limit is at most 255: LaunchCommandLine).
             rules.Allow(name, name == "sendmsg" ? ArgumentGuards.Low32In(0, LauncherNotifyFd) : default);
         }
 
@@ -281,17 +297,43 @@ internal static class SyscallProfiles
     /// <summary>Socket calls besides connect the supervisor decides when it answers connects (when the profile allows them at all).</summary>
     internal static readonly ImmutableArray<string> SupervisedSocketCallNames = ["sendto", "bind", "listen"];
 
-    /// <summary>The numbers of <see cref="SupervisedSocketCallNames"/> that a run of <paramref name="syscalls"/> with <paramref name="network"/> sends to the supervisor.</summary>
+    /// <summary>Calls that reach the supervisor too when the allowlist has UDP rules (<see cref="DatagramsThroughSupervisor"/>).</summary>
+    internal static readonly ImmutableArray<string> SupervisedDatagramCallNames = ["sendmsg", "sendmmsg"];
+
+    /// <summary>Whether a run routes connects through the supervisor and its allowlist has a UDP rule (so every datagram send is the supervisor's too).</summary>
+    internal static bool DatagramsThroughSupervisor(SyscallPolicy syscalls, NetworkPolicy network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Allowed.Any(r => r.Protocol == NetworkProtocol.Udp) && ConnectsThroughSupervisor(syscalls, network);
+    }
+
+    /// <summary>The numbers of <see cref="SupervisedSocketCallNames"/> (and with UDP rules <see cref="SupervisedDatagramCallNames"/>) that a run of <paramref name="syscalls"/> with <paramref name="network"/> sends to the supervisor.</summary>
     internal static ImmutableHashSet<int> SupervisedSocketCalls(SyscallPolicy syscalls, NetworkPolicy network)
     {
         ArgumentNullException.ThrowIfNull(syscalls);
         SeccompRuleSet rules = Build(syscalls.Profile, syscalls.Profile == SyscallProfile.Custom ? syscalls.AllowedSyscalls : [], network.Mode);
-        return [.. SupervisedSocketCallNames.Where(n => rules.Find(n) is not null).Select(n => n switch
+        IEnumerable<string> names = DatagramsThroughSupervisor(syscalls, network) ? [.. SupervisedSocketCallNames, .. SupervisedDatagramCallNames] : SupervisedSocketCallNames;
+        return [.. names.Where(n => rules.Find(n) is not null).Select(n => n switch
         {
             "sendto" => Network.ConnectProxy.SendToNumber,
             "bind" => Network.ConnectProxy.BindNumber,
+            "sendmsg" => Network.ConnectProxy.SendMsgNumber,
+            "sendmmsg" => Network.ConnectProxy.SendMmsgNumber,
             _ => Network.ConnectProxy.ListenNumber,
         })];
+    }
+
+    /// <summary>setsockopt(fd, level, optname, ...) for every option except IP_OPTIONS and the IPv6 routing-header options (RTHDR, 2292RTHDR, 2292PKTOPTIONS).</summary>
+    private static ImmutableArray<ImmutableArray<ArgumentCondition>> SetsockoptWithoutSourceRoutes()
+    {
+        const uint ipProtoIp = 0, ipProtoIpv6 = 41, ipOptions = 4, ipv6Rthdr2292 = 5, ipv6PktOptions2292 = 6, ipv6Rthdr = 57;
+        var any = ImmutableArray.CreateBuilder<ImmutableArray<ArgumentCondition>>();
+        any.AddRange(ArgumentGuards.Low32NotIn(1, ipProtoIp, ipProtoIpv6));
+        foreach (ImmutableArray<ArgumentCondition> block in ArgumentGuards.Low32NotIn(2, ipOptions))
+            any.Add([ArgumentCondition.Low32Equals(1, ipProtoIp), .. block]);
+        foreach (ImmutableArray<ArgumentCondition> block in ArgumentGuards.Low32NotIn(2, ipv6Rthdr2292, ipv6PktOptions2292, ipv6Rthdr))
+            any.Add([ArgumentCondition.Low32Equals(1, ipProtoIpv6), .. block]);
+        return any.DrainToImmutable();
     }
 
     /// <summary>The argument guard for <paramref name="name"/>, or default when every call may pass.</summary>

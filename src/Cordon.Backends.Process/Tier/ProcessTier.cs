@@ -34,7 +34,7 @@ public sealed class ProcessTier : ISandboxTier
     public ImmutableSortedDictionary<PolicyFacet, string> Facets { get; } = ImmutableSortedDictionary.CreateRange(
     [
         KeyValuePair.Create(PolicyFacet.Filesystem, "enforced: a new mount namespace with only the root and the grants, Landlock as a second layer; an image root is bound read-only entry by entry, with Cordon's own /proc, /dev, /tmp and work directory"),
-        KeyValuePair.Create(PolicyFacet.Network, "enforced: a new network namespace (none, loopback) or the host's; an allowlist of TCP host names (a per-sandbox name server resolves only those) and addresses with ports (each connect checked by the supervisor, allowed ones opened from the host's namespace); UDP rules are refused"),
+        KeyValuePair.Create(PolicyFacet.Network, "enforced: a new network namespace (none, loopback) or the host's; an allowlist of host names (a per-sandbox name server resolves only those) and addresses with ports and protocol (each connect and datagram checked by the supervisor, allowed ones opened and sent from the host's namespace)"),
         KeyValuePair.Create(PolicyFacet.Process, "enforced: the seccomp profile, pids, fsize, nofile and stack, the guest's uid"),
         KeyValuePair.Create(PolicyFacet.Resources, "enforced: wall and CPU time, memory (cgroup), output caps, disk budgets (as root)"),
         KeyValuePair.Create(PolicyFacet.Environment, "enforced: exactly the policy's variables"),
@@ -59,9 +59,7 @@ public sealed class ProcessTier : ISandboxTier
         List<FacetFinding> findings = [];
         foreach (NetworkDestination rule in policy.Network.Allowed)
         {
-            if (rule.Protocol == NetworkProtocol.Udp)
-                findings.Add(new(PolicyFacet.Network, "network.allow", FacetSupport.Refused, $"'{rule}': the process tier enforces TCP rules only, not UDP yet; drop the /udp rule"));
-            else if (rule.HostName is not null && policy.Root.Kind != FilesystemRootKind.HostSystem)
+            if (rule.HostName is not null && policy.Root.Kind != FilesystemRootKind.HostSystem)
                 findings.Add(new(PolicyFacet.Network, "network.allow", FacetSupport.Refused, $"'{rule}': host names are resolved by Cordon's name server, which the guest reaches through the /etc Cordon writes, and an image or empty root brings no such /etc; name the address or CIDR range instead"));
         }
 

@@ -71,6 +71,10 @@ public sealed record NetworkDestination
                 protocol = suffix == "udp" ? NetworkProtocol.Udp : NetworkProtocol.Tcp;
                 rest = rest[..slash];
             }
+            else if (suffix.Length > 0 && suffix.All(char.IsAsciiLetter))
+            {
+                return Fail($"'{text}': '{suffix}' is not a protocol; write /tcp (the default) or /udp after the ports, e.g. 127.0.0.53:53/udp", out error);
+            }
         }
 
         int colon = rest.LastIndexOf(':');

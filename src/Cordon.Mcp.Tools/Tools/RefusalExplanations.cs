@@ -70,6 +70,12 @@ internal static class RefusalExplanations
 
         foreach (ViolationDocument v in run.Violations)
         {
+            if (v.Kind == "network")
+            {
+                lines.Add(NetworkLine(v, ceiling));
+                continue;
+            }
+
             string verdict = v.Action == "kill" ? "and the program was killed for it" : "and the call failed with an error";
             string name = v.Syscall ?? "unknown";
             lines.Add(NetworkCalls.Contains(name)
@@ -87,6 +93,16 @@ internal static class RefusalExplanations
         if (run.StderrTruncated) lines.Add($"stderr was cut at {Bytes(l.OutputBytes)} of {run.StderrBytes} bytes");
         foreach (string warning in run.Warnings) lines.Add("warning: " + warning);
         return lines.ToImmutable();
+    }
+
+    /// <summary>A refusal of the allowlist: where the code tried to go, how, why it was refused, and what it may reach instead.</summary>
+    private static string NetworkLine(ViolationDocument v, SandboxPolicy ceiling)
+    {
+        string allowed = ceiling.Network.Allowed.IsEmpty ? "nothing" : string.Join(", ", ceiling.Network.Allowed);
+        string where = v.Via == "dns"
+            ? $"the name lookup of {v.Host}{(v.Address is null ? "" : $" (answer {v.Address})")}"
+            : $"the {v.Via ?? "connection"} to {(v.Host is null ? "" : $"{v.Host} (")}{v.Address}{(v.Host is null ? "" : ")")}{(v.Port is > 0 ? $":{v.Port}" : "")}/{v.Protocol}";
+        return $"{where} was refused {v.Count}× ({v.Reason}): the server's network allowlist permits only {allowed}; use one of those, or ask the user to allow the destination you need";
     }
 
     private static string Text(TimeSpan? t) => t is { } d ? DurationText.Format(d) : "no limit";

@@ -35,6 +35,15 @@ public static partial class PolicyAudit
             string key = $"network.allow[{i}]";
             bool allPorts = rule.FirstPort == 1 && rule.LastPort == 65535;
             string ports = allPorts ? "every port" : rule.FirstPort == rule.LastPort ? $"port {rule.FirstPort}" : $"ports {rule.FirstPort}-{rule.LastPort}";
+            if (rule.Protocol == NetworkProtocol.Udp)
+            {
+                doors.Add(1);
+                findings.Add(new AuditFinding("network.allow-udp", FindingSeverity.Low, key,
+                    $"'{rule}': UDP datagrams leave from the host's network",
+                    "A socket the supervisor installed for an unconnected send receives datagrams from any sender that learns its port, not only from the allowed peer; while a UDP rule is in force every sendmsg is a round trip through the supervisor and unix socket paths cannot be bound or connected.",
+                    "connect UDP sockets before sending where the program allows it, and name exactly the port (e.g. :53/udp)"));
+            }
+
             if (rule.HostName is { } name)
             {
                 string suffix = rule.IsWildcard ? name[2..] : "";

@@ -52,7 +52,7 @@ internal static class PistonApi
             string.IsNullOrEmpty(f?.Name) ? (i == 0 ? runtime.DefaultEntry : $"file{i}.code") : f.Name, f?.Content, f?.Encoding switch { null or "" or "utf8" or "utf-8" => "utf8", var e => e }))];
         return new RunRequest(null, runtime.Name, request.Args ?? [], uploads, runtime.Compile is null ? uploads[0].Path : null, request.Stdin,
             new LimitsRequest(Given(request.RunTimeout), Given(request.RunCpuTime), Given(request.RunMemoryLimit), null, null,
-                Given(request.CompileTimeout), Given(request.CompileCpuTime), Given(request.CompileMemoryLimit)));
+                Given(request.CompileTimeout), Given(request.CompileCpuTime), Given(request.CompileMemoryLimit)), request.NetworkAllow);
     }
 
     /// <summary>Piston's "not given": absent, or -1.</summary>
@@ -70,7 +70,9 @@ internal static class PistonApi
             "output_exceeded" => d.StderrTruncated && !d.StdoutTruncated ? "EL" : "OL",
             _ => "XX",
         };
-        ImmutableArray<string> denials = [.. d.Violations.Select(v => $"{v.Kind} {v.Syscall}: refused x{v.Count} ({v.Action})"),
+        ImmutableArray<string> denials = [.. d.Violations.Select(v => v.Kind == "network"
+                ? $"network {(v.Via == "dns" ? $"lookup {v.Host}" : $"{v.Via} {(v.Host is null ? "" : v.Host + " ")}{v.Address}:{v.Port}/{v.Protocol}")}: refused x{v.Count} ({v.Reason})"
+                : $"{v.Kind} {v.Syscall}: refused x{v.Count} ({v.Action})"),
             .. d.Js?.Denials ?? []];
         return new PistonStage(d.Stdout, d.Stderr, d.Stdout + d.Stderr, signal is null ? d.ExitCode : null, signal,
             status is null ? null : d.Detail ?? d.Reason, status, (long)Math.Round(d.CpuTimeMs), (long)Math.Round(d.WallTimeMs), d.PeakMemoryBytes,

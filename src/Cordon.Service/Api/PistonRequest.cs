@@ -5,7 +5,8 @@ namespace Cordon.Service.Api;
 
 /// <summary>
 /// Piston's <c>POST /api/v2/execute</c> body, read leniently as real clients send it: unknown members are ignored,
-/// numbers may be strings, and a limit of -1 (or none) means the server's default.
+/// numbers may be strings, and a limit of -1 (or none) means the server's default. <c>network_allow</c> is Cordon's own
+/// member (as <c>networkAllow</c> of <c>POST /v1/runs</c>, within the server's ceiling); Piston has none.
 /// </summary>
 internal sealed record PistonRequest(
     string? Language = null,
@@ -18,7 +19,8 @@ internal sealed record PistonRequest(
     long? RunCpuTime = null,
     long? CompileCpuTime = null,
     long? RunMemoryLimit = null,
-    long? CompileMemoryLimit = null);
+    long? CompileMemoryLimit = null,
+    ImmutableArray<string>? NetworkAllow = null);
 
 /// <summary>One of Piston's files; the first one is the one run.</summary>
 internal sealed record PistonFile(string? Name = null, string? Content = null, string? Encoding = null);

@@ -30,7 +30,7 @@ namespace Cordon.Service.Config;
 internal static class ServeConfigFile
 {
     private static readonly string[] TopKeys = ["listen", "api_keys", "queue", "concurrency", "queue_capacity", "runtimes", "playground", "run_uids", "ceilings", "defaults", "worker"];
-    private static readonly string[] CeilingKeys = ["time", "cpu", "memory", "pids", "output", "request", "files", "file", "stdin", "arguments", "retention", "queue_deadline"];
+    private static readonly string[] CeilingKeys = ["time", "cpu", "memory", "pids", "output", "request", "files", "file", "stdin", "arguments", "retention", "queue_deadline", "network_allow"];
     private static readonly string[] DefaultKeys = ["time", "cpu", "memory", "output"];
     private static readonly string[] WorkerKeys = ["ack_wait", "max_attempts"];
 
@@ -139,12 +139,34 @@ internal static class ServeConfigFile
                     "arguments" when Integer(e, 0, 10_000) is { } n => c with { MaxArguments = (int)n },
                     "retention" when Duration(e) is { } d => c with { Retention = d },
                     "queue_deadline" when Duration(e) is { } d => c with { QueueDeadline = d },
+                    "network_allow" => c with { NetworkAllow = Destinations(e) },
                     var key when !CeilingKeys.Contains(key) => Unknown(e, "[ceilings]", CeilingKeys, c),
                     _ => c,
                 };
             }
 
             return c;
+        }
+
+        /// <summary><c>network_allow = ["127.0.0.1:8080", "api.example.org:443"]</c>: what requests may ask to reach.</summary>
+        private ImmutableArray<Policy.NetworkDestination> Destinations(TomlEntry e)
+        {
+            if (e.Value is not TomlArrayNode array)
+            {
+                Error(e, $"is {e.Value.Describe()}; give an array of destinations, e.g. [\"127.0.0.1:8080\", \"api.example.org:443\"]");
+                return [];
+            }
+
+            List<Policy.NetworkDestination> rules = [];
+            for (int i = 0; i < array.Items.Count; i++)
+            {
+                TomlNode item = array.Items[i];
+                string problem = $"expected a destination in quotes (HOST:PORT); got {item.Describe()}";
+                if (item is TomlScalar { Value: string text } && Policy.NetworkDestination.TryParse(text, out Policy.NetworkDestination? rule, out problem)) rules.Add(rule!);
+                else errors.Add(new PolicyError($"ceilings.network_allow[{i}]", problem, item.At.ToString()));
+            }
+
+            return [.. rules];
         }
 
         private ServiceCeilings Defaults(TomlTableNode table, ServiceCeilings c)

@@ -120,7 +120,10 @@ internal sealed class RunExecutor(TierRegistry tiers)
                     Encoding.UTF8.GetString(bytes), utf8 ? null : Convert.ToBase64String(bytes)), ServiceJson.Default.OutputFrame));
                 break;
             case ViolationObserved v:
-                job.Emit("violation", JsonSerializer.Serialize(new ViolationFrame(phase, v.Syscall, v.Number, v.Action), ServiceJson.Default.ViolationFrame));
+                ViolationFrame frame = v.Network is { } n
+                    ? new(phase, v.Syscall, v.Number, v.Action, "network", string.IsNullOrEmpty(n.Address) ? null : n.Address, n.Port, n.Protocol, n.Reason, n.Host, n.Via)
+                    : new(phase, v.Syscall, v.Number, v.Action);
+                job.Emit("violation", JsonSerializer.Serialize(frame, ServiceJson.Default.ViolationFrame));
                 break;
             case LimitReached l:
                 job.Emit("limit", JsonSerializer.Serialize(new LimitFrame(phase, l.Limit, l.Detail), ServiceJson.Default.LimitFrame));
@@ -151,12 +154,12 @@ internal sealed class RunExecutor(TierRegistry tiers)
         ServiceRuntime? runtime = plan.Runtime;
         if (runtime is null)
         {
-            return (Limited(new SandboxPolicyBuilder(Profile("shell")).WithWorkDirectory(directory), plan.Run), new SandboxCommand(plan.Arguments[0], plan.Arguments[1..]));
+            return (Limited(new SandboxPolicyBuilder(Profile("shell")).WithWorkDirectory(directory), plan.Run, plan.Network), new SandboxCommand(plan.Arguments[0], plan.Arguments[1..]));
         }
 
         if (runtime.Tier == "process")
         {
-            return (Limited(new SandboxPolicyBuilder(Profile(runtime.Profile!)).WithWorkDirectory(directory), plan.Run),
+            return (Limited(new SandboxPolicyBuilder(Profile(runtime.Profile!)).WithWorkDirectory(directory), plan.Run, plan.Network),
                 new SandboxCommand(runtime.Program!, runtime.RunArguments(plan.Entry, plan.Arguments)));
         }
 
@@ -167,8 +170,10 @@ internal sealed class RunExecutor(TierRegistry tiers)
     private static SandboxPolicy Profile(string name) => BuiltInProfiles.TryGet(name, out RuntimeProfile? p)
         ? p.Policy : throw new InvalidOperationException($"built-in profile '{name}' is missing");
 
-    private static SandboxPolicy Limited(SandboxPolicyBuilder builder, RunBudget budget)
+    private static SandboxPolicy Limited(SandboxPolicyBuilder builder, RunBudget budget, ImmutableArray<NetworkDestination>? network = null)
     {
+        // Only what the request named (validated against the server's ceiling) beside no network of its own.
+        foreach (NetworkDestination destination in network ?? []) builder.AllowNetworkTo(destination);
         builder.WithNetwork(NetworkMode.None).WithWallTime(budget.WallTime).WithCpuTime(budget.CpuTime).WithMemory(budget.MemoryBytes).WithMaxOutput(budget.OutputBytes);
         if (budget.Processes is { } n) builder.WithMaxProcesses(n);
         return builder.Build();

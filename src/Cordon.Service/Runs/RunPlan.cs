@@ -11,6 +11,7 @@ namespace Cordon.Service.Runs;
 /// <param name="Stdin">Bytes for the guest's stdin, or null.</param>
 /// <param name="Run">The run's budget.</param>
 /// <param name="Compile">The compile step's budget (compiled runtimes only).</param>
+/// <param name="Network">The destinations the run step may reach (the compile step never reaches any).</param>
 internal sealed record RunPlan(
     ServiceRuntime? Runtime,
     ImmutableArray<PlannedFile> Files,
@@ -18,7 +19,8 @@ internal sealed record RunPlan(
     ImmutableArray<string> Arguments,
     ReadOnlyMemory<byte>? Stdin,
     RunBudget Run,
-    RunBudget? Compile)
+    RunBudget? Compile,
+    ImmutableArray<Policy.NetworkDestination>? Network = null)
 {
     /// <summary>The name the run is listed under.</summary>
     public string RuntimeName => Runtime?.Name ?? "command";

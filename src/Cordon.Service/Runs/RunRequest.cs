@@ -10,6 +10,7 @@ namespace Cordon.Service.Runs;
 /// <param name="Entry">The file run (default: the first file).</param>
 /// <param name="Stdin">Text fed to the guest's stdin.</param>
 /// <param name="Limits">The run's budget, each at most the server's ceiling.</param>
+/// <param name="NetworkAllow">Destinations the run may reach (<c>HOST:PORT[/udp]</c>), each within the server's <c>[ceilings] network_allow</c>; none by default.</param>
 internal sealed record RunRequest(
     string? Tier = null,
     string? Runtime = null,
@@ -17,7 +18,8 @@ internal sealed record RunRequest(
     ImmutableArray<FileUpload>? Files = null,
     string? Entry = null,
     string? Stdin = null,
-    LimitsRequest? Limits = null);
+    LimitsRequest? Limits = null,
+    ImmutableArray<string>? NetworkAllow = null);
 
 /// <summary>One uploaded file.</summary>
 /// <param name="Path">A relative path inside the work directory: <c>main.py</c>, <c>lib/util.py</c>.</param>

@@ -70,7 +70,27 @@ internal sealed class RunRequestValidator(RuntimeCatalog catalog, ServiceCeiling
         RunBudget run = Budget(runtime?.Profile ?? (runtime is null ? "shell" : null), limits.TimeMs, limits.CpuMs, limits.MemoryBytes, limits.Pids, limits.OutputBytes, "limits.");
         RunBudget? compile = runtime?.Compile is null ? null
             : Budget("gcc", limits.CompileTimeMs, limits.CompileCpuMs, limits.CompileMemoryBytes, null, null, "limits.compile");
-        return new RunPlan(runtime, files, entry, argv, stdin, run, compile);
+        return new RunPlan(runtime, files, entry, argv, stdin, run, compile, Network(request.NetworkAllow ?? [], tier));
+    }
+
+    /// <summary>The request's destinations, each parsed and within a rule of the server's ceiling (none there: none allowed).</summary>
+    private ImmutableArray<Policy.NetworkDestination> Network(ImmutableArray<string> asked, string tier)
+    {
+        if (asked.IsEmpty) return [];
+        if (ceilings.NetworkAllow.IsEmpty)
+            throw ProblemException.Invalid("this server gives runs no network; leave networkAllow out (an operator allows destinations with [ceilings] network_allow)", "networkAllow");
+        if (tier != "process") throw ProblemException.Invalid($"the {tier} tier has no sockets; networkAllow needs a process-tier runtime", "networkAllow");
+        var rules = ImmutableArray.CreateBuilder<Policy.NetworkDestination>();
+        for (int i = 0; i < asked.Length; i++)
+        {
+            string field = $"networkAllow[{i}]";
+            if (!Policy.NetworkDestination.TryParse(asked[i], out Policy.NetworkDestination? rule, out string problem)) throw ProblemException.Invalid(problem, field);
+            if (!ceilings.NetworkAllow.Any(c => NetworkCeiling.Covers(c, rule!)))
+                throw ProblemException.Invalid($"'{rule}' is not within this server's network ceiling ({string.Join(", ", ceilings.NetworkAllow)}); ask only for those destinations or part of one", field);
+            rules.Add(rule!);
+        }
+
+        return rules.ToImmutable();
     }
 
     private ImmutableArray<PlannedFile> Files(ImmutableArray<FileUpload> uploads)

@@ -17,8 +17,12 @@ internal sealed record RunAccepted(string Id, string State, string Events, strin
 /// <summary>An SSE <c>output</c> frame: a chunk of guest output (text, and base64 when the bytes are not UTF-8).</summary>
 internal sealed record OutputFrame(string Phase, string Stream, string Text, string? Base64);
 
-/// <summary>An SSE <c>violation</c> frame.</summary>
-internal sealed record ViolationFrame(string Phase, string Syscall, int Number, string Action);
+/// <summary>
+/// An SSE <c>violation</c> frame. <c>kind</c> is <c>syscall</c> or <c>network</c>; a network one also names the destination
+/// and why (as the result document's <c>kind: network</c> violations), with <c>syscall</c> the refused call or <c>dns</c>.
+/// </summary>
+internal sealed record ViolationFrame(string Phase, string Syscall, int Number, string Action, string Kind = "syscall",
+    string? Address = null, int? Port = null, string? Protocol = null, string? Reason = null, string? Host = null, string? Via = null);
 
 /// <summary>An SSE <c>limit</c> frame.</summary>
 internal sealed record LimitFrame(string Phase, string Limit, string Detail);

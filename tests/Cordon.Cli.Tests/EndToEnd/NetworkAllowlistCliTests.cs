@@ -91,4 +91,65 @@ public class NetworkAllowlistCliTests
         Assert.Equal(125, hostNetwork.Code);
         Assert.Contains("--allow-host", hostNetwork.Stderr);
     }
+
+    /// <summary>
+    /// The allowlist without root: the CLI runs as uid 65534 with no groups and no capabilities (setpriv; the rootless part of
+    /// the suite does the same), and an allowed name (TCP), an allowed UDP port and every refusal behave as they do for root.
+    /// The supervisor needs nothing privileged here: it owns the sandbox's user namespace, opens host sockets as any user
+    /// can, and installs them with SECCOMP_IOCTL_NOTIF_ADDFD on its own listener.
+    /// </summary>
+    [Fact]
+    public async Task As_an_unprivileged_user_an_allowed_name_and_udp_port_are_reached_and_every_other_destination_is_refused_and_named()
+    {
+        if (!Environment.IsPrivilegedProcess) return; // setpriv needs root; a suite run unprivileged is itself this case (the other tests here)
+        string dir = Directory.CreateTempSubdirectory("cordon-rootless-net-").FullName;
+        try
+        {
+            using var tcp = new TcpListener(IPAddress.Parse("127.0.0.9"), 0);
+            tcp.Start();
+            using var udp = new UdpClient(new IPEndPoint(IPAddress.Parse("127.0.0.9"), 0));
+            int tcpPort = ((IPEndPoint)tcp.LocalEndpoint).Port, udpPort = ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
+            Task echo = Task.Run(async () =>
+            {
+                UdpReceiveResult d = await udp.ReceiveAsync();
+                await udp.SendAsync(d.Buffer, d.RemoteEndPoint);
+            });
+            File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+            string hosts = Path.Combine(dir, "hosts");
+            await File.WriteAllTextAsync(hosts, "127.0.0.1 localhost\n127.0.0.9 api.test\n127.0.0.9 evil.test\n");
+            string guest = $"import socket, errno\n"
+                + $"socket.create_connection(('api.test', {tcpPort}), timeout=5); print('tcp by name')\n"
+                + $"u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5); u.sendto(b'hi', ('127.0.0.9', {udpPort})); print('udp', u.recv(8).decode())\n"
+                + $"for dest in [('evil.test', {tcpPort}), ('127.0.0.9', {udpPort + 1})]:\n"
+                + "  try:\n    socket.create_connection(dest, timeout=5); print('reached', dest)\n"
+                + "  except OSError as e:\n    print('refused', dest[0])\n"
+                + $"try:\n  u.sendto(b'x', ('127.0.0.9', {udpPort + 1}))\nexcept OSError as e:\n  print('udp refused', errno.errorcode[e.errno])\n";
+            await File.WriteAllTextAsync(Path.Combine(dir, "guest.py"), guest);
+            string script = $"mount --bind {hosts} /etc/hosts && cd /tmp && exec setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "
+                + $"env -i PATH=/usr/bin:/bin HOME=/tmp DOTNET_CLI_HOME=/tmp DOTNET_NOLOGO=1 {CordonCli.Command} run --json "
+                + $"--allow-host api.test:{tcpPort} --allow-net 127.0.0.9:{udpPort}/udp --ro {dir}:/opt/t -- python3 /opt/t/guest.py";
+            CordonCli.Outcome run = await CordonCli.RunProgramAsync("unshare", ["--mount", "--propagation", "private", "sh", "-c", script]);
+
+            Assert.True(run.Code == 0, run.Stderr + run.Stdout);
+            using JsonDocument document = JsonDocument.Parse(run.Stdout);
+            string stdout = document.RootElement.GetProperty("stdout").GetString()!;
+            Assert.Contains("tcp by name", stdout, StringComparison.Ordinal);
+            Assert.Contains("udp hi", stdout, StringComparison.Ordinal);
+            Assert.Contains("refused evil.test", stdout, StringComparison.Ordinal);
+            Assert.Contains("refused 127.0.0.9", stdout, StringComparison.Ordinal);
+            Assert.Contains("udp refused EACCES", stdout, StringComparison.Ordinal);
+            JsonElement[] violations = [.. document.RootElement.GetProperty("violations").EnumerateArray()];
+            Assert.Contains(violations, v => v.GetProperty("kind").GetString() == "network" && v.TryGetProperty("host", out JsonElement h) && h.GetString() == "evil.test"
+                && v.GetProperty("via").GetString() == "dns" && v.GetProperty("reason").GetString() == "name not allowed");
+            Assert.Contains(violations, v => v.GetProperty("kind").GetString() == "network" && v.GetProperty("port").GetInt32() == udpPort + 1
+                && v.GetProperty("protocol").GetString() == "udp" && v.GetProperty("via").GetString() == "sendto");
+            Assert.Contains(violations, v => v.GetProperty("kind").GetString() == "network" && v.GetProperty("port").GetInt32() == udpPort + 1
+                && v.GetProperty("protocol").GetString() == "tcp" && v.GetProperty("via").GetString() == "connect");
+            await echo.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -156,10 +156,31 @@ public class NetworkAllowlistTests : SandboxTest
     }
 
     [Fact]
-    public void Udp_rules_are_refused_by_the_process_tier_with_the_rule_named_and_host_names_are_not()
+    public async Task A_source_route_cannot_be_set_on_a_socket_of_the_hosts_and_other_socket_options_still_can()
     {
-        var udpRule = Assert.Single(Cordon.Backends.Process.Tier.ProcessTier.Assessment(AllowOnly("127.0.0.53:53/udp")).Findings);
-        Assert.Contains("'127.0.0.53:53/udp'", udpRule.Message);
+        using var allowed = new PongServer(Allowed);
+        SandboxResult r = await PythonAsync($$"""
+            import socket, errno
+            s = socket.create_connection(("127.0.0.5", {{allowed.Port}}), timeout=5)
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1); print("nodelay ok")
+            lsrr = bytes([131, 7, 4, 203, 0, 113, 7, 0])  # loose source route through 203.0.113.7
+            for level, name, value in [(socket.IPPROTO_IP, 4, lsrr), (socket.IPPROTO_IPV6, 57, bytes(8))]:
+                t = s if level == socket.IPPROTO_IP else socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+                try:
+                    t.setsockopt(level, name, value); print("route set", name)
+                except OSError as e:
+                    print("route refused", name, errno.errorcode[e.errno])
+            s.sendall(b"ping"); print(s.recv(4).decode())
+            """, AllowOnly($"127.0.0.5:{allowed.Port}"));
+        AssertExited(r);
+        Assert.Equal("nodelay ok\nroute refused 4 EPERM\nroute refused 57 EPERM\npong\n", Stdout(r));
+        Assert.Contains(r.Violations, v => v.Syscall == "setsockopt");
+    }
+
+    [Fact]
+    public void Udp_rules_and_host_names_are_enforced_by_the_process_tier()
+    {
+        Assert.Empty(Cordon.Backends.Process.Tier.ProcessTier.Assessment(AllowOnly("127.0.0.53:53/udp")).Findings);
         Assert.Empty(Cordon.Backends.Process.Tier.ProcessTier.Assessment(AllowOnly("pypi.org:443")).Findings);
         Assert.Empty(Cordon.Backends.Process.Tier.ProcessTier.Assessment(AllowOnly("*.pythonhosted.org:443")).Findings);
         Assert.Empty(Cordon.Backends.Process.Tier.ProcessTier.Assessment(AllowOnly("10.0.0.0/8:443")).Findings);

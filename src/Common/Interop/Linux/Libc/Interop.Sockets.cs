@@ -22,6 +22,22 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "connect", SetLastError = true)]
         internal static unsafe partial int Connect(int fd, byte* address, uint length);
 
+        /// <summary><c>sendto(2)</c>. Bytes sent, or -1 + errno.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "sendto", SetLastError = true)]
+        internal static unsafe partial nint Sendto(int fd, byte* buffer, nuint length, int flags, byte* address, uint addressLength);
+
+        /// <summary><c>sendmsg(2)</c>. Bytes sent, or -1 + errno.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "sendmsg", SetLastError = true)]
+        internal static unsafe partial nint Sendmsg(int fd, MessageHeader* message, int flags);
+
+        /// <summary><c>bind(2)</c>. 0, or -1 + errno.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "bind", SetLastError = true)]
+        internal static unsafe partial int Bind(int fd, byte* address, uint length);
+
+        /// <summary><c>listen(2)</c>. 0, or -1 + errno.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "listen", SetLastError = true)]
+        internal static partial int Listen(int fd, int backlog);
+
         /// <summary><c>getsockopt(2)</c>. 0, or -1 + errno.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "getsockopt", SetLastError = true)]
         internal static unsafe partial int Getsockopt(int fd, int level, int name, void* value, uint* length);
