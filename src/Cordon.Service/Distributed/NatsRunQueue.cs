@@ -74,7 +74,7 @@ internal sealed class NatsRunQueue(NatsBus bus, RunRequestValidator validator, S
         catch (ProblemException)
         {
             // Accepted by a node with other runtimes than this one: answer for it all the same, under its own names.
-            plan = new RunPlan(null, [], "", run.Request.Argv ?? [], null, new RunBudget(TimeSpan.Zero, TimeSpan.Zero, 0, null, 0), null);
+            plan = new RunPlan(null, run.Request.Tier ?? "process", [], "", run.Request.Argv ?? [], null, new RunBudget(TimeSpan.Zero, TimeSpan.Zero, 0, null, 0), null);
         }
 
         var job = new RunJob(id, run.Tenant, plan) { Request = run.Request };
