@@ -56,6 +56,7 @@ public sealed class PlaygroundBrowserTests : IAsyncLifetime
         const string Hostile = "<script>alert('script')</script><img src=x onerror=\"alert('img')\"><b>bold</b>";
         await page.FillAsync("#source", $"import sys\nprint(\"{Hostile.Replace("\"", "\\\"", StringComparison.Ordinal)}\")\nprint(input(), file=sys.stderr)");
         await page.FillAsync("#stdin", "<img src=y onerror=\"alert('stderr')\">\n");
+        await page.FillAsync("#time", "30s"); // the page's 2 s is for a person watching; this host may be busy
         await page.ClickAsync("#run-python3");
         await page.WaitForSelectorAsync("body[data-state='done']", new PageWaitForSelectorOptions { Timeout = 120_000 });
 
