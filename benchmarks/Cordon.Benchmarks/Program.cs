@@ -82,7 +82,7 @@ if (networkOnly)
 if (serviceOnly)
 {
     if (serve is null) { Console.Error.WriteLine("--service-only needs --serve PATH-TO-cordon-serve"); return 2; }
-    return await ServiceFigures.RunAsync(serve, cli, smoke ? 5 : runs, smoke ? 4 : 16, smoke ? 3 : 20) == 0 ? 0 : 1;
+    return await ServiceFigures.RunAsync(serve, cli, smoke ? 5 : runs, smoke ? 8 : 64, smoke ? 2 : 5) == 0 ? 0 : 1;
 }
 
 // --gvisor-only: the gvisor tier against the process tier, interleaved (start cost, and 200k stat calls).
@@ -485,7 +485,7 @@ Console.WriteLine(FormattableString.Invariant($"refused call per call: notified 
 Console.WriteLine(FormattableString.Invariant($"js tier, warm, a trivial script with every limit on: engine+run {jsWarm.MedianEngineAndRunMicroseconds:0.0} µs median (target ≤ 20 µs), bare Jint engine+run {jsBareEngineMicroseconds:0.0} µs (ratio {jsWarm.MedianEngineAndRunMicroseconds / jsBareEngineMicroseconds:0.00}); whole RunJavaScriptAsync {jsWarm.MedianRunMicroseconds:0.0} µs"));
 Console.WriteLine(FormattableString.Invariant($"network allowlist per call: allowed connect {allowlist.AllowedConnect.P50Microseconds:0.0} µs p50 / {allowlist.AllowedConnect.P99Microseconds:0.0} µs p99 (host network {allowlist.HostConnect.P50Microseconds:0.0} / {allowlist.HostConnect.P99Microseconds:0.0}); lookup through the name server {allowlist.StubLookup.P50Microseconds:0.0} / {allowlist.StubLookup.P99Microseconds:0.0} µs (from the guest's /etc/hosts {allowlist.FilesLookup.P50Microseconds:0.0} / {allowlist.FilesLookup.P99Microseconds:0.0})"));
 Console.WriteLine($"leftover cgroups after the run: {leftoverCgroups}");
-int serviceErrors = serve is null ? 0 : await ServiceFigures.RunAsync(serve, cli, runs, smoke ? 4 : 16, smoke ? 3 : 20);
+int serviceErrors = serve is null ? 0 : await ServiceFigures.RunAsync(serve, cli, runs, smoke ? 8 : 64, smoke ? 2 : 5);
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
 File.WriteAllText(jsonPath, JsonSerializer.Serialize(new

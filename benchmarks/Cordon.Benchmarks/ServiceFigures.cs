@@ -1,108 +1,250 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cordon.Backends.Process;
+using Cordon.Execution;
+using Cordon.Policy;
+using Cordon.PolicyFiles.Profiles;
 
 namespace Cordon.Benchmarks;
 
 /// <summary>
-/// The service's figures, against real processes: the latency of <c>POST /v1/runs?wait=true</c> for /bin/true
-/// interleaved with <c>cordon run -- /bin/true</c>, and the throughput of N concurrent clients through the embedded
-/// queue and through NATS JetStream with one worker (a nats-server of its own on a free port).
+/// The service's figures, against real processes (cordon-serve, cordon worker, nats-server), as ratios in one run:
+/// <list type="bullet">
+/// <item>latency of <c>POST /v1/runs?wait=true</c> for python <c>print(1)</c>, interleaved with the same run through the
+/// library (the python profile, the service's default limits, a fresh work directory holding main.py) and with an
+/// HTTP round trip that runs nothing (the 404 of an unknown run), and with <c>cordon run</c> when the CLI is given;</item>
+/// <item>throughput of N concurrent clients, each posting python <c>print(1)</c> runs one after another, through the
+/// embedded queue and through NATS JetStream with two workers, and the errors under that load;</item>
+/// <item>fairness: tenant B's steady trickle of runs alone, then while tenant A floods the queue (more clients posting
+/// back to back than the service runs at once); B's p99 with the flood ÷ B's p99 alone, embedded and over NATS.</item>
+/// </list>
 /// </summary>
 internal static partial class ServiceFigures
 {
-    private const string TrueRun = """{"argv": ["/bin/true"]}""";
+    private const string PrintOne = """{"runtime": "python3", "files": [{"path": "main.py", "content": "print(1)"}]}""";
+    private const string FloodKey = "bench-flood", TrickleKey = "bench-trickle";
 
     public static async Task<int> RunAsync(string serve, string? cli, int runs, int clients, int perClient)
     {
         int errors = 0;
-        await using (Server local = await Server.StartAsync(serve, []))
-        {
-            using var http = new HttpClient { BaseAddress = local.Address, Timeout = TimeSpan.FromMinutes(2) };
-            for (int i = 0; i < 5; i++) await PostAsync(http); // warm: JIT-free (NativeAOT), but the first runs build caches
-            List<double> service = [], command = [];
-            for (int i = 0; i < runs; i++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                if (!await PostAsync(http)) errors++;
-                service.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                if (cli is not null) command.Add(ChildProcess.Run([cli, "run", "--quiet", "--", "/bin/true"]).Milliseconds);
-            }
-
-            Stats s = Stats.Of("service", service);
-            Console.WriteLine(FormattableString.Invariant($"service POST /v1/runs?wait=true /bin/true: p50 {s.Median:0.00} ms, p99 {s.P99:0.00} ms ({s.Count} runs)"));
-            if (cli is not null)
-            {
-                Stats c = Stats.Of("cli", command);
-                Console.WriteLine(FormattableString.Invariant($"cli run -- /bin/true, interleaved: p50 {c.Median:0.00} ms, p99 {c.P99:0.00} ms; service ÷ cli {s.Median / c.Median:0.00} (p50)"));
-            }
-
-            (double perSecond, int failed) = await ThroughputAsync(local.Address, clients, perClient);
-            errors += failed;
-            Console.WriteLine(FormattableString.Invariant($"service throughput, embedded queue, {clients} clients: {perSecond:0.0} runs/s, {failed} errors"));
-        }
-
-        if (!File.Exists("/usr/sbin/nats-server"))
-        {
-            Console.WriteLine("service throughput over NATS: skipped (no /usr/sbin/nats-server; scripts/install-deps.sh installs it)");
-            return errors;
-        }
-
-        string store = Directory.CreateTempSubdirectory("cordon-bench-nats-").FullName;
-        int port = FreePort();
-        using Process nats = Process.Start(new ProcessStartInfo("/usr/sbin/nats-server", ["-js", "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-sd", store])
-        { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        int trickle = Math.Max(8, runs / 2);
+        string keys = await KeysFileAsync();
         try
         {
-            await WaitForPortAsync(port);
-            string url = $"nats://127.0.0.1:{port}";
-            await using Server worker = await Server.StartAsync(serve, ["worker", "--queue", url], "taking runs from");
-            await using Server api = await Server.StartAsync(serve, ["--queue", url]);
-            using (var http = new HttpClient { BaseAddress = api.Address })
+            await using (Server local = await Server.StartAsync(serve, []))
             {
-                for (int i = 0; i < 5; i++) await PostAsync(http);
+                errors += await LatencyAsync(local.Address, cli, runs);
+                errors += await ThroughputAsync(local.Address, clients, perClient, "embedded queue");
             }
 
-            (double perSecond, int failed) = await ThroughputAsync(api.Address, clients, perClient);
-            errors += failed;
-            Console.WriteLine(FormattableString.Invariant($"service throughput, NATS JetStream with 1 worker, {clients} clients: {perSecond:0.0} runs/s, {failed} errors"));
+            await using (Server local = await Server.StartAsync(serve, ["--api-keys", keys]))
+            {
+                errors += await FairnessAsync(local.Address, trickle, "embedded queue");
+            }
+
+            if (!File.Exists("/usr/sbin/nats-server"))
+            {
+                Console.WriteLine("service over NATS: skipped (no /usr/sbin/nats-server; scripts/install-deps.sh installs it)");
+                return errors;
+            }
+
+            string store = Directory.CreateTempSubdirectory("cordon-bench-nats-").FullName;
+            int port = FreePort();
+            using Process nats = Process.Start(new ProcessStartInfo("/usr/sbin/nats-server", ["-js", "-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-sd", store])
+            { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            try
+            {
+                await WaitForPortAsync(port);
+                string url = $"nats://127.0.0.1:{port}";
+                // Two workers on this host, each taking as many runs at once as the embedded queue does (one per core).
+                await using Server first = await Server.StartAsync(serve, ["worker", "--queue", url], "taking runs from");
+                await using Server second = await Server.StartAsync(serve, ["worker", "--queue", url], "taking runs from");
+                await using (Server api = await Server.StartAsync(serve, ["--queue", url]))
+                {
+                    errors += await ThroughputAsync(api.Address, clients, perClient, "NATS JetStream, 2 workers");
+                }
+
+                await using (Server api = await Server.StartAsync(serve, ["--queue", url, "--api-keys", keys]))
+                {
+                    errors += await FairnessAsync(api.Address, trickle, "NATS JetStream, 2 workers");
+                }
+            }
+            finally
+            {
+                nats.Kill();
+                await nats.WaitForExitAsync();
+                Directory.Delete(store, recursive: true);
+            }
         }
         finally
         {
-            nats.Kill();
-            await nats.WaitForExitAsync();
-            Directory.Delete(store, recursive: true);
+            File.Delete(keys);
         }
 
         return errors;
     }
 
-    private static async Task<bool> PostAsync(HttpClient http)
+    /// <summary>The service's run, the library's, a bare HTTP round trip (and the CLI's), one after another in each round.</summary>
+    private static async Task<int> LatencyAsync(Uri address, string? cli, int runs)
     {
-        using HttpResponseMessage response = await http.PostAsync("/v1/runs?wait=true", new StringContent(TrueRun, Encoding.UTF8, "application/json"));
-        if (!response.IsSuccessStatusCode) return false;
-        using JsonDocument view = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return view.RootElement.TryGetProperty("run", out JsonElement run) && run.GetProperty("reason").GetString() == "exit.success";
+        int errors = 0;
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        var sandbox = new ProcessSandbox(ProcessBackendOptions.Default);
+        for (int i = 0; i < 5; i++)
+        {
+            await PostAsync(http, null); // the first runs build caches on both sides
+            await LibraryRunAsync(sandbox);
+        }
+
+        List<double> service = [], library = [], roundTrip = [], command = [];
+        for (int i = 0; i < runs; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            if (!await PostAsync(http, null)) errors++;
+            service.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+
+            start = Stopwatch.GetTimestamp();
+            if (!await LibraryRunAsync(sandbox)) errors++;
+            library.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+
+            start = Stopwatch.GetTimestamp();
+            using (HttpResponseMessage nothing = await http.GetAsync("/v1/runs/00000000000000000000000000000000"))
+            {
+                if (nothing.StatusCode != HttpStatusCode.NotFound) errors++;
+            }
+
+            roundTrip.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            if (cli is not null) command.Add(ChildProcess.Run([cli, "run", "--quiet", "--profile", "python", "--", "/usr/bin/python3", "-c", "print(1)"]).Milliseconds);
+        }
+
+        Stats s = Stats.Of("service", service), l = Stats.Of("library", library), r = Stats.Of("round trip", roundTrip);
+        Console.WriteLine(FormattableString.Invariant($"service POST /v1/runs?wait=true python print(1): p50 {s.Median:0.0} ms, p99 {s.P99:0.0} ms ({s.Count} runs)"));
+        Console.WriteLine(FormattableString.Invariant($"library run of the same (python profile, same limits, fresh work directory), interleaved: p50 {l.Median:0.0} ms, p99 {l.P99:0.0} ms"));
+        Console.WriteLine(FormattableString.Invariant($"HTTP round trip that runs nothing (404 of an unknown run), interleaved: p50 {r.Median:0.00} ms, p99 {r.P99:0.00} ms"));
+        Console.WriteLine(FormattableString.Invariant($"service ÷ library: p50 {s.Median / l.Median:0.00}, p99 {s.P99 / l.P99:0.00}; (service − round trip) ÷ library: p50 {(s.Median - r.Median) / l.Median:0.00} (target ≤ 1.2)"));
+        if (cli is not null)
+        {
+            Stats c = Stats.Of("cli", command);
+            Console.WriteLine(FormattableString.Invariant($"cordon run --profile python -- python3 -c 'print(1)', interleaved: p50 {c.Median:0.0} ms, p99 {c.P99:0.0} ms; service ÷ cli {s.Median / c.Median:0.00} (p50)"));
+        }
+
+        if (errors > 0) Console.WriteLine($"latency: {errors} errors");
+        return errors;
     }
 
-    /// <summary><paramref name="clients"/> clients, each posting <paramref name="perClient"/> runs one after another; runs/s over the whole and the failures.</summary>
-    private static async Task<(double PerSecond, int Errors)> ThroughputAsync(Uri address, int clients, int perClient)
+    /// <summary>python print(1) through the library as the service runs it: the python profile with the service's default limits, main.py in a fresh work directory.</summary>
+    private static async Task<bool> LibraryRunAsync(ProcessSandbox sandbox)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
+        string directory = Directory.CreateTempSubdirectory("cordon-bench-library-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, "main.py"), "print(1)");
+            if (!BuiltInProfiles.TryGet("python", out RuntimeProfile? profile)) throw new InvalidOperationException("the python profile is missing");
+            ResourceLimits basis = profile.Policy.Limits;
+            var builder = new SandboxPolicyBuilder(profile.Policy).WithWorkDirectory(directory).WithNetwork(NetworkMode.None)
+                .WithWallTime(Min(basis.WallTime, TimeSpan.FromSeconds(10))).WithCpuTime(Min(basis.CpuTime, TimeSpan.FromSeconds(5)))
+                .WithMemory(Math.Min(basis.MemoryBytes ?? long.MaxValue, 256L << 20)).WithMaxOutput(Math.Min(basis.MaxOutputBytes ?? long.MaxValue, 1L << 20));
+            if (basis.MaxProcesses is { } pids) builder.WithMaxProcesses(pids);
+            SandboxResult result = await sandbox.RunAsync(builder.Build(), new SandboxCommand("/usr/bin/python3", ["main.py"]));
+            return result.IsSuccess && result.StandardOutput.Text == "1\n";
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan? a, TimeSpan b) => a is { } x && x < b ? x : b;
+
+    private static async Task<bool> PostAsync(HttpClient http, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/runs?wait=true") { Content = new StringContent(PrintOne, Encoding.UTF8, "application/json") };
+        if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using HttpResponseMessage response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode) return false;
+        using JsonDocument view = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return view.RootElement.TryGetProperty("run", out JsonElement run) && run.GetProperty("reason").GetString() == "exit.success"
+            && run.GetProperty("stdout").GetString() == "1\n";
+    }
+
+    /// <summary><paramref name="clients"/> clients, each posting <paramref name="perClient"/> runs one after another: runs/s over the whole, and the failures.</summary>
+    private static async Task<int> ThroughputAsync(Uri address, int clients, int perClient, string where)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(10) };
+        for (int i = 0; i < 3; i++) await PostAsync(http, null);
         int errors = 0;
         long start = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
             for (int i = 0; i < perClient; i++)
             {
-                if (!await PostAsync(http)) Interlocked.Increment(ref errors);
+                if (!await PostAsync(http, null)) Interlocked.Increment(ref errors);
             }
         }));
-        return (clients * perClient / Stopwatch.GetElapsedTime(start).TotalSeconds, errors);
+        double perSecond = clients * perClient / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Console.WriteLine(FormattableString.Invariant($"service throughput, {where}, {clients} clients × {perClient} python print(1) runs: {perSecond:0.0} runs/s, {errors} errors"));
+        return errors;
+    }
+
+    /// <summary>
+    /// Tenant B posts <paramref name="trickle"/> runs one at a time with a pause between them, alone, then while tenant
+    /// A keeps the queue full (many more clients posting back to back than run at once); B's p99 with ÷ without.
+    /// </summary>
+    private static async Task<int> FairnessAsync(Uri address, int trickle, string where)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(10) };
+        int errors = 0;
+        for (int i = 0; i < 3; i++) await PostAsync(http, TrickleKey);
+
+        async Task<List<double>> TrickleAsync()
+        {
+            List<double> latencies = [];
+            for (int i = 0; i < trickle; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                if (!await PostAsync(http, TrickleKey)) Interlocked.Increment(ref errors);
+                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                await Task.Delay(100);
+            }
+
+            return latencies;
+        }
+
+        Stats alone = Stats.Of("alone", await TrickleAsync());
+
+        int floodClients = Math.Max(32, 16 * Environment.ProcessorCount);
+        using var stop = new CancellationTokenSource();
+        int flooded = 0;
+        Task[] flood = [.. Enumerable.Range(0, floodClients).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (!await PostAsync(http, FloodKey)) Interlocked.Increment(ref errors);
+                Interlocked.Increment(ref flooded);
+            }
+        }))];
+        await Task.Delay(2000); // the flood's backlog builds up first
+        Stats withFlood = Stats.Of("with flood", await TrickleAsync());
+        await stop.CancelAsync();
+        await Task.WhenAll(flood);
+
+        Console.WriteLine(FormattableString.Invariant($"fairness, {where}: tenant B's {trickle} runs p50 / p99 alone {alone.Median:0.0} / {alone.P99:0.0} ms, while tenant A floods ({floodClients} clients back to back, {flooded} runs) {withFlood.Median:0.0} / {withFlood.P99:0.0} ms; B's p99 with ÷ without the flood {withFlood.P99 / alone.P99:0.00} (target ≤ 2), {errors} errors"));
+        return errors;
+    }
+
+    private static async Task<string> KeysFileAsync()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"cordon-bench-keys-{Environment.ProcessId}.txt");
+        static string Hash(string secret) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+        await File.WriteAllTextAsync(path, $"flood {Hash(FloodKey)} concurrent=1000 per_minute=100000\ntrickle {Hash(TrickleKey)} concurrent=8 per_minute=100000\n");
+        return path;
     }
 
     private static int FreePort()

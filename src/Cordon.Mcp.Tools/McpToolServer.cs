@@ -1,10 +1,7 @@
 using System.Reflection;
-using Cordon.Backends.JavaScript.Tier;
 using Cordon.Backends.Process;
 using Cordon.Backends.Process.Identity;
-using Cordon.Backends.Process.Tier;
 using Cordon.Backends.Wasm;
-using Cordon.Backends.Wasm.Tier;
 using Cordon.Mcp.Sessions;
 using Cordon.Mcp.Tools;
 using Cordon.Tiers;
@@ -31,12 +28,7 @@ internal sealed class McpToolServer : IAsyncDisposable
     public McpToolServer(ServerConfiguration configuration)
     {
         Configuration = configuration;
-        var tiers = new TierRegistry(
-        [
-            new ProcessTier(new ProcessBackendOptions { RunIdentities = configuration.RunIdentities }),
-            new WasmTier(WasmBackendOptions.Default),
-            new JavaScriptTier(),
-        ]);
+        TierRegistry tiers = StandardTiers.Create(new ProcessBackendOptions { RunIdentities = configuration.RunIdentities }, WasmBackendOptions.Default);
         Sessions = new SessionStore(configuration);
         _tools = new CordonTools(configuration, tiers, Sessions);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using Cordon.Backends.Process;
+using Cordon.Backends.Wasm;
 using Cordon.Service.Distributed;
 using Cordon.Service.Api;
 using Cordon.Service.Auth;
@@ -33,8 +34,8 @@ internal sealed class ServiceHost : IAsyncDisposable
     public static async Task<ServiceHost> StartAsync(ServeOptions options, McpEndpointOptions mcp, CancellationToken cancellationToken)
     {
         ServiceCeilings ceilings = options.Ceilings;
-        TierRegistry tiers = ServiceTiers.Create(ProcessBackendOptions.Default with { RunIdentities = options.RunIdentities });
-        List<string> available = await ServiceTiers.AvailableAsync(tiers, cancellationToken);
+        TierRegistry tiers = StandardTiers.Create(ProcessBackendOptions.Default with { RunIdentities = options.RunIdentities }, WasmBackendOptions.Default);
+        List<string> available = await StandardTiers.AvailableAsync(tiers, cancellationToken);
         RuntimeCatalog catalog = (await RuntimeCatalog.ProbeAsync(available, cancellationToken)).Only(options.Runtimes);
         var validator = new RunRequestValidator(catalog, ceilings);
         IRunQueue queue = options.Queue is { } url

@@ -170,6 +170,13 @@ public sealed class HttpTransportTests(ServeFixture fixture) : IClassFixture<Ser
 /// <summary>Without API keys /mcp is open on loopback only (the service's rule), and stopping the service deletes every workspace.</summary>
 public sealed class HttpLifetimeTests
 {
+    /// <summary>
+    /// What the server left in its TMPDIR. The gvisor tier (probed at start) keeps one directory per user, shared by
+    /// every Cordon process of that user, so only its contents would be a run's leftover.
+    /// </summary>
+    private static IEnumerable<string> Leftovers(string temporary) => Directory.EnumerateFileSystemEntries(temporary)
+        .Where(e => !(Path.GetFileName(e).StartsWith("cordon-gvisor-", StringComparison.Ordinal) && Directory.Exists(e) && !Directory.EnumerateFileSystemEntries(e).Any()));
+
     [Fact]
     public async Task Without_keys_loopback_callers_need_none_and_stopping_deletes_every_workspace()
     {
@@ -184,7 +191,7 @@ public sealed class HttpLifetimeTests
         Assert.True(Directory.Exists(serve.WorkRoot));
         Assert.Equal(0, await serve.StopAsync());
         Assert.False(Directory.Exists(serve.WorkRoot), $"{serve.WorkRoot} is left behind");
-        Assert.Empty(Directory.EnumerateFileSystemEntries(serve.Temporary));
+        Assert.Empty(Leftovers(serve.Temporary));
     }
 
     [Fact]
@@ -203,7 +210,7 @@ public sealed class HttpLifetimeTests
             _ = process.StandardOutput.ReadToEndAsync();
             await process.WaitForExitAsync().WaitAsync(McpServerProcess.SafetyNet);
             Assert.True(process.ExitCode == 125, await stderr);
-            Assert.Empty(Directory.EnumerateFileSystemEntries(temporary));
+            Assert.Empty(Leftovers(temporary));
         }
         finally
         {

@@ -113,6 +113,23 @@ public sealed class ToolsTests(ServerFixture fixture) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Tier_gvisor_runs_code_under_the_sentry_and_sees_its_files_in_work()
+    {
+        Assert.True(File.Exists("/usr/bin/runsc"), "runsc is missing: scripts/install-deps.sh installs it");
+        JsonElement result = (await Server.CallJsonAsync("run", new
+        {
+            tier = "gvisor",
+            code = "cat /work/in.txt; echo written > /work/out.txt && cat /work/out.txt; uname -r",
+            files = new Dictionary<string, string> { ["in.txt"] = "from a file\n" },
+        })).Result();
+        Assert.Equal(("gvisor", "exit.success"), (result.Str("tier"), result.Str("reason")));
+        string[] lines = result.Str("stdout").Split('\n');
+        Assert.Equal(["from a file", "written"], lines[..2]);
+        // gVisor's Sentry answers uname with its own kernel release, not the host's.
+        Assert.NotEqual((await File.ReadAllTextAsync("/proc/sys/kernel/osrelease")).Trim(), lines[2]);
+    }
+
+    [Fact]
     public async Task Javascript_denials_are_explained()
     {
         JsonElement reply = await Server.CallJsonAsync("run", new { runtime = "js", code = "try { require('fs') } catch (e) { console.log('no') }" });

@@ -154,7 +154,48 @@ public sealed class NativeApiTests(ServeFixture fixture) : IClassFixture<ServeFi
         var (healthStatus, health, _) = await Serve.SendAsync(HttpMethod.Get, "/v1/health");
         Assert.Equal(200, healthStatus);
         Assert.Equal("ok", health.GetProperty("status").GetString());
-        Assert.Equal(["process", "wasm", "js"], health.GetProperty("tiers").EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal(["process", "wasm", "js", "gvisor"], health.GetProperty("tiers").EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray());
+        JsonElement gvisor = health.GetProperty("tiers").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "gvisor");
+        Assert.True(gvisor.GetProperty("status").GetString() == "available", $"runsc is installed by scripts/install-deps.sh: {gvisor}");
+        JsonElement python = runtimes.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "python3");
+        Assert.Equal(["process", "gvisor"], python.GetProperty("tiers").EnumerateArray().Select(t => t.GetString()!));
+        JsonElement js = runtimes.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "js");
+        Assert.Equal(["js"], js.GetProperty("tiers").EnumerateArray().Select(t => t.GetString()!));
+    }
+
+    [Fact]
+    public async Task Tier_gvisor_runs_a_runtime_a_compiled_program_and_a_bare_command_under_the_sentry()
+    {
+        string python = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["runtime"] = "python3",
+            ["tier"] = "gvisor",
+            ["files"] = new[]
+            {
+                new Dictionary<string, string> { ["path"] = "main.py", ["content"] = "import os\nprint(input(), open('/work/data.txt').read(), os.uname().release, sep='|')" },
+                new Dictionary<string, string> { ["path"] = "data.txt", ["content"] = "from a file" },
+            },
+            ["stdin"] = "hi\n",
+        });
+        var (status, body, _) = await Serve.PostAsync("/v1/runs?wait=true", python);
+        Assert.True(status == 200, body.ToString());
+        Assert.Equal("gvisor", body.GetProperty("tier").GetString());
+        JsonElement run = body.GetProperty("run");
+        Assert.Equal(("gvisor", "exit.success"), (run.GetProperty("tier").GetString(), run.GetProperty("reason").GetString()));
+        string[] fields = run.GetProperty("stdout").GetString()!.TrimEnd('\n').Split('|');
+        Assert.Equal(["hi", "from a file"], fields[..2]);
+        // gVisor's Sentry answers uname with a kernel release of its own, not the host's.
+        Assert.NotEqual((await File.ReadAllTextAsync("/proc/sys/kernel/osrelease")).Trim(), fields[2]);
+
+        (status, body, _) = await Serve.PostAsync("/v1/runs?wait=true",
+            Run("c", "main.c", "#include <stdio.h>\nint main(void){puts(\"compiled\");return 0;}", ",\"tier\":\"gvisor\""));
+        Assert.True(status == 200, body.ToString());
+        Assert.Equal(("gvisor", "exit.success"), (body.GetProperty("compile").GetProperty("tier").GetString(), body.GetProperty("compile").GetProperty("reason").GetString()));
+        Assert.Equal(("gvisor", "compiled\n"), (body.GetProperty("run").GetProperty("tier").GetString(), body.GetProperty("run").GetProperty("stdout").GetString()));
+
+        (status, body, _) = await Serve.PostAsync("/v1/runs?wait=true", """{"tier":"gvisor","argv":["/bin/sh","-c","echo bare"]}""");
+        Assert.True(status == 200, body.ToString());
+        Assert.Equal(("gvisor", "bare\n"), (body.GetProperty("run").GetProperty("tier").GetString(), body.GetProperty("run").GetProperty("stdout").GetString()));
     }
 
     [Fact]
@@ -174,7 +215,9 @@ public sealed class NativeApiTests(ServeFixture fixture) : IClassFixture<ServeFi
         { "{\"runtime\":42}", 400, "runtime" },
         { "{\"runtime\":\"cobol\",\"files\":[{\"path\":\"a\",\"content\":\"\"}]}", 422, "runtime 'cobol' is not offered" },
         { "{\"runtime\":\"python3\"}", 422, "at least one file" },
-        { "{\"runtime\":\"python3\",\"tier\":\"wasm\",\"files\":[{\"path\":\"a.py\",\"content\":\"\"}]}", 422, "runs on the process tier" },
+        { "{\"runtime\":\"python3\",\"tier\":\"wasm\",\"files\":[{\"path\":\"a.py\",\"content\":\"\"}]}", 422, "tier 'wasm' cannot run runtime 'python3' here; give process or gvisor" },
+        { "{\"runtime\":\"js\",\"tier\":\"gvisor\",\"files\":[{\"path\":\"a.js\",\"content\":\"\"}]}", 422, "tier 'gvisor' cannot run runtime 'js' here; give js" },
+        { "{\"tier\":\"js\",\"argv\":[\"/bin/true\"]}", 422, "tier 'js' cannot run a bare command (argv) here" },
         { "{\"runtime\":\"python3\",\"files\":[{\"path\":\"/etc/passwd\",\"content\":\"\"}]}", 422, "is absolute" },
         { "{\"runtime\":\"python3\",\"files\":[{\"path\":\"../x.py\",\"content\":\"\"}]}", 422, "contains . or .." },
         { "{\"runtime\":\"python3\",\"files\":[{\"path\":\"a//b.py\",\"content\":\"\"}]}", 422, "empty segment" },

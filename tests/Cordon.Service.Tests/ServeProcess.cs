@@ -138,7 +138,10 @@ public sealed partial class ServeProcess : IAsyncDisposable
     /// <summary>Files under <paramref name="temporary"/> and run cgroups of supervisor <paramref name="pid"/>.</summary>
     public static IReadOnlyList<string> LeftoversOf(string temporary, int pid)
     {
-        List<string> left = [.. Directory.EnumerateFileSystemEntries(temporary)];
+        // The gvisor tier keeps its runs under one directory per user, shared by every Cordon process of that user, so
+        // it stays; only what is inside it would be a run's leftover.
+        List<string> left = [.. Directory.EnumerateFileSystemEntries(temporary)
+            .Where(e => !(Path.GetFileName(e).StartsWith("cordon-gvisor-", StringComparison.Ordinal) && Directory.Exists(e) && !Directory.EnumerateFileSystemEntries(e).Any()))];
         string prefix = $"cordon-{pid}-";
         var pending = new Queue<(string Path, int Depth)>();
         pending.Enqueue(("/sys/fs/cgroup", 0));

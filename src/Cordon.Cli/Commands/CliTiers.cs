@@ -1,27 +1,19 @@
-using Cordon.Backends.Gvisor.Tier;
-using Cordon.Backends.JavaScript.Tier;
 using Cordon.Backends.Process;
-using Cordon.Backends.Process.Tier;
 using Cordon.Backends.Wasm;
-using Cordon.Backends.Wasm.Tier;
 using Cordon.Tiers;
 
 namespace Cordon.Cli.Commands;
 
 /// <summary>
-/// The tiers this CLI offers, default first: the one place they are listed. Everything else (the parser, help,
-/// completions, the man page, <c>cordon doctor</c>, <c>--contain</c>, the JSON report) reads this registry.
+/// The tiers this CLI offers, default first: <see cref="StandardTiers"/> (the list every surface shares) with the CLI's
+/// options. Everything else (the parser, help, completions, the man page, <c>cordon doctor</c>, <c>--contain</c>, the
+/// JSON report) reads this registry.
 /// </summary>
 internal static class CliTiers
 {
-    public static TierRegistry Registry { get; } = new(
-    [
-        new ProcessTier(ProcessOptions),
-        // One run per process: setting up the pooling allocator (about 20 ms) would cost more than it saves.
-        new WasmTier(WasmBackendOptions.Default.WithoutPoolingAllocator().WithModuleCache(ModuleCacheDirectory())),
-        new JavaScriptTier(),
-        new GvisorTier(),
-    ]);
+    // One run per process: setting up the Wasm pooling allocator (about 20 ms) would cost more than it saves.
+    public static TierRegistry Registry { get; } = StandardTiers.Create(ProcessOptions,
+        WasmBackendOptions.Default.WithoutPoolingAllocator().WithModuleCache(ModuleCacheDirectory()));
 
     /// <summary>The process tier's options for this CLI: the run uids (<c>CORDON_RUN_UIDS</c>) and <c>CORDON_TIMINGS</c>.</summary>
     internal static ProcessBackendOptions ProcessOptions() => new()

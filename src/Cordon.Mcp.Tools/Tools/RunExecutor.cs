@@ -42,7 +42,7 @@ internal sealed class RunExecutor(ServerConfiguration configuration, TierRegistr
         }
 
         string program;
-        if (request.Tier == "process") program = request.Argv[0];
+        if (tier.HasProcesses) program = request.Argv[0];
         else
         {
             string field = request.Code is null ? "argv[0]" : "code";
@@ -52,6 +52,9 @@ internal sealed class RunExecutor(ServerConfiguration configuration, TierRegistr
 
         // The js tier has no filesystem; the others see the workspace as /work.
         if (tier.HasProcesses || request.Tier == "wasm") request.Policy.WithWorkDirectory(workspace.Directory);
+        // Under gVisor the workspace shows with its host owner (this server's uid): the guest is uid 0 of the Sentry's
+        // own kernel (no capabilities), so it reads and writes the workspace as the other tiers' guests do.
+        if (request.Tier == "gvisor") request.Policy.WithGuestRoot();
         if (!request.Policy.TryBuild(out SandboxPolicy? policy, out ImmutableArray<PolicyError> errors))
             throw args.Invalid("limits", string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}")));
 
@@ -62,7 +65,7 @@ internal sealed class RunExecutor(ServerConfiguration configuration, TierRegistr
             return Finish(tool, caller, RunDocuments.SetupError(tier.Name, $"the server's policy cannot run on the {tier.Name} tier ({refused}); use another runtime or tier", policy.Limits));
         }
 
-        var command = new SandboxCommand(program, request.Tier == "process" ? request.Argv[1..] : request.Argv)
+        var command = new SandboxCommand(program, tier.HasProcesses ? request.Argv[1..] : request.Argv)
         {
             StandardInput = request.Stdin,
             WorkingDirectory = tier.HasProcesses ? SandboxPolicy.WorkDirectoryGuestPath : null,

@@ -30,9 +30,9 @@ internal sealed record RunRequest(
     public static RunRequest Read(ToolArguments args, ServerConfiguration configuration)
     {
         string? runtime = args.Choice("runtime", [.. Runtimes]);
-        string? tier = args.Choice("tier", "process", "wasm", "js");
+        string? tier = args.Choice("tier", "process", "gvisor", "wasm", "js");
         if (runtime is not null && tier is not null) throw args.Invalid("tier", "give runtime or tier, not both");
-        if (runtime is null && tier is null) throw args.Invalid("runtime", $"is required (one of {string.Join(", ", Runtimes)}), or give tier (process, wasm, js) with argv");
+        if (runtime is null && tier is null) throw args.Invalid("runtime", $"is required (one of {string.Join(", ", Runtimes)}), or give tier (process, gvisor, wasm, js) with argv");
 
         string? code = args.String("code");
         ImmutableArray<string>? argv = args.StringArray("argv", 256);
@@ -63,8 +63,8 @@ internal sealed record RunRequest(
             "python" => new("process", null, null, ["python3", "-c", code!, .. extra], files, stdin, policy),
             "shell" => new("process", null, null, ["/bin/sh", "-c", code!, "sh", .. extra], files, stdin, policy),
             "node" => new("process", null, null, ["node", "-e", code!, .. extra], files, stdin, policy),
-            "process" when code is not null => new("process", null, null, ["/bin/sh", "-c", code, "sh"], files, stdin, policy),
-            "process" => new("process", null, null, argv!.Value, files, stdin, policy),
+            "process" or "gvisor" when code is not null => new(tier!, null, null, ["/bin/sh", "-c", code, "sh"], files, stdin, policy),
+            "process" or "gvisor" => new(tier!, null, null, argv!.Value, files, stdin, policy),
             "js" => new("js", code, code is null ? argv!.Value[0] : "main.js", code is null ? argv!.Value[1..] : extra, files, stdin, policy),
             _ => new("wasm", code, code is null ? argv!.Value[0] : "main.wat", code is null ? argv!.Value[1..] : extra, files, stdin, policy),
         };

@@ -26,7 +26,7 @@ internal static class ToolCatalog
 
     private const string RunProperties = """
         "runtime": {"type": "string", "enum": ["python", "shell", "node", "js", "wasm"], "description": "python, shell and node run on the process tier; js is the in-process JavaScript tier; wasm takes a WebAssembly text module (a binary one: write_file it in a session, then tier wasm with argv)"},
-        "tier": {"type": "string", "enum": ["process", "wasm", "js"], "description": "instead of runtime: the tier, with argv (process: a program and its arguments; js/wasm: a workspace file and its arguments) or code"},
+        "tier": {"type": "string", "enum": ["process", "gvisor", "wasm", "js"], "description": "instead of runtime: the tier, with argv (process and gvisor: a program and its arguments; js/wasm: a workspace file and its arguments) or code (process and gvisor: a /bin/sh script)"},
         "code": {"type": "string", "description": "the source to run"},
         "argv": {"type": "array", "items": {"type": "string"}, "description": "with runtime: extra arguments; with tier: the program and its arguments"},
         "files": {"type": "object", "additionalProperties": {"type": "string"}, "description": "text files to place in /work first: relative path -> content"},

@@ -57,7 +57,7 @@ internal static class NativeApi
         app.MapGet("/v1/runtimes", Http.Handle(async context =>
         {
             gate.Authenticate(context.Request.Headers.Authorization);
-            RuntimeInfo[] list = [.. catalog.All.Select(r => new RuntimeInfo(r.Name, r.Version, r.Tier, r.Profile, r.Compile is not null, r.DefaultEntry, [.. r.Aliases]))];
+            RuntimeInfo[] list = [.. catalog.All.Select(r => new RuntimeInfo(r.Name, r.Version, r.Tier, [.. catalog.TiersOf(r)], r.Profile, r.Compile is not null, r.DefaultEntry, [.. r.Aliases]))];
             await Http.WriteAsync(context, StatusCodes.Status200OK, list, ServiceJson.Default.RuntimeInfoArray);
         }));
 

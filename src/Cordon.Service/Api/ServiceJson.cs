@@ -29,7 +29,7 @@ namespace Cordon.Service.Api;
 internal sealed partial class ServiceJson : JsonSerializerContext;
 
 /// <summary>One entry of <c>GET /v1/runtimes</c>.</summary>
-internal sealed record RuntimeInfo(string Name, string Version, string Tier, string? Profile, bool Compiled, string Entry, string[] Aliases);
+internal sealed record RuntimeInfo(string Name, string Version, string Tier, string[] Tiers, string? Profile, bool Compiled, string Entry, string[] Aliases);
 
 /// <summary><c>GET /v1/health</c>: each tier's availability check, the queue, and whether the service can run anything.</summary>
 /// <param name="Workers">With a NATS queue: the workers advertising themselves now (null with the embedded queue).</param>

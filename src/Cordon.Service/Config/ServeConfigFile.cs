@@ -30,9 +30,40 @@ namespace Cordon.Service.Config;
 internal static class ServeConfigFile
 {
     private static readonly string[] TopKeys = ["listen", "api_keys", "queue", "concurrency", "queue_capacity", "runtimes", "playground", "run_uids", "ceilings", "defaults", "worker"];
-    private static readonly string[] CeilingKeys = ["time", "cpu", "memory", "pids", "output", "request", "files", "file", "stdin", "arguments", "retention", "queue_deadline", "network_allow"];
-    private static readonly string[] DefaultKeys = ["time", "cpu", "memory", "output"];
-    private static readonly string[] WorkerKeys = ["ack_wait", "max_attempts"];
+
+    /// <summary>The keys of <c>[ceilings]</c>: what no request can exceed.</summary>
+    private static readonly TableKey<ServiceCeilings>[] CeilingKeys =
+    [
+        TableKey<ServiceCeilings>.Duration("time", (c, d) => c with { MaxWallTime = d }),
+        TableKey<ServiceCeilings>.Duration("cpu", (c, d) => c with { MaxCpuTime = d }),
+        TableKey<ServiceCeilings>.Size("memory", (c, b) => c with { MaxMemoryBytes = b }),
+        TableKey<ServiceCeilings>.Integer("pids", 1, 65536, (c, n) => c with { MaxProcesses = n }),
+        TableKey<ServiceCeilings>.Size("output", (c, b) => c with { MaxOutputBytes = b }),
+        TableKey<ServiceCeilings>.Size("request", (c, b) => c with { MaxRequestBytes = b }),
+        TableKey<ServiceCeilings>.Integer("files", 1, 10_000, (c, n) => c with { MaxFiles = n }),
+        TableKey<ServiceCeilings>.Size("file", (c, b) => c with { MaxFileBytes = b }),
+        TableKey<ServiceCeilings>.Size("stdin", (c, b) => c with { MaxStdinBytes = b }),
+        TableKey<ServiceCeilings>.Integer("arguments", 0, 10_000, (c, n) => c with { MaxArguments = n }),
+        TableKey<ServiceCeilings>.Duration("retention", (c, d) => c with { Retention = d }),
+        TableKey<ServiceCeilings>.Duration("queue_deadline", (c, d) => c with { QueueDeadline = d }),
+        new("network_allow", (r, e, c) => c with { NetworkAllow = r.Destinations(e) }),
+    ];
+
+    /// <summary>The keys of <c>[defaults]</c>: the limits of a run that names none.</summary>
+    private static readonly TableKey<ServiceCeilings>[] DefaultKeys =
+    [
+        TableKey<ServiceCeilings>.Duration("time", (c, d) => c with { DefaultWallTime = d }),
+        TableKey<ServiceCeilings>.Duration("cpu", (c, d) => c with { DefaultCpuTime = d }),
+        TableKey<ServiceCeilings>.Size("memory", (c, b) => c with { DefaultMemoryBytes = b }),
+        TableKey<ServiceCeilings>.Size("output", (c, b) => c with { DefaultOutputBytes = b }),
+    ];
+
+    /// <summary>The keys of <c>[worker]</c>.</summary>
+    private static readonly TableKey<ServeOptions>[] WorkerKeys =
+    [
+        TableKey<ServeOptions>.Duration("ack_wait", (o, d) => o with { AckWait = d }, TimeSpan.FromSeconds(3), "a heartbeat every third of it must fit"),
+        TableKey<ServeOptions>.Integer("max_attempts", 1, 100, (o, n) => o with { MaxAttempts = n }),
+    ];
 
     /// <summary><paramref name="options"/> with the file's settings; a <see cref="FormatException"/> listing every problem (one per line) otherwise.</summary>
     public static ServeOptions Load(string path, ServeOptions options)
@@ -104,13 +135,13 @@ internal static class ServeConfigFile
                         options = options with { Runtimes = [.. names] };
                         break;
                     case "ceilings" when Table(e) is { } t:
-                        ceilings = Ceilings(t, ceilings);
+                        ceilings = Table(t, "[ceilings]", CeilingKeys, ceilings);
                         break;
                     case "defaults" when Table(e) is { } t:
-                        ceilings = Defaults(t, ceilings);
+                        ceilings = Table(t, "[defaults]", DefaultKeys, ceilings);
                         break;
                     case "worker" when Table(e) is { } t:
-                        options = Worker(t, options);
+                        options = Table(t, "[worker]", WorkerKeys, options);
                         break;
                     case var key when !TopKeys.Contains(key):
                         Unknown(e, "the top level", TopKeys);
@@ -121,35 +152,20 @@ internal static class ServeConfigFile
             return options with { Ceilings = ceilings };
         }
 
-        private ServiceCeilings Ceilings(TomlTableNode table, ServiceCeilings c)
+        /// <summary>Every entry of <paramref name="table"/> through its key's reader; an unknown key is reported with the keys <paramref name="where"/> takes.</summary>
+        private T Table<T>(TomlTableNode table, string where, TableKey<T>[] keys, T settings)
         {
             foreach (TomlEntry e in table.Entries)
             {
-                c = e.Key switch
-                {
-                    "time" when Duration(e) is { } d => c with { MaxWallTime = d },
-                    "cpu" when Duration(e) is { } d => c with { MaxCpuTime = d },
-                    "memory" when Size(e) is { } b => c with { MaxMemoryBytes = b },
-                    "pids" when Integer(e, 1, 65536) is { } n => c with { MaxProcesses = (int)n },
-                    "output" when Size(e) is { } b => c with { MaxOutputBytes = b },
-                    "request" when Size(e) is { } b => c with { MaxRequestBytes = b },
-                    "files" when Integer(e, 1, 10_000) is { } n => c with { MaxFiles = (int)n },
-                    "file" when Size(e) is { } b => c with { MaxFileBytes = b },
-                    "stdin" when Size(e) is { } b => c with { MaxStdinBytes = b },
-                    "arguments" when Integer(e, 0, 10_000) is { } n => c with { MaxArguments = (int)n },
-                    "retention" when Duration(e) is { } d => c with { Retention = d },
-                    "queue_deadline" when Duration(e) is { } d => c with { QueueDeadline = d },
-                    "network_allow" => c with { NetworkAllow = Destinations(e) },
-                    var key when !CeilingKeys.Contains(key) => Unknown(e, "[ceilings]", CeilingKeys, c),
-                    _ => c,
-                };
+                if (Array.Find(keys, k => k.Name == e.Key) is { } key) settings = key.Apply(this, e, settings);
+                else Unknown(e, where, [.. keys.Select(k => k.Name)]);
             }
 
-            return c;
+            return settings;
         }
 
         /// <summary><c>network_allow = ["127.0.0.1:8080", "api.example.org:443"]</c>: what requests may ask to reach.</summary>
-        private ImmutableArray<Policy.NetworkDestination> Destinations(TomlEntry e)
+        public ImmutableArray<Policy.NetworkDestination> Destinations(TomlEntry e)
         {
             if (e.Value is not TomlArrayNode array)
             {
@@ -169,58 +185,24 @@ internal static class ServeConfigFile
             return [.. rules];
         }
 
-        private ServiceCeilings Defaults(TomlTableNode table, ServiceCeilings c)
-        {
-            foreach (TomlEntry e in table.Entries)
-            {
-                c = e.Key switch
-                {
-                    "time" when Duration(e) is { } d => c with { DefaultWallTime = d },
-                    "cpu" when Duration(e) is { } d => c with { DefaultCpuTime = d },
-                    "memory" when Size(e) is { } b => c with { DefaultMemoryBytes = b },
-                    "output" when Size(e) is { } b => c with { DefaultOutputBytes = b },
-                    var key when !DefaultKeys.Contains(key) => Unknown(e, "[defaults]", DefaultKeys, c),
-                    _ => c,
-                };
-            }
-
-            return c;
-        }
-
-        private ServeOptions Worker(TomlTableNode table, ServeOptions o)
-        {
-            foreach (TomlEntry e in table.Entries)
-            {
-                o = e.Key switch
-                {
-                    "ack_wait" when Duration(e) is { } d => d >= TimeSpan.FromSeconds(3) ? o with { AckWait = d } : Fail(e, "is shorter than 3s; a heartbeat every third of it must fit", o),
-                    "max_attempts" when Integer(e, 1, 100) is { } n => o with { MaxAttempts = (int)n },
-                    var key when !WorkerKeys.Contains(key) => Unknown(e, "[worker]", WorkerKeys, o),
-                    _ => o,
-                };
-            }
-
-            return o;
-        }
-
         private string? String(TomlEntry e) => e.Value is TomlScalar { Value: string s } ? s : Wrong<string>(e, "a string");
 
         private bool? Bool(TomlEntry e) => e.Value is TomlScalar { Value: bool b } ? b : Wrong<bool?>(e, "true or false");
 
-        private long? Integer(TomlEntry e, long min, long max)
+        public long? Integer(TomlEntry e, long min, long max)
         {
             if (e.Value is not TomlScalar { Value: long n }) return Wrong<long?>(e, $"a whole number from {min} to {max}");
             if (n < min || n > max) return Fail<long?>(e, $"is {n}; give {min} to {max}", null);
             return n;
         }
 
-        private TimeSpan? Duration(TomlEntry e)
+        public TimeSpan? Duration(TomlEntry e)
         {
             if (String(e) is not { } s) return null;
             return DurationText.TryParse(s, out TimeSpan d, out string error) ? d : Fail<TimeSpan?>(e, error, null);
         }
 
-        private long? Size(TomlEntry e)
+        public long? Size(TomlEntry e)
         {
             if (e.Value is TomlScalar { Value: long n } && n > 0) return n;
             if (String(e) is not { } s) return null;
@@ -235,15 +217,9 @@ internal static class ServeConfigFile
             return default;
         }
 
-        private T Fail<T>(TomlEntry e, string message, T value)
+        public T Fail<T>(TomlEntry e, string message, T value)
         {
             Error(e, message);
-            return value;
-        }
-
-        private T Unknown<T>(TomlEntry e, string where, string[] allowed, T value)
-        {
-            Unknown(e, where, allowed);
             return value;
         }
 
@@ -253,5 +229,25 @@ internal static class ServeConfigFile
         private void Error(TomlEntry e, string message) => errors.Add(new PolicyError(e.Key, message, e.Value.At.ToString()));
 
         public override string ToString() => path;
+    }
+
+    /// <summary>
+    /// One key of a table and how its value changes the settings: the one reader of every numeric key (a whole number
+    /// in range, a duration, a size), each reporting a wrong value at its file:line:column and leaving the settings as
+    /// they were.
+    /// </summary>
+    private sealed record TableKey<T>(string Name, Func<Reader, TomlEntry, T, T> Apply)
+    {
+        public static TableKey<T> Integer(string name, int min, int max, Func<T, int, T> set)
+            => new(name, (r, e, v) => r.Integer(e, min, max) is { } n ? set(v, (int)n) : v);
+
+        /// <summary>A duration; below <paramref name="minimum"/> (when given) an error that says <paramref name="why"/>.</summary>
+        public static TableKey<T> Duration(string name, Func<T, TimeSpan, T> set, TimeSpan? minimum = null, string? why = null)
+            => new(name, (r, e, v) => r.Duration(e) is not { } d ? v
+                : d < minimum ? r.Fail(e, $"is shorter than {DurationText.Format(minimum.Value)}; {why}", v)
+                : set(v, d));
+
+        public static TableKey<T> Size(string name, Func<T, long, T> set)
+            => new(name, (r, e, v) => r.Size(e) is { } b ? set(v, b) : v);
     }
 }

@@ -68,7 +68,7 @@ internal sealed class NatsBus : IAsyncDisposable
         {
             await connection.ConnectAsync();
             var js = new NatsJSContext(connection);
-            await js.CreateOrUpdateStreamAsync(new StreamConfig(NatsNames.RunsStream, [NatsNames.RunsSubject])
+            await js.CreateOrUpdateStreamAsync(new StreamConfig(NatsNames.RunsStream, [NatsNames.RunsWildcard])
             {
                 Retention = StreamConfigRetention.Workqueue,
                 Storage = StreamConfigStorage.File,

@@ -1,18 +1,37 @@
 namespace Cordon.Service.Distributed;
 
 /// <summary>
-/// The JetStream names the API nodes and the workers share. Runs wait on a work-queue stream (each message is taken
-/// by one worker and removed when it is acknowledged); a run's frames go to a subject of its own on the events
-/// stream, so any API node can replay them from the start; a run's one result is a key in the results bucket.
+/// The JetStream names the API nodes and the workers share. Runs wait on a work-queue stream, on a subject per
+/// tenant (each message is taken by one worker and removed when it is acknowledged); a run's frames go to a subject
+/// of its own on the events stream, so any API node can replay them from the start; a run's one result is a key in
+/// the results bucket.
 /// </summary>
 internal static class NatsNames
 {
-    /// <summary>The work-queue stream of accepted runs, one message per run.</summary>
+    /// <summary>The work-queue stream of accepted runs, one message per run, on <c>cordon.runs.TENANT</c>.</summary>
     public const string RunsStream = "CORDON_RUNS";
-    public const string RunsSubject = "cordon.runs";
+    public const string RunsWildcard = "cordon.runs.*";
 
-    /// <summary>The durable pull consumer every worker shares.</summary>
-    public const string WorkersConsumer = "cordon-workers";
+    /// <summary>
+    /// The subject of <paramref name="tenant"/>'s waiting runs: a token derived from the name (a tenant may be named
+    /// with characters a subject cannot hold), the same on every node.
+    /// </summary>
+    public static string RunsSubject(string tenant) => "cordon.runs." + TenantToken(tenant);
+
+    /// <summary>The token of a runs subject (<c>cordon.runs.TOKEN</c>), which also names the tenant's consumer.</summary>
+    public static string TokenOf(string runsSubject) => runsSubject["cordon.runs.".Length..];
+
+    /// <summary>The durable pull consumer every worker shares for one tenant's subject: <c>cordon-workers-TOKEN</c>.</summary>
+    public static string WorkersConsumer(string token) => "cordon-workers-" + token;
+
+    /// <summary>The single consumer of every run that workers before per-tenant subjects shared; removed when found (it would overlap).</summary>
+    public const string LegacyWorkersConsumer = "cordon-workers";
+
+    /// <summary>Core NATS (not stored): an API node has just queued a run, so idle workers look now rather than at their next poll.</summary>
+    public const string RunQueuedSubject = "cordon.queued";
+
+    private static string TenantToken(string tenant)
+        => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tenant)).AsSpan(0, 12));
 
     /// <summary>Frames of every run, kept for the retention time: <c>cordon.events.ID</c>.</summary>
     public const string EventsStream = "CORDON_EVENTS";

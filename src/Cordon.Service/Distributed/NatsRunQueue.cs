@@ -58,8 +58,10 @@ internal sealed class NatsRunQueue(NatsBus bus, RunRequestValidator validator, S
         await bus.Runs.CreateAsync(job.Id, message);
         Relay(job);
         // The run id is the message id: a publish retried after a lost acknowledgement is not queued twice.
-        PubAckResponse ack = await bus.JetStream.PublishAsync(NatsNames.RunsSubject, message, headers: new NatsHeaders { ["Nats-Msg-Id"] = job.Id });
+        // On the tenant's own subject: workers take the tenants with waiting runs in turn (TenantRoundRobin).
+        PubAckResponse ack = await bus.JetStream.PublishAsync(NatsNames.RunsSubject(job.Tenant), message, headers: new NatsHeaders { ["Nats-Msg-Id"] = job.Id });
         ack.EnsureSuccess();
+        await bus.Connection.PublishAsync(NatsNames.RunQueuedSubject);
         return true;
     }
 
@@ -74,7 +76,7 @@ internal sealed class NatsRunQueue(NatsBus bus, RunRequestValidator validator, S
         catch (ProblemException)
         {
             // Accepted by a node with other runtimes than this one: answer for it all the same, under its own names.
-            plan = new RunPlan(null, [], "", run.Request.Argv ?? [], null, new RunBudget(TimeSpan.Zero, TimeSpan.Zero, 0, null, 0), null);
+            plan = new RunPlan(null, run.Request.Tier ?? "process", [], "", run.Request.Argv ?? [], null, new RunBudget(TimeSpan.Zero, TimeSpan.Zero, 0, null, 0), null);
         }
 
         var job = new RunJob(id, run.Tenant, plan) { Request = run.Request };

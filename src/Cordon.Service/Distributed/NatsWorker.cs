@@ -39,33 +39,34 @@ internal sealed class NatsWorker(NatsBus bus, RunExecutor executor, RunRequestVa
     public async Task RunAsync(Action ready, CancellationToken stopping)
     {
         using CancellationTokenRegistration lingering = stopping.Register(() => _linger.CancelAfter(LingerAfterStop));
-        INatsJSConsumer consumer = await bus.JetStream.CreateOrUpdateConsumerAsync(NatsNames.RunsStream, new ConsumerConfig(NatsNames.WorkersConsumer)
+        // Each tenant's runs have a consumer of their own, all with these settings; the worker takes tenants in turn.
+        var fair = new TenantRoundRobin(bus, new ConsumerConfig
         {
-            DurableName = NatsNames.WorkersConsumer,
             AckPolicy = ConsumerConfigAckPolicy.Explicit,
             AckWait = options.AckWait,
             MaxDeliver = options.MaxAttempts + 1,
             MaxAckPending = -1,
-        }, stopping);
+        });
 
+        Task announcements = Task.Run(() => fair.ListenAsync(stopping), CancellationToken.None);
         Task cancels = Task.Run(() => AnswerCancelsAsync(stopping), CancellationToken.None);
         await AdvertiseOnceAsync(stopping);
         ready();
         Task adverts = Task.Run(() => AdvertiseAsync(stopping), CancellationToken.None);
-        Task[] slots = [.. Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(() => TakeAsync(consumer, stopping), CancellationToken.None))];
+        Task[] slots = [.. Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(() => TakeAsync(fair, stopping), CancellationToken.None))];
         await Task.WhenAll(slots);
-        await Task.WhenAll(cancels, adverts).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.WhenAll(cancels, adverts, announcements).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         await bus.Workers.DeleteAsync(_name, cancellationToken: _linger.Token).AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
-    private async Task TakeAsync(INatsJSConsumer consumer, CancellationToken stopping)
+    private async Task TakeAsync(TenantRoundRobin fair, CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
             INatsJSMsg<byte[]>? next;
             try
             {
-                next = await consumer.NextAsync<byte[]>(opts: new NatsJSNextOpts { Expires = TimeSpan.FromSeconds(5) }, cancellationToken: stopping);
+                next = await fair.NextAsync(stopping);
             }
             catch (OperationCanceledException)
             {

@@ -1,4 +1,5 @@
 using Cordon.Backends.Process;
+using Cordon.Backends.Wasm;
 using Cordon.Service.Runs;
 using Cordon.Service.Runtimes;
 using Cordon.Tiers;
@@ -10,8 +11,8 @@ internal static class WorkerHost
 {
     public static async Task RunAsync(ServeOptions options, Uri queue, Action<string> say, CancellationToken stopping)
     {
-        TierRegistry tiers = ServiceTiers.Create(ProcessBackendOptions.Default with { RunIdentities = options.RunIdentities });
-        List<string> available = await ServiceTiers.AvailableAsync(tiers, stopping);
+        TierRegistry tiers = StandardTiers.Create(ProcessBackendOptions.Default with { RunIdentities = options.RunIdentities }, WasmBackendOptions.Default);
+        List<string> available = await StandardTiers.AvailableAsync(tiers, stopping);
         RuntimeCatalog catalog = (await RuntimeCatalog.ProbeAsync(available, stopping)).Only(options.Runtimes);
         var validator = new RunRequestValidator(catalog, options.Ceilings);
         await using NatsBus bus = await NatsBus.ConnectAsync(queue, $"cordon-worker-{Environment.ProcessId}", options.Ceilings, stopping);

@@ -7,8 +7,9 @@ namespace Cordon.Service.Playground;
 
 /// <summary>
 /// The playground at <c>/</c> (only with <c>--playground</c> or <c>playground = true</c>): an editor that runs code
-/// through this server's own API, so it needs the same key and gets the same limits as any client. Its files are
-/// embedded in the executable; the style sheet is the standalone playground's.
+/// through this server's own API, so it needs the same key and gets the same limits as any client. Its page, script
+/// and style sheet are the standalone playground's (src/Common/Playground), embedded in the executable; the script
+/// finds which host served it.
 /// </summary>
 internal static class PlaygroundPage
 {

@@ -147,19 +147,27 @@ internal sealed class RunExecutor(TierRegistry tiers)
         }
     }
 
-    private static SandboxPolicy CompilePolicy(RunPlan plan, string directory) => Limited(new SandboxPolicyBuilder(Profile("gcc")).WithWorkDirectory(directory), plan.Compile!);
+    private static SandboxPolicy CompilePolicy(RunPlan plan, string directory) => Limited(OnHost(plan, Profile("gcc"), directory), plan.Compile!);
+
+    /// <summary>
+    /// A host program's policy: the profile with the work directory. Under gVisor the guest is uid 0 of the Sentry's
+    /// own kernel (no capabilities, no new privileges): runsc's gofer shows the work directory with its host owner, this
+    /// service's uid, so only that uid can read the uploaded files and write beside them; the Sentry is the boundary.
+    /// </summary>
+    private static SandboxPolicyBuilder OnHost(RunPlan plan, SandboxPolicy profile, string directory)
+        => new SandboxPolicyBuilder(profile).WithWorkDirectory(directory).WithGuestRoot(plan.Tier == "gvisor");
 
     private static (SandboxPolicy, SandboxCommand) RunCommand(RunPlan plan, string directory)
     {
         ServiceRuntime? runtime = plan.Runtime;
         if (runtime is null)
         {
-            return (Limited(new SandboxPolicyBuilder(Profile("shell")).WithWorkDirectory(directory), plan.Run, plan.Network), new SandboxCommand(plan.Arguments[0], plan.Arguments[1..]));
+            return (Limited(OnHost(plan, Profile("shell"), directory), plan.Run, plan.Network), new SandboxCommand(plan.Arguments[0], plan.Arguments[1..]));
         }
 
-        if (runtime.Tier == "process")
+        if (runtime.Profile is not null)
         {
-            return (Limited(new SandboxPolicyBuilder(Profile(runtime.Profile!)).WithWorkDirectory(directory), plan.Run, plan.Network),
+            return (Limited(OnHost(plan, Profile(runtime.Profile), directory), plan.Run, plan.Network),
                 new SandboxCommand(runtime.Program!, runtime.RunArguments(plan.Entry, plan.Arguments)));
         }
 

@@ -4,7 +4,8 @@ using Cordon.Service.Runtimes;
 namespace Cordon.Service.Runs;
 
 /// <summary>A validated request: everything is in bounds, nothing has started yet.</summary>
-/// <param name="Runtime">The runtime, or null for a bare command on the process tier.</param>
+/// <param name="Runtime">The runtime, or null for a bare command.</param>
+/// <param name="Tier">The tier it runs on: the runtime's, or for a bare command or a process-tier runtime any tier that runs host programs (process, gvisor).</param>
 /// <param name="Files">The files to write into the work directory (relative, normalised paths).</param>
 /// <param name="Entry">The entry file's relative path (empty for a bare command).</param>
 /// <param name="Arguments">The guest's arguments (a bare command: the whole argv).</param>
@@ -14,6 +15,7 @@ namespace Cordon.Service.Runs;
 /// <param name="Network">The destinations the run step may reach (the compile step never reaches any).</param>
 internal sealed record RunPlan(
     ServiceRuntime? Runtime,
+    string Tier,
     ImmutableArray<PlannedFile> Files,
     string Entry,
     ImmutableArray<string> Arguments,
@@ -24,9 +26,6 @@ internal sealed record RunPlan(
 {
     /// <summary>The name the run is listed under.</summary>
     public string RuntimeName => Runtime?.Name ?? "command";
-
-    /// <summary>The tier it runs on.</summary>
-    public string Tier => Runtime?.Tier ?? "process";
 }
 
 /// <summary>One file of a plan.</summary>

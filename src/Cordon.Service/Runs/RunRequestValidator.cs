@@ -23,13 +23,7 @@ internal sealed class RunRequestValidator(RuntimeCatalog catalog, ServiceCeiling
                 $"runtime '{name}' is not offered here; GET /v1/runtimes lists them ({string.Join(", ", catalog.All.Select(r => r.Name))})", "runtime");
         }
 
-        string tier = runtime?.Tier ?? "process";
-        if (request.Tier is { } t && t != tier)
-        {
-            throw ProblemException.Invalid(runtime is null
-                ? $"tier '{t}' cannot run a bare command; only the process tier runs argv without a runtime"
-                : $"runtime '{runtime.Name}' runs on the {tier} tier, not '{t}'; leave tier out or set it to {tier}", "tier");
-        }
+        string tier = Tier(runtime, request.Tier);
 
         ImmutableArray<string> argv = request.Argv ?? [];
         if (argv.Length > ceilings.MaxArguments) throw ProblemException.TooLarge($"argv has {argv.Length} arguments; at most {ceilings.MaxArguments}", "argv");
@@ -62,7 +56,7 @@ internal sealed class RunRequestValidator(RuntimeCatalog catalog, ServiceCeiling
         {
             byte[] bytes = Encoding.UTF8.GetBytes(text);
             if (bytes.Length > ceilings.MaxStdinBytes) throw ProblemException.TooLarge($"stdin has {bytes.Length} bytes; at most {ByteSize.Format(ceilings.MaxStdinBytes)}", "stdin");
-            if (tier != "process" && bytes.Length > 0) throw ProblemException.Invalid($"the {tier} tier takes no stdin; leave stdin out", "stdin");
+            if (!catalog.HostTiers.Contains(tier) && bytes.Length > 0) throw ProblemException.Invalid($"the {tier} tier takes no stdin; leave stdin out", "stdin");
             stdin = bytes;
         }
 
@@ -70,7 +64,7 @@ internal sealed class RunRequestValidator(RuntimeCatalog catalog, ServiceCeiling
         RunBudget run = Budget(runtime?.Profile ?? (runtime is null ? "shell" : null), limits.TimeMs, limits.CpuMs, limits.MemoryBytes, limits.Pids, limits.OutputBytes, "limits.");
         RunBudget? compile = runtime?.Compile is null ? null
             : Budget("gcc", limits.CompileTimeMs, limits.CompileCpuMs, limits.CompileMemoryBytes, null, null, "limits.compile");
-        return new RunPlan(runtime, files, entry, argv, stdin, run, compile, Network(request.NetworkAllow ?? [], tier));
+        return new RunPlan(runtime, tier, files, entry, argv, stdin, run, compile, Network(request.NetworkAllow ?? [], tier));
     }
 
     /// <summary>The request's destinations, each parsed and within a rule of the server's ceiling (none there: none allowed).</summary>
@@ -79,7 +73,7 @@ internal sealed class RunRequestValidator(RuntimeCatalog catalog, ServiceCeiling
         if (asked.IsEmpty) return [];
         if (ceilings.NetworkAllow.IsEmpty)
             throw ProblemException.Invalid("this server gives runs no network; leave networkAllow out (an operator allows destinations with [ceilings] network_allow)", "networkAllow");
-        if (tier != "process") throw ProblemException.Invalid($"the {tier} tier has no sockets; networkAllow needs a process-tier runtime", "networkAllow");
+        if (tier != "process") throw ProblemException.Invalid($"the {tier} tier cannot enforce a network allowlist; networkAllow needs the process tier", "networkAllow");
         var rules = ImmutableArray.CreateBuilder<Policy.NetworkDestination>();
         for (int i = 0; i < asked.Length; i++)
         {
@@ -91,6 +85,22 @@ internal sealed class RunRequestValidator(RuntimeCatalog catalog, ServiceCeiling
         }
 
         return rules.ToImmutable();
+    }
+
+    /// <summary>
+    /// The tier a request runs on: the runtime's own, unless it asks for another tier of the same kind. A bare command
+    /// or a runtime of the process tier (an interpreter or a compiled program: a host program under a built-in profile)
+    /// runs on any tier here that runs host programs, gvisor too; js and wasm only on their own.
+    /// </summary>
+    private string Tier(ServiceRuntime? runtime, string? requested)
+    {
+        string own = runtime?.Tier ?? "process";
+        if (requested is null || requested == own) return own;
+        bool hostProgram = runtime is null || runtime.Profile is not null;
+        if (hostProgram && catalog.HostTiers.Contains(requested)) return requested;
+        string what = runtime is null ? "a bare command (argv)" : $"runtime '{runtime.Name}'";
+        string choices = hostProgram ? string.Join(" or ", catalog.HostTiers) : own;
+        throw ProblemException.Invalid($"tier '{requested}' cannot run {what} here; give {choices}, or leave tier out for {own} (GET /v1/health lists this host's tiers)", "tier");
     }
 
     private ImmutableArray<PlannedFile> Files(ImmutableArray<FileUpload> uploads)

@@ -10,13 +10,26 @@ namespace Cordon.Service.Runtimes;
 /// </summary>
 internal sealed partial class RuntimeCatalog
 {
-    private RuntimeCatalog(ImmutableArray<ServiceRuntime> runtimes) => All = runtimes;
+    private RuntimeCatalog(ImmutableArray<ServiceRuntime> runtimes, ImmutableArray<string> hostTiers)
+    {
+        All = runtimes;
+        HostTiers = hostTiers;
+    }
+
+    /// <summary>The tiers that run host programs, so any process-tier runtime or bare command: process, and gvisor where runsc is.</summary>
+    private static readonly ImmutableArray<string> HostProgramTiers = ["process", "gvisor"];
 
     /// <summary>Every runtime the service knows, whether this host has it or not.</summary>
     public static readonly ImmutableArray<string> KnownNames = ["python3", "node", "bash", "c", "c++", "js", "wasm"];
 
     /// <summary>Only the runtimes named in <paramref name="names"/> (all of them for null).</summary>
-    public RuntimeCatalog Only(ImmutableArray<string>? names) => names is { } only ? new([.. All.Where(r => only.Contains(r.Name))]) : this;
+    public RuntimeCatalog Only(ImmutableArray<string>? names) => names is { } only ? new([.. All.Where(r => only.Contains(r.Name))], HostTiers) : this;
+
+    /// <summary>This host's tiers that run host programs (a process-tier runtime may ask for any of them).</summary>
+    public ImmutableArray<string> HostTiers { get; }
+
+    /// <summary>The tiers <paramref name="runtime"/> may run on here, its own first: a host program (a process-tier runtime) runs on every host tier.</summary>
+    public IEnumerable<string> TiersOf(ServiceRuntime runtime) => runtime.Profile is null ? [runtime.Tier] : [runtime.Tier, .. HostTiers.Where(t => t != runtime.Tier)];
 
     /// <summary>The runtimes, in a stable order.</summary>
     public ImmutableArray<ServiceRuntime> All { get; }
@@ -50,7 +63,7 @@ internal sealed partial class RuntimeCatalog
 
         if (available.Contains("js")) runtimes.Add(new("js", "jint", ["ecmascript", "jint-js"], Backends.JavaScript.JavaScriptSandboxBackend.EngineVersion, "js", null, "main.js", null, null));
         if (available.Contains("wasm")) runtimes.Add(new("wasm", "wasm", ["wasi", "webassembly"], Backends.Wasm.WasmSandboxBackend.WasmtimeVersion, "wasm", null, "main.wasm", null, null));
-        return new RuntimeCatalog([.. runtimes]);
+        return new RuntimeCatalog([.. runtimes], [.. HostProgramTiers.Where(available.Contains)]);
     }
 
     /// <summary>The first version-looking word of the program's output, or null when it is not installed.</summary>
