@@ -153,7 +153,7 @@ internal static partial class ServiceFigures
                 .WithMemory(Math.Min(basis.MemoryBytes ?? long.MaxValue, 256L << 20)).WithMaxOutput(Math.Min(basis.MaxOutputBytes ?? long.MaxValue, 1L << 20));
             if (basis.MaxProcesses is { } pids) builder.WithMaxProcesses(pids);
             SandboxResult result = await sandbox.RunAsync(builder.Build(), new SandboxCommand("/usr/bin/python3", ["main.py"]));
-            return result.IsSuccess && result.StandardOutput.Text == "1\n";
+            return result.IsSuccess && result.StandardOutput.Bytes.Span.SequenceEqual("1\n"u8);
         }
         finally
         {
