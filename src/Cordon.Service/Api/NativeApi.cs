@@ -68,14 +68,10 @@ internal static class NativeApi
             await document.CopyToAsync(context.Response.Body, context.RequestAborted);
         });
 
+        var healthCache = new TierHealthCache(tiers);
         app.MapGet("/v1/health", Http.Handle(async context =>
         {
-            List<TierHealth> health = [];
-            foreach (ISandboxTier tier in tiers.All)
-            {
-                HostCheck check = await tier.CheckAvailabilityAsync(context.RequestAborted);
-                health.Add(new TierHealth(tier.Name, check.Status.ToString().ToLowerInvariant(), check.Detail, check.Fix));
-            }
+            TierHealth[] health = await healthCache.GetAsync(context.RequestAborted);
 
             int? workers = runs.Queue is Distributed.NatsRunQueue nats ? (await nats.WorkersAsync(context.RequestAborted)).Count : null;
             bool any = health.Any(h => h.Status != "missing");

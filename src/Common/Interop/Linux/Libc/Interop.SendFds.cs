@@ -6,10 +6,6 @@ internal static partial class Interop
     {
         internal const int MsgNosignal = 0x4000;
 
-        /// <summary><c>sendmsg(2)</c>. Bytes sent, or -1 + errno.</summary>
-        [LibraryImport(Libraries.Libc, EntryPoint = "sendmsg", SetLastError = true)]
-        internal static unsafe partial nint Sendmsg(SafeHandle socket, MessageHeader* message, int flags);
-
         /// <summary>
         /// Sends the byte <paramref name="tag"/> with <paramref name="descriptors"/> (at most 253, the kernel's
         /// <c>SCM_MAX_FD</c>) in one <c>SCM_RIGHTS</c> message; blocking, without SIGPIPE. 0, or the errno.
@@ -30,13 +26,23 @@ internal static partial class Interop
             byte payload = tag;
             IoVector iov = new() { Base = &payload, Length = 1 };
             MessageHeader message = new() { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)controlSize };
-            while (true)
+            bool added = false;
+            try
             {
-                nint sent = Sendmsg(unixSocket, &message, MsgNosignal);
-                if (sent == 1) return 0;
-                int errno = Marshal.GetLastPInvokeError();
-                if (sent < 0 && errno == Errno.EINTR) continue;
-                return sent < 0 ? errno : 5; // EIO: a short send cannot happen for one byte
+                unixSocket.DangerousAddRef(ref added);
+                int fd = (int)unixSocket.DangerousGetHandle();
+                while (true)
+                {
+                    nint sent = Sendmsg(fd, &message, MsgNosignal);
+                    if (sent == 1) return 0;
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (sent < 0 && errno == Errno.EINTR) continue;
+                    return sent < 0 ? errno : 5; // EIO: a short send cannot happen for one byte
+                }
+            }
+            finally
+            {
+                if (added) unixSocket.DangerousRelease();
             }
         }
     }
