@@ -31,11 +31,10 @@ internal static class WarmPools
     public static List<(WatchedProcess Init, WatchedProcess Bwrap)> Watch(IEnumerable<(int BwrapPid, int InitPid, IReadOnlyList<string> Cgroup, uint? Uid)> members)
         => [.. members.Select(m => (new WatchedProcess(m.InitPid), new WatchedProcess(m.BwrapPid)))];
 
-    /// <summary>Waits, bounded, until <paramref name="condition"/> holds.</summary>
-    public static bool Eventually(Func<bool> condition, TimeSpan? timeout = null)
+    /// <summary>Polls <paramref name="condition"/> every 20 ms, at most 3000 times (a safety net of about a minute, not a speed check).</summary>
+    public static bool Eventually(Func<bool> condition)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < (timeout ?? FillTimeout))
+        for (int attempt = 0; attempt < 3000; attempt++)
         {
             if (condition()) return true;
             Thread.Sleep(20);
