@@ -138,12 +138,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         var info = resources.Pipe();
         var wake = resources.Pipe();
 
-        Network.ConnectProxy? connects = SyscallProfiles.ConnectsThroughSupervisor(policy.Syscalls, policy.Network)
-            ? new Network.ConnectProxy(policy.Network, new Network.NetworkLedger(), _options.HostsFile, _options.ResolverForTesting)
-            {
-                SocketCalls = SyscallProfiles.SupervisedSocketCalls(policy.Syscalls, policy.Network),
-            }
-            : null;
+        Network.ConnectProxy? connects = NetworkProxyFor(policy, _options);
         using Network.DnsStub? nameServer = connects?.NameServer;
         using SeccompChannelPair notify = SeccompChannelPair.Create(policy.Syscalls.OnViolation, synchronousWakeups: !_options.Baselines.AsynchronousSeccompWakeups, connects);
         // The filter goes through a pipe that init reads only after bwrap has built the sandbox (~10 ms): compiling it
@@ -196,6 +191,25 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         }
 
         SandboxResult result = BuildResult(policy, command, supervisor, cgroup, warnings, plan.Grants, handles.GrantSources, handles.Budgets, plan.LauncherPath);
+        return Finish(result, supervisor, connects, nameServer, _options, setup, spawn, clock);
+    }
+
+    /// <summary>The supervisor's network proxy for <paramref name="policy"/>, or null when no socket call goes to the supervisor.</summary>
+    internal static Network.ConnectProxy? NetworkProxyFor(SandboxPolicy policy, ProcessBackendOptions options)
+        => SyscallProfiles.ConnectsThroughSupervisor(policy.Syscalls, policy.Network)
+            ? new Network.ConnectProxy(policy.Network, new Network.NetworkLedger(), options.HostsFile, options.ResolverForTesting)
+            {
+                SocketCalls = SyscallProfiles.SupervisedSocketCalls(policy.Syscalls, policy.Network),
+            }
+            : null;
+
+    /// <summary>
+    /// The end of every run, cold or warm: the network refusals into the result, the finished event, and the timings
+    /// (<paramref name="started"/>: when the guest was spawned, or its command sent, on <paramref name="clock"/>).
+    /// </summary>
+    internal static SandboxResult Finish(SandboxResult result, RunSupervisor supervisor, Network.ConnectProxy? connects, Network.DnsStub? nameServer,
+        ProcessBackendOptions options, TimeSpan setup, TimeSpan started, Stopwatch clock)
+    {
         if (connects is not null)
         {
             supervisor.EmitNetworkRefusals();
@@ -204,10 +218,10 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         }
 
         result = supervisor.Events.Finished(result);
-        if (_options.TimingsObserver is { } observe)
+        if (options.TimingsObserver is { } observe)
         {
             TimeSpan execAt = supervisor.GuestExecAt == TimeSpan.Zero ? supervisor.ExitedAt : supervisor.GuestExecAt;
-            observe(new RunTimings(setup, spawn, execAt - spawn, supervisor.ExitedAt - execAt, clock.Elapsed - supervisor.ExitedAt));
+            observe(new RunTimings(setup, started, execAt - started, supervisor.ExitedAt - execAt, clock.Elapsed - supervisor.ExitedAt));
         }
 
         return result;

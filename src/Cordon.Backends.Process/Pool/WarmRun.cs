@@ -23,12 +23,7 @@ internal static class WarmRun
         GuestStdio stdio = GuestStdio.Create(command, resources);
         var wake = resources.Pipe();
 
-        Network.ConnectProxy? connects = SyscallProfiles.ConnectsThroughSupervisor(policy.Syscalls, policy.Network)
-            ? new Network.ConnectProxy(policy.Network, new Network.NetworkLedger(), options.HostsFile, options.ResolverForTesting)
-            {
-                SocketCalls = SyscallProfiles.SupervisedSocketCalls(policy.Syscalls, policy.Network),
-            }
-            : null;
+        Network.ConnectProxy? connects = ProcessSandbox.NetworkProxyFor(policy, options);
         using Network.DnsStub? nameServer = connects?.NameServer;
         using var channel = new SeccompChannelPair.Channel(member.SeccompSocket, policy.Syscalls.OnViolation)
         {
@@ -73,20 +68,6 @@ internal static class WarmRun
                 "check the mount paths in the policy; run cordon doctor");
         }
 
-        if (connects is not null)
-        {
-            supervisor.EmitNetworkRefusals();
-            result = result with { NetworkViolations = connects.Ledger.ToViolations() };
-            if (nameServer?.StartFailure is { } noNames) result = result with { Warnings = [.. result.Warnings, noNames] };
-        }
-
-        result = supervisor.Events.Finished(result);
-        if (options.TimingsObserver is { } observe)
-        {
-            TimeSpan execAt = supervisor.GuestExecAt == TimeSpan.Zero ? supervisor.ExitedAt : supervisor.GuestExecAt;
-            observe(new RunTimings(setup, sent, execAt - sent, supervisor.ExitedAt - execAt, clock.Elapsed - supervisor.ExitedAt));
-        }
-
-        return result;
+        return ProcessSandbox.Finish(result, supervisor, connects, nameServer, options, setup, sent, clock);
     }
 }
