@@ -185,11 +185,7 @@ public class HostNameAllowlistTests : SandboxTest
                 return 0;
             }
             """);
-        using (var gcc = System.Diagnostics.Process.Start("gcc", ["-static", "-O2", "-o", Path.Combine(dir, "client"), Path.Combine(dir, "client.c")]))
-        {
-            await gcc!.WaitForExitAsync();
-            Assert.Equal(0, gcc.ExitCode);
-        }
+        await StaticCClient.CompileAsync(dir);
 
         SandboxPolicy policy = new SandboxPolicyBuilder(Allow($"api.test:{api.Port}")).MountReadOnly(dir, "/opt/client").Build();
         SandboxResult c = await sandbox.RunAsync(policy, new SandboxCommand("/bin/sh", ["-c", $"/opt/client/client api.test {api.Port}; /opt/client/client evil.test {api.Port}"]));

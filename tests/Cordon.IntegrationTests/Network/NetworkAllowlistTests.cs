@@ -121,11 +121,7 @@ public class NetworkAllowlistTests : SandboxTest
                 return 0;
             }
             """);
-        using (var gcc = System.Diagnostics.Process.Start("gcc", ["-static", "-O2", "-pthread", "-o", Path.Combine(dir, "client"), Path.Combine(dir, "client.c")]))
-        {
-            await gcc!.WaitForExitAsync();
-            Assert.Equal(0, gcc.ExitCode);
-        }
+        await StaticCClient.CompileAsync(dir);
 
         SandboxPolicy policy = new SandboxPolicyBuilder()
             .AllowNetworkTo(NetworkDestination.Parse($"127.0.0.0/29:{allowed.Port}"))
