@@ -212,15 +212,22 @@ public sealed class SelftestRunner
         if (_options.Root is { } root) builder.WithRoot(root);
         SandboxPolicy policy = builder.Build();
         // A tier whose every syscall costs a round trip through its own kernel (gVisor's ptrace platform: about 20 times
-        // the process tier's) gets more wall time for probes that do not test a time limit: there the limit is only
-        // the harness's safety net, and a slow walk of /usr must not read as a probe that never finished.
-        if (TierJudging.For(_options.Tier).OutcomeOnly && probe.Expected.Limit is null && policy.Limits.WallTime == ResourceLimits.Default.WallTime)
-            policy = new SandboxPolicyBuilder(policy).WithWallTime(ResourceLimits.Default.WallTime * SlowTierWallTimeFactor).Build();
+        // the process tier's, and its kernel's CPU counts in the run's cgroup) gets more wall and CPU time for probes that
+        // do not test a limit: there the limits are only the harness's safety net, and a slow walk of /usr must not read
+        // as a probe that never finished.
+        if (TierJudging.For(_options.Tier).OutcomeOnly && probe.Expected.Limit is null)
+        {
+            var slow = new SandboxPolicyBuilder(policy);
+            if (policy.Limits.WallTime == ResourceLimits.Default.WallTime) slow.WithWallTime(ResourceLimits.Default.WallTime * SlowTierTimeFactor);
+            if (policy.Limits.CpuTime == ResourceLimits.Default.CpuTime) slow.WithCpuTime(ResourceLimits.Default.CpuTime * SlowTierTimeFactor);
+            policy = slow.Build();
+        }
+
         return policy;
     }
 
-    /// <summary>How much more wall time a probe gets on a tier that serves syscalls in its own kernel.</summary>
-    internal const int SlowTierWallTimeFactor = 6;
+    /// <summary>How much more wall and CPU time a probe gets on a tier that serves syscalls in its own kernel.</summary>
+    internal const int SlowTierTimeFactor = 6;
 
     /// <summary>Why <paramref name="probe"/> cannot run in the configured root (its interpreter or loader is not there), or null.</summary>
     private string? NotApplicable(ProbeDefinition probe, string probeDirectory)
