@@ -43,8 +43,8 @@ public sealed partial class JavaScriptSandboxBackend
 
         using var run = new RunState(policy.Limits, cancellationToken);
         OutputObserver? observer = events.WantsOutput ? events.Output : null;
-        var stdout = new OutputCapture(OutputStream.StandardOutput, policy.Limits, observer, run);
-        var stderr = new OutputCapture(OutputStream.StandardError, policy.Limits, observer, run);
+        var stdout = new StreamCapture(OutputStream.StandardOutput, policy.Limits, observer, run);
+        var stderr = new StreamCapture(OutputStream.StandardError, policy.Limits, observer, run);
         var files = new GrantedFiles(policy);
         Thread worker = Thread.CurrentThread;
         if (!ThreadCpuClock.IsSupported)
@@ -83,7 +83,7 @@ public sealed partial class JavaScriptSandboxBackend
 
     /// <summary>Parses and runs the script on this thread; every way it can end becomes a verdict.</summary>
     private Verdict RunScript(SandboxPolicy policy, SandboxCommand command, string name, string source, RunState run,
-        GrantedFiles files, OutputCapture stdout, OutputCapture stderr)
+        GrantedFiles files, StreamCapture stdout, StreamCapture stderr)
     {
         Prepared<Script> script;
         try
@@ -167,7 +167,7 @@ public sealed partial class JavaScriptSandboxBackend
     }
 
     /// <summary>Works out the verdict from how the engine ended.</summary>
-    private Verdict Classify(Exception failure, RunState run, ResourceLimits limits, OutputCapture stderr)
+    private Verdict Classify(Exception failure, RunState run, ResourceLimits limits, StreamCapture stderr)
     {
         if (failure is RegexMatchTimeoutException)
         {
@@ -240,7 +240,7 @@ public sealed partial class JavaScriptSandboxBackend
     /// Called by the watchdog when a stopped run's engine did not return within the grace period: returns the verdict
     /// now and retires the worker thread, which keeps running until the engine comes back.
     /// </summary>
-    private void Abandon(RunState run, SandboxPolicy policy, OutputCapture stdout, OutputCapture stderr, List<string> warnings,
+    private void Abandon(RunState run, SandboxPolicy policy, StreamCapture stdout, StreamCapture stderr, List<string> warnings,
         Thread worker, Events.RunEvents events, TaskCompletionSource<JavaScriptRunResult> completion)
     {
         if (!run.TryFinish())
@@ -280,7 +280,7 @@ public sealed partial class JavaScriptSandboxBackend
         return null;
     }
 
-    private static void WriteQuietly(OutputCapture capture, string text)
+    private static void WriteQuietly(StreamCapture capture, string text)
     {
         try
         {

@@ -89,8 +89,8 @@ public sealed partial class WasmSandboxBackend
         // Declared before the store, so disposed after it: WASI has closed its descriptors of the files by then.
         using OutputFiles.Lease outputFiles = Options.IsWasiEnabled ? OutputFiles.Rent(_outputFiles) : default;
         OutputObserver? observer = events.WantsOutput ? events.Output : null;
-        var stdout = new OutputCapture(OutputStream.StandardOutput, policy.Limits, observer, run);
-        var stderr = new OutputCapture(OutputStream.StandardError, policy.Limits, observer, run);
+        var stdout = new StreamCapture(OutputStream.StandardOutput, policy.Limits, observer, run);
+        var stderr = new StreamCapture(OutputStream.StandardError, policy.Limits, observer, run);
         using var store = new Store(_engine, run);
         store.SetLimits(memorySize: memoryLimit, tableElements: (uint)Options.MaxTableElements, instances: 1,
             tables: WasmtimeEngineFactory.MaxTablesPerStore, memories: 1);

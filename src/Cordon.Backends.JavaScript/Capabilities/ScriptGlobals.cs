@@ -24,7 +24,7 @@ internal static class ScriptGlobals
     internal static readonly string[] Reserved = ["console", "args", "env", "readFile"];
 
     internal static void Install(Engine engine, SandboxPolicy policy, SandboxCommand command, RunState run, GrantedFiles files,
-        OutputCapture stdout, OutputCapture stderr, JavaScriptBackendOptions options)
+        StreamCapture stdout, StreamCapture stderr, JavaScriptBackendOptions options)
     {
         JsValue freeze = engine.Intrinsics.Object.Get("freeze");
 
@@ -77,11 +77,11 @@ internal static class ScriptGlobals
         => target.FastSetProperty(name, new PropertyDescriptor(new ClrFunction(engine, name, body), PropertyFlag.Enumerable));
 
     /// <summary>console.log and friends: the arguments joined by spaces, one line, UTF-8, into the capped capture.</summary>
-    private static JsValue Print(Engine engine, OutputCapture capture, JsValue[] arguments)
+    private static JsValue Print(Engine engine, StreamCapture capture, JsValue[] arguments)
     {
         if (capture.IsFull)
         {
-            capture.CountDropped(1);
+            capture.Discard(1);
             return JsValue.Undefined;
         }
 

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using Cordon.Execution;
+using Cordon.Output;
 using Cordon.Policy;
 
 namespace Cordon.Backends.JavaScript;
@@ -7,7 +9,7 @@ namespace Cordon.Backends.JavaScript;
 /// <summary>
 /// Per-run state shared by the engine thread, the watchdog thread, the output capture and the cancellation callback.
 /// </summary>
-internal sealed class RunState : IDisposable
+internal sealed class RunState : IStreamCaptureRun, IDisposable
 {
     private readonly CancellationTokenSource _engineStop = new();
     private readonly CancellationToken _callerToken;
@@ -64,6 +66,26 @@ internal sealed class RunState : IDisposable
         ThreadCpuClock.TryRead(ThreadId, out _cpuAtStart);
         _allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
         _startTimestamp = Stopwatch.GetTimestamp();
+    }
+
+    bool IStreamCaptureRun.AcceptsOutput => !IsFinished;
+
+    bool IStreamCaptureRun.ObserverFailed => ObserverFailure is not null;
+
+    /// <summary>With output action kill the script is unwound from inside the console call that passed the cap.</summary>
+    void IStreamCaptureRun.OnCapPassed(OutputStream stream, bool kill)
+    {
+        if (!kill) return;
+        RequestStop(StopReason.OutputExceeded, stream == OutputStream.StandardOutput ? "stdout" : "stderr");
+        throw new RunInterruptedException(StopReason.OutputExceeded);
+    }
+
+    /// <summary>The caller's code failed: stop the script (unwinding it now) and rethrow to the caller after the run.</summary>
+    void IStreamCaptureRun.OnObserverFailed(Exception failure)
+    {
+        ObserverFailure = failure;
+        RequestStop(StopReason.Canceled);
+        throw new RunInterruptedException(StopReason.Canceled);
     }
 
     /// <summary>Marks the result decided; returns false when it already was (the watchdog abandoned the run first).</summary>

@@ -1,3 +1,4 @@
+using Cordon.Output;
 using Cordon.Units;
 using Microsoft.Win32.SafeHandles;
 
@@ -5,7 +6,7 @@ namespace Cordon.Backends.Wasm;
 
 /// <summary>
 /// An anonymous in-memory file (memfd) that WASI writes one guest stream to, read back into an
-/// <see cref="OutputCapture"/> by the thread that runs the module.
+/// <see cref="StreamCapture"/> by the thread that runs the module.
 /// </summary>
 /// <remarks>
 /// WASI opens it by its <c>/proc/self/fd</c> path as a plain output file, so a guest write is one write(2) on the
@@ -72,7 +73,7 @@ internal sealed class OutputFile : IDisposable
     /// <summary>Hands everything written since the last drain to <paramref name="capture"/>, reading only what it keeps.</summary>
     /// <param name="capture">Where the bytes go (kept up to its cap, counted past it).</param>
     /// <param name="buffer">Scratch space; bytes reach the capture (and its observer) in chunks of at most this size.</param>
-    internal void Drain(OutputCapture capture, byte[] buffer)
+    internal void Drain(StreamCapture capture, byte[] buffer)
     {
         long size = RandomAccess.GetLength(_file);
         while (_drained < size)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Cordon.Output;
 using Wasmtime;
 
 namespace Cordon.Backends.Wasm;
@@ -16,8 +17,8 @@ internal sealed class OutputFiles : IDisposable
     private readonly OutputFile _stdout;
     private readonly OutputFile _stderr;
     private readonly byte[] _buffer = new byte[ChunkBytes];
-    private OutputCapture? _stdoutCapture;
-    private OutputCapture? _stderrCapture;
+    private StreamCapture? _stdoutCapture;
+    private StreamCapture? _stderrCapture;
 
     private OutputFiles(OutputFile stdout, OutputFile stderr) => (_stdout, _stderr) = (stdout, stderr);
 
@@ -44,7 +45,7 @@ internal sealed class OutputFiles : IDisposable
     }
 
     /// <summary>Points WASI's stdout and stderr at the files and binds them to this run's captures.</summary>
-    internal void Attach(WasiConfiguration configuration, OutputCapture stdout, OutputCapture stderr)
+    internal void Attach(WasiConfiguration configuration, StreamCapture stdout, StreamCapture stderr)
     {
         configuration.WithStandardOutput(_stdout.Path).WithStandardError(_stderr.Path);
         (_stdoutCapture, _stderrCapture) = (stdout, stderr);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Cordon.Execution;
+using Cordon.Output;
 using Cordon.Policy;
 
 namespace Cordon.Backends.Wasm;
@@ -7,7 +9,7 @@ namespace Cordon.Backends.Wasm;
 /// Per-run state shared by the thread that runs the module (with its epoch callback and host calls), the
 /// cancellation callback and the epoch ticker. Stored as the Wasmtime store's data so that store-independent host functions can find it.
 /// </summary>
-internal sealed class RunState : IDisposable
+internal sealed class RunState : IStreamCaptureRun, IDisposable
 {
     private readonly TimeSpan? _wallLimit;
     private readonly TimeSpan? _cpuLimit;
@@ -95,6 +97,22 @@ internal sealed class RunState : IDisposable
         {
             throw new RunInterruptedException(StopReason);
         }
+    }
+
+    bool IStreamCaptureRun.AcceptsOutput => true;
+
+    bool IStreamCaptureRun.ObserverFailed => ObserverFailure is not null;
+
+    /// <summary>With output action kill the run stops; the module traps at its next epoch check or host call.</summary>
+    void IStreamCaptureRun.OnCapPassed(OutputStream stream, bool kill)
+    {
+        if (kill) RequestStop(StopReason.OutputExceeded, stream == OutputStream.StandardOutput ? "stdout" : "stderr");
+    }
+
+    void IStreamCaptureRun.OnObserverFailed(Exception failure)
+    {
+        ObserverFailure = failure;
+        RequestStop(StopReason.Canceled);
     }
 
     public void Dispose() => _stopSignal.Dispose();

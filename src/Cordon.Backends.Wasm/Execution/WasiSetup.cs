@@ -1,5 +1,6 @@
 using Cordon.Errors;
 using Cordon.Execution;
+using Cordon.Output;
 using Cordon.Policy;
 using Cordon.Units;
 using Wasmtime;
@@ -10,7 +11,7 @@ namespace Cordon.Backends.Wasm;
 /// <remarks>
 /// Arguments as given (argv[0] is the module's file name, never its host path); environment only the policy's
 /// variables; stdin the caller's bytes or empty; stdout and stderr into <see cref="OutputFiles"/> (read into the run's
-/// <see cref="OutputCapture"/> on the run's thread), or WASI output callbacks where those are unavailable; files only
+/// <see cref="StreamCapture"/> on the run's thread), or WASI output callbacks where those are unavailable; files only
 /// through directories preopened from the policy's mounts and work directory. No sockets: preview 1 cannot create
 /// one and none is preopened. Clocks and random are WASI defaults.
 /// </remarks>
@@ -43,7 +44,7 @@ internal sealed class WasiSetup : IDisposable
 
     /// <summary>Builds the configuration; <paramref name="warnings"/> receives every door that stays shut although the policy opened it.</summary>
     internal static WasiSetup Create(SandboxPolicy policy, SandboxCommand command, bool invoking, OutputFiles? outputFiles,
-        OutputCapture stdout, OutputCapture stderr, List<string> warnings)
+        StreamCapture stdout, StreamCapture stderr, List<string> warnings)
     {
         var config = new WasiConfiguration()
             .WithArgs(invoking ? [Path.GetFileName(command.Program)] : [Path.GetFileName(command.Program), .. command.Arguments]);
