@@ -17,7 +17,7 @@ namespace Cordon.Service.Distributed;
 /// </summary>
 internal sealed class SharedQuotas : ITenantQuotas
 {
-    /// <summary>How long an admission may wait for the store before it is refused with a 503.</summary>
+    /// <summary>How long an admission (or a release) may wait for the store: an admission is then refused with a 503.</summary>
     private static readonly TimeSpan AdmissionTimeout = TimeSpan.FromSeconds(5);
 
     private readonly NatsBus _bus;
@@ -47,9 +47,11 @@ internal sealed class SharedQuotas : ITenantQuotas
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(AdmissionTimeout);
         SemaphoreSlim turn = _turns.GetOrAdd(key.Tenant, _ => new SemaphoreSlim(1, 1));
+        bool turnTaken = false;
         try
         {
             await turn.WaitAsync(timeout.Token);
+            turnTaken = true;
             try
             {
                 await QuotaLedger.UpdateAsync(_bus.Quotas, key.Tenant, (record, now) => Admitted(key, runId, record ?? QuotaRecord.Empty, now), timeout.Token);
@@ -62,7 +64,9 @@ internal sealed class SharedQuotas : ITenantQuotas
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw QuotaRefusals.Unavailable(_bus.Url, $"did not answer within {AdmissionTimeout.TotalSeconds:0} seconds");
+            throw QuotaRefusals.Unavailable(_bus.Url, turnTaken
+                ? $"did not answer within {AdmissionTimeout.TotalSeconds:0} seconds"
+                : $"this node's earlier admissions of tenant '{key.Tenant}' held it for {AdmissionTimeout.TotalSeconds:0} seconds");
         }
         catch (Exception e) when (e is NatsException or JsonException or TimeoutException)
         {
@@ -88,13 +92,14 @@ internal sealed class SharedQuotas : ITenantQuotas
     public async ValueTask ReleaseAsync(ApiKey key, string runId)
     {
         Held(key.Tenant).TryRemove(runId, out _);
+        using var timeout = new CancellationTokenSource(AdmissionTimeout);
         try
         {
             await QuotaLedger.UpdateAsync(_bus.Quotas, key.Tenant,
                 (record, _) => record is not null && record.Slots.Any(s => s.Run == runId) ? record with { Slots = [.. record.Slots.Where(s => s.Run != runId)] } : null,
-                _stopping.Token);
+                timeout.Token);
         }
-        catch (Exception e) when (e is NatsException or JsonException or OperationCanceledException)
+        catch (Exception e) when (e is NatsException or JsonException or OperationCanceledException or ObjectDisposedException)
         {
             Console.Error.WriteLine($"cordon serve: could not give back the quota slot of run {runId} ({e.Message}); it stops counting when its lease ends, within {_lease.TotalSeconds:0} s");
         }
