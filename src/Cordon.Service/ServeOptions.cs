@@ -27,4 +27,7 @@ internal sealed record ServeOptions
     /// <summary>The worker's ack wait and attempts (<c>cordon worker</c> only).</summary>
     public TimeSpan AckWait { get; init; } = TimeSpan.FromSeconds(30);
     public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>With a NATS queue and keys: how long a run's quota slot counts after its API node last refreshed it (<c>[quotas] lease</c>).</summary>
+    public TimeSpan QuotaLease { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -21,11 +21,13 @@ internal sealed class ServiceHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IRunQueue _queue;
+    private readonly TenantGate _gate;
 
-    private ServiceHost(WebApplication app, IRunQueue queue, Uri address)
+    private ServiceHost(WebApplication app, IRunQueue queue, TenantGate gate, Uri address)
     {
         _app = app;
         _queue = queue;
+        _gate = gate;
         Address = address;
     }
 
@@ -38,10 +40,12 @@ internal sealed class ServiceHost : IAsyncDisposable
         List<string> available = await StandardTiers.AvailableAsync(tiers, cancellationToken);
         RuntimeCatalog catalog = (await RuntimeCatalog.ProbeAsync(available, cancellationToken)).Only(options.Runtimes);
         var validator = new RunRequestValidator(catalog, ceilings);
-        IRunQueue queue = options.Queue is { } url
-            ? new NatsRunQueue(await NatsBus.ConnectAsync(url, $"cordon-serve-{Environment.ProcessId}", ceilings, cancellationToken), validator, ceilings)
+        NatsBus? bus = options.Queue is { } url ? await NatsBus.ConnectAsync(url, $"cordon-serve-{Environment.ProcessId}", ceilings, cancellationToken) : null;
+        IRunQueue queue = bus is not null
+            ? new NatsRunQueue(bus, validator, ceilings)
             : new FairQueue(new RunExecutor(tiers), ceilings.Concurrency, ceilings.QueueCapacity);
-        var gate = new TenantGate(options.Keys);
+        // Over NATS the quotas are counted once for every API node; the embedded queue counts them here.
+        var gate = bus is not null && !options.Keys.IsDefaultOrEmpty ? new TenantGate(options.Keys, new SharedQuotas(bus, options.QuotaLease)) : new TenantGate(options.Keys);
         var runs = new RunService(queue, gate, validator, ceilings);
         IPEndPoint listen = options.Listen;
 
@@ -75,7 +79,7 @@ internal sealed class ServiceHost : IAsyncDisposable
 
         await app.StartAsync(cancellationToken);
         string bound = app.Urls.First();
-        return new ServiceHost(app, queue, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
+        return new ServiceHost(app, queue, gate, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
     }
 
     public Task WaitAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
@@ -84,6 +88,7 @@ internal sealed class ServiceHost : IAsyncDisposable
     {
         _queue.CancelRunning();
         await _app.StopAsync();
+        await _gate.DisposeAsync();
         await _queue.DisposeAsync();
         await _app.DisposeAsync();
     }

@@ -61,13 +61,19 @@ public sealed class NatsServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the server (its clients lose it); the store is removed on dispose.</summary>
+    public async Task StopAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill();
             await _process.WaitForExitAsync();
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
 
         _process.Dispose();
         Directory.Delete(_store, recursive: true);

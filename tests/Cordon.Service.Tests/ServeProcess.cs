@@ -132,6 +132,15 @@ public sealed partial class ServeProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the service outright, as a crash or the OOM killer would: nothing of its own shutdown runs.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        using Process kill = Process.Start("kill", ["-KILL", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>What the stopped service left: files under its TMPDIR, run cgroups named after its pid.</summary>
     public IReadOnlyList<string> Leftovers() => LeftoversOf(Temporary, Pid);
 

@@ -29,7 +29,7 @@ namespace Cordon.Service.Config;
 /// </example>
 internal static class ServeConfigFile
 {
-    private static readonly string[] TopKeys = ["listen", "api_keys", "queue", "concurrency", "queue_capacity", "runtimes", "playground", "run_uids", "ceilings", "defaults", "worker"];
+    private static readonly string[] TopKeys = ["listen", "api_keys", "queue", "concurrency", "queue_capacity", "runtimes", "playground", "run_uids", "ceilings", "defaults", "worker", "quotas"];
 
     /// <summary>The keys of <c>[ceilings]</c>: what no request can exceed.</summary>
     private static readonly TableKey<ServiceCeilings>[] CeilingKeys =
@@ -63,6 +63,15 @@ internal static class ServeConfigFile
     [
         TableKey<ServeOptions>.Duration("ack_wait", (o, d) => o with { AckWait = d }, TimeSpan.FromSeconds(3), "a heartbeat every third of it must fit"),
         TableKey<ServeOptions>.Integer("max_attempts", 1, 100, (o, n) => o with { MaxAttempts = n }),
+    ];
+
+    /// <summary>The keys of <c>[quotas]</c>: how quotas shared by the API nodes of a NATS queue are kept.</summary>
+    private static readonly TableKey<ServeOptions>[] QuotaKeys =
+    [
+        new("lease", (r, e, o) => r.Duration(e) is not { } d ? o
+            : d < TimeSpan.FromSeconds(3) ? r.Fail(e, "is shorter than 3s; the API node refreshes its slots every third of the lease", o)
+            : d > TimeSpan.FromMinutes(10) ? r.Fail(e, "is longer than 10m; a dead API node's slots count for up to one lease", o)
+            : o with { QuotaLease = d }),
     ];
 
     /// <summary><paramref name="options"/> with the file's settings; a <see cref="FormatException"/> listing every problem (one per line) otherwise.</summary>
@@ -142,6 +151,9 @@ internal static class ServeConfigFile
                         break;
                     case "worker" when Table(e) is { } t:
                         options = Table(t, "[worker]", WorkerKeys, options);
+                        break;
+                    case "quotas" when Table(e) is { } t:
+                        options = Table(t, "[quotas]", QuotaKeys, options);
                         break;
                     case var key when !TopKeys.Contains(key):
                         Unknown(e, "the top level", TopKeys);

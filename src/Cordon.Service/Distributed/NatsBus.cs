@@ -19,8 +19,9 @@ internal sealed class NatsBus : IAsyncDisposable
     /// <summary>Room left in a message for headers and the envelope.</summary>
     private const int PayloadSlack = 8 * 1024;
 
-    private NatsBus(NatsConnection connection, NatsJSContext js, INatsKVStore runs, INatsKVStore results, INatsKVStore workers, Uri url)
+    private NatsBus(NatsConnection connection, NatsJSContext js, INatsKVStore runs, INatsKVStore results, INatsKVStore workers, INatsKVStore quotas, Uri url)
     {
+        Quotas = quotas;
         Connection = connection;
         JetStream = js;
         Runs = runs;
@@ -34,6 +35,9 @@ internal sealed class NatsBus : IAsyncDisposable
     public INatsKVStore Runs { get; }
     public INatsKVStore Results { get; }
     public INatsKVStore Workers { get; }
+
+    /// <summary>The tenants' quota records (<see cref="QuotaRecord"/>), shared by every API node and worker.</summary>
+    public INatsKVStore Quotas { get; }
     public Uri Url { get; }
 
     /// <summary>The largest message the server takes, less room for headers (results larger than this are refused, not cut).</summary>
@@ -84,7 +88,9 @@ internal sealed class NatsBus : IAsyncDisposable
             INatsKVStore runs = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(NatsNames.RunsBucket) { MaxAge = ceilings.QueueDeadline + ceilings.Retention }, cancellationToken);
             INatsKVStore results = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(NatsNames.ResultsBucket) { MaxAge = ceilings.QueueDeadline + ceilings.Retention }, cancellationToken);
             INatsKVStore workers = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(NatsNames.WorkersBucket) { MaxAge = WorkerAdvertLifetime }, cancellationToken);
-            return new NatsBus(connection, js, runs, results, workers, url);
+            // Every record is written at least once per lease while a slot in it counts; one left alone this long has nothing left that counts.
+            INatsKVStore quotas = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(NatsNames.QuotasBucket) { MaxAge = QuotaRecordLifetime }, cancellationToken);
+            return new NatsBus(connection, js, runs, results, workers, quotas, url);
         }
         catch
         {
@@ -96,6 +102,9 @@ internal sealed class NatsBus : IAsyncDisposable
     /// <summary>How long a worker's advertisement lasts unless refreshed.</summary>
     public static readonly TimeSpan WorkerAdvertLifetime = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a quota record stays without a write: past the CPU hour (and its last minute) and the longest lease.</summary>
+    public static readonly TimeSpan QuotaRecordLifetime = TimeSpan.FromHours(2);
+
     /// <summary>Publishes one frame of run <paramref name="id"/> to the events stream and waits for the stream to have it.</summary>
     public async Task PublishFrameAsync(string id, string name, string json, int attempt, CancellationToken cancellationToken)
     {
@@ -105,10 +114,12 @@ internal sealed class NatsBus : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stores <paramref name="view"/> as run <paramref name="view"/>'s one result and announces it with the <c>done</c>
-    /// frame; false (and nothing announced) when the run already has a result, stored by someone else first.
+    /// Stores <paramref name="view"/> as run <paramref name="view"/>'s one result, settles it in <paramref name="tenant"/>'s
+    /// quotas (its slot given back, its CPU time charged) and then announces it with the <c>done</c> frame, so a client
+    /// that has the result finds the slot free; false (and nothing announced) when the run already has a result,
+    /// stored by someone else first.
     /// </summary>
-    public async Task<bool> TryFinishAsync(RunView view, int attempt, CancellationToken cancellationToken)
+    public async Task<bool> TryFinishAsync(RunView view, string tenant, int attempt, CancellationToken cancellationToken)
     {
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(view, ServiceJson.Default.RunView);
         if (json.Length > MaxMessageBytes)
@@ -124,6 +135,16 @@ internal sealed class NatsBus : IAsyncDisposable
         {
             if (created.Error is NatsKVCreateException) return false;
             throw created.Error;
+        }
+
+        try
+        {
+            await QuotaLedger.SettleAsync(Quotas, tenant, view.Id, QuotaLedger.CpuSecondsOf(view), cancellationToken);
+        }
+        catch (Exception e) when (e is NatsException or JsonException)
+        {
+            // The result stands; the slot stops counting when its lease ends, and this run's CPU time is not charged.
+            Console.Error.WriteLine($"cordon: could not settle run {view.Id} in the tenant's quotas: {e.Message}");
         }
 
         await PublishFrameAsync(view.Id, "done", Encoding.UTF8.GetString(json), attempt, cancellationToken);

@@ -50,6 +50,12 @@ internal static class NatsNames
     /// <summary>Workers' advertisements (tiers, runtimes, capacity), refreshed while they live and expiring when they do not.</summary>
     public const string WorkersBucket = "cordon-workers";
 
+    /// <summary>The tenants' shared quotas: one entry per tenant (<see cref="QuotaKey"/>), changed by compare-and-set on its revision.</summary>
+    public const string QuotasBucket = "cordon-quotas";
+
+    /// <summary>The key of <paramref name="tenant"/>'s quota record: the same token as its runs subject.</summary>
+    public static string QuotaKey(string tenant) => TenantToken(tenant);
+
     /// <summary>Headers of an events message: the frame's name and which delivery of the run produced it.</summary>
     public const string EventHeader = "Cordon-Event";
     public const string AttemptHeader = "Cordon-Attempt";

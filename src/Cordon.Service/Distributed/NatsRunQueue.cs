@@ -142,7 +142,7 @@ internal sealed class NatsRunQueue(NatsBus bus, RunRequestValidator validator, S
         {
             var canceled = new RunView(job.Id, "canceled", job.Plan.RuntimeName, job.Plan.Tier, job.Compile,
                 RunDocuments.From(RunExecutor.CanceledResult(job.Plan, "canceled before a worker started it (DELETE /v1/runs/{id})")));
-            await bus.TryFinishAsync(canceled, 0, CancellationToken.None);
+            await bus.TryFinishAsync(canceled, job.Tenant, 0, CancellationToken.None);
         }
         catch (NatsException e)
         {

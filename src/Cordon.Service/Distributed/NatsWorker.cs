@@ -133,7 +133,7 @@ internal sealed class NatsWorker(NatsBus bus, RunExecutor executor, RunRequestVa
         if (plan is null)
         {
             string tier = catalog.Find(runtime)?.Tier ?? run.Request.Tier ?? "process";
-            await bus.TryFinishAsync(new RunView(run.Id, "finished", runtime, tier, null, RunDocuments.SetupError(tier, refusal!)), attempt, _linger.Token);
+            await bus.TryFinishAsync(new RunView(run.Id, "finished", runtime, tier, null, RunDocuments.SetupError(tier, refusal!)), run.Tenant, attempt, _linger.Token);
             await msg.AckAsync(new AckOpts { DoubleAck = true }, _linger.Token);
             return;
         }
@@ -178,7 +178,7 @@ internal sealed class NatsWorker(NatsBus bus, RunExecutor executor, RunRequestVa
             return;
         }
 
-        await bus.TryFinishAsync(RunView.Of(job), attempt, _linger.Token);
+        await bus.TryFinishAsync(RunView.Of(job), run.Tenant, attempt, _linger.Token);
         await msg.AckAsync(new AckOpts { DoubleAck = true }, _linger.Token);
     }
 

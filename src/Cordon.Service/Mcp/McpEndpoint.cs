@@ -106,9 +106,11 @@ internal sealed class McpEndpoint
         Tiers = key.Tiers,
         AdmitRun = () =>
         {
+            string id = Cordon.Events.RunEvents.NewRunId();
             try
             {
-                gate.Admit(key);
+                // The tools' admission hook is synchronous; the embedded count answers at once, a shared one after a round trip.
+                gate.AdmitAsync(key, id, CancellationToken.None).AsTask().GetAwaiter().GetResult();
             }
             catch (ProblemException problem)
             {
@@ -116,17 +118,17 @@ internal sealed class McpEndpoint
                 throw new McpProtocolException($"{problem.Problem.Title}: {problem.Problem.Detail}{retry}", McpErrorCode.InvalidRequest);
             }
 
-            return new Admitted(gate, key);
+            return new Admitted(gate, key, id);
         },
     };
 
-    private sealed class Admitted(TenantGate gate, ApiKey key) : IDisposable
+    private sealed class Admitted(TenantGate gate, ApiKey key, string id) : IDisposable
     {
         private int _released;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release(key);
+            if (Interlocked.Exchange(ref _released, 1) == 0) _ = gate.ReleaseAsync(key, id).AsTask();
         }
     }
 }

@@ -27,13 +27,11 @@ internal sealed class RunService(IRunQueue queue, TenantGate gate, RunRequestVal
             plan = validator.Validate(lowered);
         }
 
-        gate.Admit(key);
-        var job = new RunJob(RunEvents.NewRunId(), key.Tenant, plan) { Request = request };
-        _ = job.Finished.ContinueWith(_ =>
-        {
-            gate.Release(key);
-            gate.Charge(key, ((job.Run?.CpuTimeMs ?? 0) + (job.Compile?.CpuTimeMs ?? 0)) / 1000);
-        }, TaskScheduler.Default);
+        string id = RunEvents.NewRunId();
+        await gate.AdmitAsync(key, id, CancellationToken.None);
+        var job = new RunJob(id, key.Tenant, plan) { Request = request };
+        _ = job.Finished.ContinueWith(_ => gate.EndedAsync(key, id, ((job.Run?.CpuTimeMs ?? 0) + (job.Compile?.CpuTimeMs ?? 0)) / 1000).AsTask(),
+            TaskScheduler.Default).Unwrap();
         _jobs[job.Id] = job;
         bool queued;
         try
@@ -43,14 +41,14 @@ internal sealed class RunService(IRunQueue queue, TenantGate gate, RunRequestVal
         catch
         {
             _jobs.TryRemove(job.Id, out _);
-            gate.Release(key);
+            await gate.ReleaseAsync(key, id);
             throw;
         }
 
         if (!queued)
         {
             _jobs.TryRemove(job.Id, out _);
-            gate.Release(key);
+            await gate.ReleaseAsync(key, id);
             throw new ProblemException(503, "queue-full", "The server's queue is full",
                 $"{queue.Queued} runs are waiting (at most {queue.Capacity}); retry shortly") { RetryAfterSeconds = 2 };
         }
