@@ -51,6 +51,7 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
     private readonly ProcessSandbox _sandbox;
     private readonly WarmPoolOptions _options;
     private readonly string _shapeKey;
+    private readonly SandboxPolicy _shapeAtPlaceholder;
     private readonly Lock _gate = new();
     private readonly List<WarmMember> _idle = [];
     private readonly HashSet<WarmMember> _leased = [];
@@ -84,6 +85,8 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
         _sandbox = sandbox;
         Shape = shape;
         _shapeKey = PolicyShape.KeyOf(sandbox, shape);
+        // A lease's policy before its directory is chosen: equal to this, it has the shape without computing its key.
+        _shapeAtPlaceholder = shape.WorkDirectoryHostPath is null ? shape : new SandboxPolicyBuilder(shape).WithWorkDirectory(PolicyShape.WorkDirectoryPlaceholder).Build();
         (_wakeRead, _wakeWrite) = Interop.FileDescriptors.CreatePipe(nonBlockingRead: true);
         Interop.FileDescriptors.SetNonBlocking(_wakeWrite);
         _keeper = new Thread(Keep) { IsBackground = true, Name = "cordon-warm-pool" };
@@ -112,7 +115,7 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
     public bool Matches(SandboxPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return ReferenceEquals(policy, Shape) || policy.Equals(Shape) || PolicyShape.KeyOf(_sandbox, policy) == _shapeKey;
+        return ReferenceEquals(policy, Shape) || policy.Equals(Shape) || policy.Equals(_shapeAtPlaceholder) || PolicyShape.KeyOf(_sandbox, policy) == _shapeKey;
     }
 
     /// <summary>Waits until <paramref name="count"/> members are ready, or <paramref name="timeout"/> passes; whether they are.</summary>
