@@ -35,6 +35,8 @@ namespace Cordon.Backends.Process.Pool;
 /// processes and cgroup are gone, whether the lease ran or not; disposing the pool tears down the members of leases
 /// not yet run (their runs then go cold over the same directory). The shape key (<see cref="PolicyShape"/>) treats
 /// the directory's host path as a per-run grant; its presence, writability and disk-budget layer stay in the key.
+/// With a disk budget (as root) the directory is the lower layer of the member's overlay, filled after the overlay
+/// was made: nothing in the sandbox has looked inside it before the command, so the guest sees the files as written.
 /// A plain <see cref="Run"/> or <see cref="RunAsync"/> of a policy that grants a work directory always runs cold.</para>
 /// </remarks>
 /// <example>

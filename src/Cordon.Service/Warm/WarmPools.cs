@@ -76,9 +76,6 @@ internal sealed class WarmPools : IDisposable
         => _pools.Count == 0 ? null
             : [.. _pools.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => WarmPoolReport.Of(p.Key, Size, p.Value.Statistics))];
 
-    /// <summary>Test seam: waits until every pool has <see cref="Size"/> members ready.</summary>
-    public bool WaitUntilFull(TimeSpan timeout) => _pools.Values.All(p => p.WaitForIdle(Size, timeout));
-
     public void Dispose()
     {
         foreach (WarmSandboxPool pool in _pools.Values) pool.Dispose();
