@@ -26,6 +26,9 @@ internal static class WorkerHost
         var worker = new NatsWorker(bus, new RunExecutor(tiers, warm), validator, catalog, available,
             new WorkerOptions(options.Ceilings.Concurrency, options.AckWait, options.MaxAttempts));
         await worker.RunAsync(() => say($"cordon worker: taking runs from {queue}, {options.Ceilings.Concurrency} at once ({string.Join(", ", catalog.All.Select(r => r.Name))})"), stopping);
+        // A worker has no HTTP surface: its pools' counts are told when it stops.
+        foreach (Api.WarmPoolReport pool in warm.Report() ?? [])
+            say($"cordon worker: warm pool {pool.Runtime}: {pool.WarmRuns} warm runs, {pool.ColdRuns} cold, {pool.Built} members built, {pool.BuildFailures} build failures");
         say("cordon worker: stopped");
     }
 }
