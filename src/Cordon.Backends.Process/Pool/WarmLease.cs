@@ -10,7 +10,8 @@ namespace Cordon.Backends.Process.Pool;
 /// </summary>
 /// <remarks>
 /// Other sandboxes may be run over <see cref="WorkDirectory"/> before the command (for example a compile step, cold,
-/// granting the same directory). The directory is this lease's alone: no other run is ever given it.
+/// granting the same directory). The directory is this lease's alone: no other run is ever given it. Dispose the lease
+/// after its run has finished: disposing removes the directory at once.
 /// </remarks>
 /// <example>
 /// <code>

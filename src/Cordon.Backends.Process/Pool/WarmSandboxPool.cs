@@ -150,21 +150,7 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
             return _sandbox.RunAsync(policy, command, cancellationToken);
         }
 
-        var completion = new TaskCompletionSource<SandboxResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                completion.SetResult(RunOn(member, policy, command, cancellationToken));
-            }
-            catch (Exception e)
-            {
-                completion.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = "cordon-supervisor" };
-        thread.Start();
-        return completion.Task;
+        return OnSupervisorThread(member, policy, command, cancellationToken);
     }
 
     /// <summary>As <see cref="ProcessSandbox.Run"/>: on the calling thread, warm when a member is ready.</summary>
@@ -246,21 +232,7 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
             return _sandbox.RunAsync(policy, command, cancellationToken);
         }
 
-        var completion = new TaskCompletionSource<SandboxResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                completion.SetResult(RunOn(claimed, policy, command, cancellationToken));
-            }
-            catch (Exception e)
-            {
-                completion.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = "cordon-supervisor" };
-        thread.Start();
-        return completion.Task;
+        return OnSupervisorThread(claimed, policy, command, cancellationToken);
     }
 
     /// <summary>As <see cref="RunLeasedAsync"/>, on the calling thread.</summary>
@@ -304,6 +276,26 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
         _disposing.Dispose();
         _wakeRead.Dispose();
         _wakeWrite.Dispose();
+    }
+
+    /// <summary>The warm run on a thread of its own (supervision blocks), as a cold <c>RunAsync</c> runs.</summary>
+    private Task<SandboxResult> OnSupervisorThread(WarmMember member, SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
+    {
+        var completion = new TaskCompletionSource<SandboxResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                completion.SetResult(RunOn(member, policy, command, cancellationToken));
+            }
+            catch (Exception e)
+            {
+                completion.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "cordon-supervisor" };
+        thread.Start();
+        return completion.Task;
     }
 
     private SandboxResult RunOn(WarmMember member, SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)

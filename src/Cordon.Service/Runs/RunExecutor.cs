@@ -78,6 +78,11 @@ internal sealed class RunExecutor(TierRegistry tiers, Warm.WarmPools? warm = nul
         {
             Finish(job, RunDocuments.SetupError(plan.Tier, $"the run's work directory could not be prepared: {e.Message}"), "finished");
         }
+        catch (CordonException e)
+        {
+            // A lease refused before any sandbox ran (the steps report their own errors as documents).
+            Finish(job, RunDocuments.SetupError(plan.Tier, e.Message), "finished");
+        }
         finally
         {
             if (lease is not null)
