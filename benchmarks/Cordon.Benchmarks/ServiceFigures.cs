@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cordon.Backends.Process;
+using Cordon.Backends.Process.Pool;
 using Cordon.Execution;
 using Cordon.Policy;
 using Cordon.PolicyFiles.Profiles;
@@ -17,9 +18,11 @@ namespace Cordon.Benchmarks;
 /// <summary>
 /// The service's figures, against real processes (cordon-serve, cordon worker, nats-server), as ratios in one run:
 /// <list type="bullet">
-/// <item>latency of <c>POST /v1/runs?wait=true</c> for python <c>print(1)</c>, interleaved with the same run through the
-/// library (the python profile, the service's default limits, a fresh work directory holding main.py) and with an
-/// HTTP round trip that runs nothing (the 404 of an unknown run), and with <c>cordon run</c> when the CLI is given;</item>
+/// <item>latency of <c>POST /v1/runs?wait=true</c> for python <c>print(1)</c> on a service with a warm pool for python3
+/// (<c>--warm python3</c>), interleaved with the same run through the library cold (the python profile, the service's
+/// default limits, a fresh work directory holding main.py) and through the library's warm pool (a lease of the same
+/// policy), with an HTTP round trip that runs nothing (the 404 of an unknown run), and with <c>cordon run</c> when the
+/// CLI is given. Both pools are refilled outside the timed sections, and a run that went cold is counted as an error;</item>
 /// <item>throughput of N concurrent clients, each posting python <c>print(1)</c> runs one after another, through the
 /// embedded queue and through NATS JetStream with two workers, and the errors under that load;</item>
 /// <item>fairness: tenant B's steady trickle of runs alone, then while tenant A floods the queue (more clients posting
@@ -38,7 +41,7 @@ internal static partial class ServiceFigures
         string keys = await KeysFileAsync();
         try
         {
-            await using (Server local = await Server.StartAsync(serve, []))
+            await using (Server local = await Server.StartAsync(serve, ["--warm", "python3"]))
             {
                 errors += await LatencyAsync(local.Address, cli, runs);
                 errors += await ThroughputAsync(local.Address, clients, perClient, "embedded queue");
@@ -64,8 +67,8 @@ internal static partial class ServiceFigures
                 await WaitForPortAsync(port);
                 string url = $"nats://127.0.0.1:{port}";
                 // Two workers on this host, each taking as many runs at once as the embedded queue does (one per core).
-                await using Server first = await Server.StartAsync(serve, ["worker", "--queue", url], "taking runs from");
-                await using Server second = await Server.StartAsync(serve, ["worker", "--queue", url], "taking runs from");
+                await using Server first = await Server.StartAsync(serve, ["worker", "--queue", url, "--warm", "python3"], "taking runs from");
+                await using Server second = await Server.StartAsync(serve, ["worker", "--queue", url, "--warm", "python3"], "taking runs from");
                 await using (Server api = await Server.StartAsync(serve, ["--queue", url]))
                 {
                     errors += await ThroughputAsync(api.Address, clients, perClient, "NATS JetStream, 2 workers");
@@ -97,22 +100,36 @@ internal static partial class ServiceFigures
         int errors = 0;
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
         var sandbox = new ProcessSandbox(ProcessBackendOptions.Default);
+        using var pool = new WarmSandboxPool(sandbox, LibraryPolicy(Path.GetTempPath()), new WarmPoolOptions { Size = WarmSize });
         for (int i = 0; i < 5; i++)
         {
             await PostAsync(http, null); // the first runs build caches on both sides
             await LibraryRunAsync(sandbox);
+            await SettleAsync(http, pool);
+            await LibraryWarmRunAsync(pool);
         }
 
-        List<double> service = [], library = [], roundTrip = [], command = [];
+        List<double> service = [], library = [], libraryWarm = [], roundTrip = [], command = [];
+        int serviceCold = 0, libraryCold = 0;
         for (int i = 0; i < runs; i++)
         {
+            await SettleAsync(http, pool);
+            long serviceWarmBefore = await ServiceWarmRunsAsync(http);
             long start = Stopwatch.GetTimestamp();
             if (!await PostAsync(http, null)) errors++;
             service.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            if (await ServiceWarmRunsAsync(http) != serviceWarmBefore + 1) serviceCold++;
 
             start = Stopwatch.GetTimestamp();
             if (!await LibraryRunAsync(sandbox)) errors++;
             library.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+
+            await SettleAsync(http, pool);
+            long libraryWarmBefore = pool.Statistics.WarmRuns;
+            start = Stopwatch.GetTimestamp();
+            if (!await LibraryWarmRunAsync(pool)) errors++;
+            libraryWarm.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            if (pool.Statistics.WarmRuns != libraryWarmBefore + 1) libraryCold++;
 
             start = Stopwatch.GetTimestamp();
             using (HttpResponseMessage nothing = await http.GetAsync("/v1/runs/00000000000000000000000000000000"))
@@ -124,11 +141,18 @@ internal static partial class ServiceFigures
             if (cli is not null) command.Add(ChildProcess.Run([cli, "run", "--quiet", "--profile", "python", "--", "/usr/bin/python3", "-c", "print(1)"]).Milliseconds);
         }
 
-        Stats s = Stats.Of("service", service), l = Stats.Of("library", library), r = Stats.Of("round trip", roundTrip);
-        Console.WriteLine(FormattableString.Invariant($"service POST /v1/runs?wait=true python print(1): p50 {s.Median:0.0} ms, p99 {s.P99:0.0} ms ({s.Count} runs)"));
-        Console.WriteLine(FormattableString.Invariant($"library run of the same (python profile, same limits, fresh work directory), interleaved: p50 {l.Median:0.0} ms, p99 {l.P99:0.0} ms"));
+        Stats s = Stats.Of("service", service), l = Stats.Of("library", library), w = Stats.Of("library warm", libraryWarm), r = Stats.Of("round trip", roundTrip);
+        Console.WriteLine(FormattableString.Invariant($"service POST /v1/runs?wait=true python print(1), warm pool (--warm python3): p50 {s.Median:0.0} ms, p99 {s.P99:0.0} ms ({s.Count} runs)"));
+        Console.WriteLine(FormattableString.Invariant($"library run of the same, cold (python profile, same limits, fresh work directory), interleaved: p50 {l.Median:0.0} ms, p99 {l.P99:0.0} ms"));
+        Console.WriteLine(FormattableString.Invariant($"library run of the same through its warm pool (a lease, main.py written into it), interleaved: p50 {w.Median:0.0} ms, p99 {w.P99:0.0} ms"));
         Console.WriteLine(FormattableString.Invariant($"HTTP round trip that runs nothing (404 of an unknown run), interleaved: p50 {r.Median:0.00} ms, p99 {r.P99:0.00} ms"));
-        Console.WriteLine(FormattableString.Invariant($"service ÷ library: p50 {s.Median / l.Median:0.00}, p99 {s.P99 / l.P99:0.00}; (service − round trip) ÷ library: p50 {(s.Median - r.Median) / l.Median:0.00} (target ≤ 1.2)"));
+        Console.WriteLine(FormattableString.Invariant($"service ÷ library cold: p50 {s.Median / l.Median:0.00}, p99 {s.P99 / l.P99:0.00}; service ÷ library warm: p50 {s.Median / w.Median:0.00}, p99 {s.P99 / w.P99:0.00}"));
+        Console.WriteLine(FormattableString.Invariant($"(service − round trip) ÷ library warm: p50 {(s.Median - r.Median) / w.Median:0.00} (target ≤ 1.2); (service − round trip) ÷ library cold: p50 {(s.Median - r.Median) / l.Median:0.00}"));
+        if (serviceCold + libraryCold > 0)
+        {
+            Console.WriteLine($"latency: {serviceCold} service run(s) and {libraryCold} library warm run(s) went cold (counted as errors)");
+            errors += serviceCold + libraryCold;
+        }
         if (cli is not null)
         {
             Stats c = Stats.Of("cli", command);
@@ -146,13 +170,7 @@ internal static partial class ServiceFigures
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "main.py"), "print(1)");
-            if (!BuiltInProfiles.TryGet("python", out RuntimeProfile? profile)) throw new InvalidOperationException("the python profile is missing");
-            ResourceLimits basis = profile.Policy.Limits;
-            var builder = new SandboxPolicyBuilder(profile.Policy).WithWorkDirectory(directory).WithNetwork(NetworkMode.None)
-                .WithWallTime(Min(basis.WallTime, TimeSpan.FromSeconds(10))).WithCpuTime(Min(basis.CpuTime, TimeSpan.FromSeconds(5)))
-                .WithMemory(Math.Min(basis.MemoryBytes ?? long.MaxValue, 256L << 20)).WithMaxOutput(Math.Min(basis.MaxOutputBytes ?? long.MaxValue, 1L << 20));
-            if (basis.MaxProcesses is { } pids) builder.WithMaxProcesses(pids);
-            SandboxResult result = await sandbox.RunAsync(builder.Build(), new SandboxCommand("/usr/bin/python3", ["main.py"]));
+            SandboxResult result = await sandbox.RunAsync(LibraryPolicy(directory), new SandboxCommand("/usr/bin/python3", ["main.py"]));
             return result.IsSuccess && result.StandardOutput.Bytes.Span.SequenceEqual("1\n"u8);
         }
         finally
@@ -160,6 +178,52 @@ internal static partial class ServiceFigures
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    /// <summary>The same run through the library's warm pool: a lease of the policy, main.py written into its directory, the run, the lease disposed.</summary>
+    private static async Task<bool> LibraryWarmRunAsync(WarmSandboxPool pool)
+    {
+        using WarmLease lease = pool.Lease(pool.Shape);
+        await File.WriteAllTextAsync(Path.Combine(lease.WorkDirectory, "main.py"), "print(1)");
+        SandboxResult result = await lease.RunAsync(new SandboxCommand("/usr/bin/python3", ["main.py"]));
+        return result.IsSuccess && result.StandardOutput.Bytes.Span.SequenceEqual("1\n"u8);
+    }
+
+    /// <summary>The service's run policy for python print(1): the python profile with the service's default limits and <paramref name="directory"/>.</summary>
+    private static SandboxPolicy LibraryPolicy(string directory)
+    {
+        if (!BuiltInProfiles.TryGet("python", out RuntimeProfile? profile)) throw new InvalidOperationException("the python profile is missing");
+        ResourceLimits basis = profile.Policy.Limits;
+        var builder = new SandboxPolicyBuilder(profile.Policy).WithWorkDirectory(directory).WithNetwork(NetworkMode.None)
+            .WithWallTime(Min(basis.WallTime, TimeSpan.FromSeconds(10))).WithCpuTime(Min(basis.CpuTime, TimeSpan.FromSeconds(5)))
+            .WithMemory(Math.Min(basis.MemoryBytes ?? long.MaxValue, 256L << 20)).WithMaxOutput(Math.Min(basis.MaxOutputBytes ?? long.MaxValue, 1L << 20));
+        if (basis.MaxProcesses is { } pids) builder.WithMaxProcesses(pids);
+        return builder.Build();
+    }
+
+    /// <summary>The size of both warm pools: the service's default (<c>[warm] size</c>) and the library's here.</summary>
+    private const int WarmSize = 2;
+
+    /// <summary>Waits, outside every timed section, until the service's python3 pool and the library's are full again.</summary>
+    private static async Task SettleAsync(HttpClient http, WarmSandboxPool pool)
+    {
+        for (int attempt = 0; attempt < 3000; attempt++)
+        {
+            if (pool.Statistics.Idle >= WarmSize && await ServiceIdleAsync(http) >= WarmSize) return;
+            await Task.Delay(10);
+        }
+
+        throw new InvalidOperationException($"the warm pools did not refill (library: {pool.Statistics.LastBuildFailure ?? "no failure"})");
+    }
+
+    private static async Task<JsonElement> ServicePoolAsync(HttpClient http)
+    {
+        using JsonDocument health = JsonDocument.Parse(await http.GetStringAsync("/v1/health"));
+        return health.RootElement.GetProperty("warm").EnumerateArray().Single(p => p.GetProperty("runtime").GetString() == "python3").Clone();
+    }
+
+    private static async Task<int> ServiceIdleAsync(HttpClient http) => (await ServicePoolAsync(http)).GetProperty("idle").GetInt32();
+
+    private static async Task<long> ServiceWarmRunsAsync(HttpClient http) => (await ServicePoolAsync(http)).GetProperty("warmRuns").GetInt64();
 
     private static TimeSpan Min(TimeSpan? a, TimeSpan b) => a is { } x && x < b ? x : b;
 

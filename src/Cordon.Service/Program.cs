@@ -10,9 +10,10 @@ using NATS.Client.Core;
 
 const string Usage = """
     usage: cordon serve [--config FILE] [--listen HOST:PORT] [--api-keys FILE] [--concurrency N] [--queue-capacity N]
-                        [--queue nats://HOST:PORT] [--playground]
+                        [--queue nats://HOST:PORT] [--playground] [--warm RUNTIME,...]
                         [--mcp-policy FILE|PROFILE] [--mcp-sessions N] [--mcp-session-idle D]
            cordon worker [--config FILE] --queue nats://HOST:PORT [--concurrency N] [--ack-wait SECONDS] [--max-attempts N]
+                         [--warm RUNTIME,...]
            cordon serve hash-key SECRET
 
     Runs untrusted code over HTTP: the native API under /v1 (POST /v1/runs, GET /v1/runs/{id}, its events as
@@ -23,6 +24,8 @@ const string Usage = """
     With --queue, runs go onto a NATS JetStream work queue and `cordon worker` processes (any number, any host)
     run them; without it they run here. --config reads the same settings (and ceilings, runtimes, run uids) from a
     TOML file (docs/service.md); options given as well override it.
+    --warm keeps pre-built sandboxes ready for these process-tier runtimes (python3, node, bash, c, c++), each built
+    for the runtime's default limits, so a run that names no other limits starts warm (size and idle time: [warm]).
     /mcp serves the tools of `cordon mcp` over MCP Streamable HTTP with the same keys (docs/mcp.md): --mcp-policy is
     the ceiling of every call (default the "python" profile), --mcp-sessions the sessions one key may hold (default 8),
     --mcp-session-idle when an unused one is stopped (default 10m).
@@ -103,6 +106,13 @@ for (int i = worker ? 1 : 0; i < args.Length; i++)
             options = options with { Ceilings = options.Ceilings with { QueueCapacity = q } };
             i++;
             break;
+        case "--warm" when value is not null:
+            string[] warmNames = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (warmNames.FirstOrDefault(n => !Cordon.Service.Warm.WarmSettings.PoolableRuntimes.Contains(n)) is { } notPoolable)
+                return UsageError($"--warm '{notPoolable}' is not a process-tier runtime; give a comma-separated list of {string.Join(", ", Cordon.Service.Warm.WarmSettings.PoolableRuntimes)}");
+            options = options with { Warm = options.Warm with { Runtimes = [.. warmNames] } };
+            i++;
+            break;
         case "--queue" when value is not null:
             if (NatsBus.ParseUrl(value, out string? problem) is not { } url) return UsageError($"--queue {problem}");
             options = options with { Queue = url };
@@ -127,6 +137,10 @@ for (int i = worker ? 1 : 0; i < args.Length; i++)
     }
 }
 
+// Runs happen in this process (a worker, or serve without a queue): its warm pools must leave uids for the runs.
+if ((worker || options.Queue is null) && options.Warm.UidProblem(options.Ceilings.Concurrency, options.RunIdentities) is { } uidProblem)
+    return UsageError(uidProblem);
+
 if (worker) return await RunWorkerAsync(options);
 if (mcp.Finish() is { } mcpProblem) return UsageError(mcpProblem);
 
@@ -150,7 +164,7 @@ using var stop = new CancellationTokenSource();
 ServiceHost host;
 try
 {
-    host = await ServiceHost.StartAsync(options, mcp, stop.Token);
+    host = await ServiceHost.StartAsync(options, mcp, line => Console.Out.WriteLine(line), stop.Token);
 }
 catch (IOException e)
 {
@@ -206,7 +220,7 @@ async Task<int> RunWorkerAsync(ServeOptions options)
     }
 }
 
-static bool IsOption(string name) => name is "--config" or "--listen" or "--api-keys" or "--concurrency" or "--queue-capacity" or "--queue" or "--ack-wait" or "--max-attempts" || McpEndpointOptions.Owns(name);
+static bool IsOption(string name) => name is "--config" or "--listen" or "--api-keys" or "--concurrency" or "--queue-capacity" or "--queue" or "--ack-wait" or "--max-attempts" or "--warm" || McpEndpointOptions.Owns(name);
 
 int UsageError(string message)
 {

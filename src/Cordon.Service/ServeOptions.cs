@@ -24,6 +24,9 @@ internal sealed record ServeOptions
     /// <summary>The host uids runs get, one per run in flight (as root; the process tier's default range otherwise).</summary>
     public Backends.Process.Identity.HostIdentityRange RunIdentities { get; init; } = Backends.Process.Identity.HostIdentityRange.Default;
 
+    /// <summary>The warm pools kept for process-tier runtimes (<c>[warm]</c>, <c>--warm</c>; none by default).</summary>
+    public Warm.WarmSettings Warm { get; init; } = new();
+
     /// <summary>The worker's ack wait and attempts (<c>cordon worker</c> only).</summary>
     public TimeSpan AckWait { get; init; } = TimeSpan.FromSeconds(30);
     public int MaxAttempts { get; init; } = 3;

@@ -17,6 +17,9 @@ namespace Cordon.Backends.Process.Pool;
 /// mounts, the Landlock rules, rlimits, the guest's uid, the hostname), every descriptor row (the granted host paths,
 /// the generated /etc files, disk-budget layers), the cgroup limits (memory, tasks, CPU), the plan's warnings, the
 /// seccomp program itself (a digest of its bytes) and the filter's summary (which names what a refused call does).</para>
+/// <para>The work directory's host path is a per-run grant: the key is built with a fixed placeholder in its place
+/// (whether there is one, that it is writable at <c>/work</c>, and its disk-budget layer stay in the key), because a
+/// member gets a directory of its own, which a <see cref="WarmLease"/> hands to the run.</para>
 /// <para>Left out, because a warm run takes them from its own policy and command: the environment (bwrap's
 /// <c>--setenv</c>; the command message carries the guest's whole environment), the working directory (bwrap's
 /// <c>--chdir</c>), the argv, stdin, stdout/stderr and inherited descriptors, and what only the supervisor enforces
@@ -27,6 +30,12 @@ internal static class PolicyShape
     /// <summary>The command every member's plan is built for: nothing of it reaches the sandbox.</summary>
     internal static readonly SandboxCommand Placeholder = new("/.cordon/warm");
 
+    /// <summary>
+    /// The work directory's host path in every key, so that the shape is the same whatever directory a run is given:
+    /// the root, which exists on every host (a policy must name an existing directory) and is never bound from a key.
+    /// </summary>
+    internal const string WorkDirectoryPlaceholder = "/";
+
     /// <summary>Why <paramref name="policy"/> cannot be pre-built at all, or null.</summary>
     public static string? WhyNotWarm(SandboxPolicy policy)
         => policy.Mounts.Any(m => m.Kind == MountKind.CopiedFile)
@@ -35,6 +44,8 @@ internal static class PolicyShape
 
     public static string KeyOf(ProcessSandbox sandbox, SandboxPolicy policy)
     {
+        if (policy.WorkDirectoryHostPath is not null and not WorkDirectoryPlaceholder)
+            policy = new SandboxPolicyBuilder(policy).WithWorkDirectory(WorkDirectoryPlaceholder).Build();
         Cgroups.CgroupAvailability cgroups = Cgroups.CgroupProvider.Shared.Availability;
         bool isRoot = Interop.Libc.GetEuid() == 0;
         LaunchHostFacts facts = sandbox.HostFacts(policy, isRoot ? (uint.MaxValue, uint.MaxValue) : null,

@@ -15,6 +15,11 @@ namespace Cordon.Backends.Process.Pool;
 /// launcher's pid 1 running and its child (Landlock applied, no_new_privs, the seccomp program read) blocked on the
 /// command socket. Used by one run at most, then torn down like a cold run's chain: nothing of it is reused.
 /// </summary>
+/// <remarks>
+/// A member of a shape that grants a work directory has one of its own (<see cref="WorkDirectory"/>), made fresh for it
+/// and bound at <c>/work</c> as a cold run binds its policy's: the shape's own path is never bound. It is removed with
+/// the member, unless a lease took it over (<see cref="TakeWorkDirectory"/>) to fill it before the run.
+/// </remarks>
 internal sealed class WarmMember : IDisposable
 {
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
@@ -24,6 +29,7 @@ internal sealed class WarmMember : IDisposable
     private readonly Lock _gate = new();
     private bool _reaped;
     private bool _disposed;
+    private PrivateWorkDirectory? _ownedDirectory;
 
     private WarmMember(RunResources resources) => _resources = resources;
 
@@ -45,6 +51,9 @@ internal sealed class WarmMember : IDisposable
 
     /// <summary>The plan's and the cgroup's warnings, as a cold run's result carries them.</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
+
+    /// <summary>The member's own work directory (bound at <c>/work</c>), or null when the shape has none.</summary>
+    public PrivateWorkDirectory? WorkDirectory { get; private init; }
 
     /// <summary>The sandbox's pid 1 as the host sees it.</summary>
     public int InitPid => Info.ChildPid ?? 0;
@@ -70,8 +79,15 @@ internal sealed class WarmMember : IDisposable
         var resources = new RunResources();
         int pid = 0;
         WarmMember? member = null;
+        PrivateWorkDirectory? directory = null;
         try
         {
+            if (shape.WorkDirectoryHostPath is not null)
+            {
+                directory = PrivateWorkDirectory.Create();
+                shape = new SandboxPolicyBuilder(shape).WithWorkDirectory(directory.Path).Build();
+            }
+
             bool isRoot = Interop.Libc.GetEuid() == 0;
             Identity.RunIdentity? identity = isRoot ? resources.Add(sandbox.Identities.Acquire()) : null;
             RunCgroupHandle? cgroup = RunCgroupHandle.Create(shape, out string? noCgroupReason);
@@ -133,7 +149,9 @@ internal sealed class WarmMember : IDisposable
                 SeccompSocket = seccompSupervisor,
                 CommandSocket = commandSupervisor,
                 Warnings = warnings,
+                WorkDirectory = directory,
             };
+            member._ownedDirectory = directory;
             member.WaitUntilReady(info.Read, setupErrors.Read, timeout);
             return member;
         }
@@ -152,7 +170,19 @@ internal sealed class WarmMember : IDisposable
             }
 
             resources.Dispose();
+            directory?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Hands the member's work directory to a lease, which removes it when disposed; the member no longer does.</summary>
+    public PrivateWorkDirectory? TakeWorkDirectory()
+    {
+        lock (_gate)
+        {
+            PrivateWorkDirectory? directory = _ownedDirectory;
+            _ownedDirectory = null;
+            return directory;
         }
     }
 
@@ -272,6 +302,9 @@ internal sealed class WarmMember : IDisposable
             }
 
             _resources.Dispose();
+            // After the chain is gone: nothing of the sandbox can be writing into it any more.
+            _ownedDirectory?.Dispose();
+            _ownedDirectory = null;
         }
     }
 }

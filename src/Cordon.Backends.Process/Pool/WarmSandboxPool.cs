@@ -21,6 +21,23 @@ namespace Cordon.Backends.Process.Pool;
 /// <para>Members are built on the pool's own thread, which lives until <see cref="Dispose"/>: the launch chain's
 /// parent-death signal follows the thread that spawned it, so a process that dies takes its members with it.
 /// Disposing kills every idle member, cancels the runs in flight and waits for their cleanup.</para>
+/// <para><b>Work directories.</b> A run that grants a host directory at <c>/work</c> fills it before the run, so it
+/// cannot take a member built earlier over that directory; the door for such runs is <see cref="Lease"/>. A member
+/// of a shape that grants a work directory is built with a directory of its own instead of the shape's: made fresh by
+/// <c>mkdtemp</c> (a name that did not exist, mode 0700, this process's user), bound at <c>/work</c> exactly as a cold
+/// run binds its policy's (as root through the launcher's idmapped clone, so the guest's writes land owned by the
+/// directory's owner). The lease hands that directory to the caller to fill (and, say, to compile into with other,
+/// cold sandboxes granting it), then runs the command on the member. With no member of the shape ready the lease
+/// makes a fresh private directory the same way and the run is cold. What keeps one run's things from the next: a
+/// member serves one run and a directory one lease, never reused; while a member waits, nothing but the launcher
+/// runs inside it (its child is blocked on the command socket before any guest code exists), so the guest cannot
+/// reach the directory before its command; the directory is removed when the lease is disposed, after the member's
+/// processes and cgroup are gone, whether the lease ran or not; disposing the pool tears down the members of leases
+/// not yet run (their runs then go cold over the same directory). The shape key (<see cref="PolicyShape"/>) treats
+/// the directory's host path as a per-run grant; its presence, writability and disk-budget layer stay in the key.
+/// With a disk budget (as root) the directory is the lower layer of the member's overlay, filled after the overlay
+/// was made: nothing in the sandbox has looked inside it before the command, so the guest sees the files as written.
+/// A plain <see cref="Run"/> or <see cref="RunAsync"/> of a policy that grants a work directory always runs cold.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -36,8 +53,10 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
     private readonly ProcessSandbox _sandbox;
     private readonly WarmPoolOptions _options;
     private readonly string _shapeKey;
+    private readonly SandboxPolicy _shapeAtPlaceholder;
     private readonly Lock _gate = new();
     private readonly List<WarmMember> _idle = [];
+    private readonly HashSet<WarmMember> _leased = [];
     private readonly Thread _keeper;
     private readonly SafeFileHandle _wakeRead;
     private readonly SafeFileHandle _wakeWrite;
@@ -68,6 +87,8 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
         _sandbox = sandbox;
         Shape = shape;
         _shapeKey = PolicyShape.KeyOf(sandbox, shape);
+        // A lease's policy before its directory is chosen: equal to this, it has the shape without computing its key.
+        _shapeAtPlaceholder = shape.WorkDirectoryHostPath is null ? shape : new SandboxPolicyBuilder(shape).WithWorkDirectory(PolicyShape.WorkDirectoryPlaceholder).Build();
         (_wakeRead, _wakeWrite) = Interop.FileDescriptors.CreatePipe(nonBlockingRead: true);
         Interop.FileDescriptors.SetNonBlocking(_wakeWrite);
         _keeper = new Thread(Keep) { IsBackground = true, Name = "cordon-warm-pool" };
@@ -96,7 +117,7 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
     public bool Matches(SandboxPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return ReferenceEquals(policy, Shape) || policy.Equals(Shape) || PolicyShape.KeyOf(_sandbox, policy) == _shapeKey;
+        return ReferenceEquals(policy, Shape) || policy.Equals(Shape) || policy.Equals(_shapeAtPlaceholder) || PolicyShape.KeyOf(_sandbox, policy) == _shapeKey;
     }
 
     /// <summary>Waits until <paramref name="count"/> members are ready, or <paramref name="timeout"/> passes; whether they are.</summary>
@@ -122,35 +143,21 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
     public Task<SandboxResult> RunAsync(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken = default)
     {
         ProcessSandbox.Validate(policy, command);
-        WarmMember? member = Take(policy, command);
+        WarmMember? member = policy.WorkDirectoryHostPath is null ? Take(policy) : null;
         if (member is null)
         {
             Count(ref _coldRuns);
             return _sandbox.RunAsync(policy, command, cancellationToken);
         }
 
-        var completion = new TaskCompletionSource<SandboxResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                completion.SetResult(RunOn(member, policy, command, cancellationToken));
-            }
-            catch (Exception e)
-            {
-                completion.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = "cordon-supervisor" };
-        thread.Start();
-        return completion.Task;
+        return OnSupervisorThread(member, policy, command, cancellationToken);
     }
 
     /// <summary>As <see cref="ProcessSandbox.Run"/>: on the calling thread, warm when a member is ready.</summary>
     public SandboxResult Run(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken = default)
     {
         ProcessSandbox.Validate(policy, command);
-        WarmMember? member = Take(policy, command);
+        WarmMember? member = policy.WorkDirectoryHostPath is null ? Take(policy) : null;
         if (member is null)
         {
             Count(ref _coldRuns);
@@ -160,10 +167,98 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
         return RunOn(member, policy, command, cancellationToken);
     }
 
+    /// <summary>
+    /// Leases a work directory for one run of <paramref name="policy"/> (its own work directory, if any, is replaced
+    /// by the lease's): a ready member's own directory when one of the policy's shape is ready (the run will be
+    /// warm), otherwise a fresh private directory (the run will be cold). Fill <see cref="WarmLease.WorkDirectory"/>,
+    /// then run the command through the lease; disposing the lease removes the directory and, if it never ran, the member.
+    /// </summary>
+    /// <exception cref="PolicyValidationException">The policy is invalid.</exception>
+    /// <exception cref="IOException">A fresh directory could not be made.</exception>
+    public WarmLease Lease(SandboxPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        policy = new SandboxPolicyBuilder(policy).WithWorkDirectory(PolicyShape.WorkDirectoryPlaceholder).Build();
+        ProcessSandbox.Validate(policy, PolicyShape.Placeholder);
+        WarmMember? member = Take(policy, forLease: true);
+        PrivateWorkDirectory? directory = member?.TakeWorkDirectory();
+        if (member is not null && directory is null)
+        {
+            // Only a shape without a work directory has members without one, and its key differs from this policy's.
+            Release(member);
+            member = null;
+        }
+
+        try
+        {
+            directory ??= PrivateWorkDirectory.Create();
+        }
+        catch
+        {
+            if (member is not null) Release(member);
+            throw;
+        }
+
+        return new WarmLease(this, new SandboxPolicyBuilder(policy).WithWorkDirectory(directory.Path).Build(), member, directory);
+    }
+
+    /// <summary>A lease's member for its run, moved to the runs in flight; null when the pool reclaimed it (disposal).</summary>
+    internal WarmMember? Claim(WarmMember member)
+    {
+        lock (_gate)
+        {
+            if (!_leased.Remove(member)) return null;
+            _inFlight++;
+            return member;
+        }
+    }
+
+    /// <summary>A lease that never ran: its member is torn down (never given to another run).</summary>
+    internal void Release(WarmMember member)
+    {
+        lock (_gate) _leased.Remove(member);
+        member.Dispose();
+        Wake();
+    }
+
+    /// <summary>A lease's run: warm on <paramref name="member"/> when the lease still holds it, cold otherwise.</summary>
+    internal Task<SandboxResult> RunLeasedAsync(WarmMember? member, SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
+    {
+        ProcessSandbox.Validate(policy, command);
+        WarmMember? claimed = member is null ? null : Claim(member);
+        if (claimed is null)
+        {
+            Count(ref _coldRuns);
+            return _sandbox.RunAsync(policy, command, cancellationToken);
+        }
+
+        return OnSupervisorThread(claimed, policy, command, cancellationToken);
+    }
+
+    /// <summary>As <see cref="RunLeasedAsync"/>, on the calling thread.</summary>
+    internal SandboxResult RunLeased(WarmMember? member, SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
+    {
+        ProcessSandbox.Validate(policy, command);
+        WarmMember? claimed = member is null ? null : Claim(member);
+        if (claimed is null)
+        {
+            Count(ref _coldRuns);
+            return _sandbox.Run(policy, command, cancellationToken);
+        }
+
+        return RunOn(claimed, policy, command, cancellationToken);
+    }
+
     /// <summary>Test seam: the idle members' sandboxes (bwrap's pid, pid 1, the cgroup directories, the run uid).</summary>
     internal IReadOnlyList<(int BwrapPid, int InitPid, IReadOnlyList<string> Cgroup, uint? Uid)> IdleMembers()
     {
         lock (_gate) return [.. _idle.Select(m => (m.BwrapPid, m.InitPid, (IReadOnlyList<string>)(m.Cgroup?.JoinDirectories ?? []), m.Identity?.Uid))];
+    }
+
+    /// <summary>Test seam: the idle members' own work directories.</summary>
+    internal IReadOnlyList<string> IdleWorkDirectories()
+    {
+        lock (_gate) return [.. _idle.Select(m => m.WorkDirectory?.Path).OfType<string>()];
     }
 
     /// <summary>Kills every idle member, cancels the runs in flight, waits for their cleanup, and stops the pool's thread.</summary>
@@ -181,6 +276,26 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
         _disposing.Dispose();
         _wakeRead.Dispose();
         _wakeWrite.Dispose();
+    }
+
+    /// <summary>The warm run on a thread of its own (supervision blocks), as a cold <c>RunAsync</c> runs.</summary>
+    private Task<SandboxResult> OnSupervisorThread(WarmMember member, SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
+    {
+        var completion = new TaskCompletionSource<SandboxResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                completion.SetResult(RunOn(member, policy, command, cancellationToken));
+            }
+            catch (Exception e)
+            {
+                completion.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "cordon-supervisor" };
+        thread.Start();
+        return completion.Task;
     }
 
     private SandboxResult RunOn(WarmMember member, SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
@@ -221,8 +336,8 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
         return _sandbox.Run(policy, command, cancellationToken);
     }
 
-    /// <summary>An idle member for this run, or null (another shape, a terminal... or none ready). Always asks for a refill.</summary>
-    private WarmMember? Take(SandboxPolicy policy, SandboxCommand command)
+    /// <summary>An idle member for this run, or null (another shape, or none ready). Always asks for a refill.</summary>
+    private WarmMember? Take(SandboxPolicy policy, bool forLease = false)
     {
         bool matches = Matches(policy);
         WarmMember? taken = null;
@@ -242,7 +357,8 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
                     else dead.Add(candidate);
                 }
 
-                if (taken is not null) _inFlight++;
+                if (taken is not null && forLease) _leased.Add(taken);
+                else if (taken is not null) _inFlight++;
             }
         }
 
@@ -271,6 +387,9 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
                 {
                     discard.AddRange(_idle);
                     _idle.Clear();
+                    // Leases not yet run lose their members (their runs go cold); their directories are theirs to remove.
+                    discard.AddRange(_leased);
+                    _leased.Clear();
                 }
                 else
                 {

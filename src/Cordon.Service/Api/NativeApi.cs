@@ -12,7 +12,7 @@ namespace Cordon.Service.Api;
 /// <summary>The versioned native API under <c>/v1</c>.</summary>
 internal static class NativeApi
 {
-    public static void Map(WebApplication app, RunService runs, RunRequestValidator validator, TenantGate gate, RuntimeCatalog catalog, TierRegistry tiers, ServiceCeilings ceilings)
+    public static void Map(WebApplication app, RunService runs, RunRequestValidator validator, TenantGate gate, RuntimeCatalog catalog, TierRegistry tiers, ServiceCeilings ceilings, Warm.WarmPools warm)
     {
         app.MapPost("/v1/runs", Http.Handle(async context =>
         {
@@ -76,7 +76,7 @@ internal static class NativeApi
             int? workers = runs.Queue is Distributed.NatsRunQueue nats ? (await nats.WorkersAsync(context.RequestAborted)).Count : null;
             bool any = health.Any(h => h.Status != "missing");
             await Http.WriteAsync(context, any ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
-                new HealthReport(any ? "ok" : "unavailable", [.. health], runs.Queue.Running, runs.Queue.Queued, runs.Queue.Concurrency, runs.Queue.Capacity, workers),
+                new HealthReport(any ? "ok" : "unavailable", [.. health], runs.Queue.Running, runs.Queue.Queued, runs.Queue.Concurrency, runs.Queue.Capacity, workers, warm.Report()),
                 ServiceJson.Default.HealthReport);
         }));
     }

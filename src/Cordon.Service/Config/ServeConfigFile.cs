@@ -25,11 +25,15 @@ namespace Cordon.Service.Config;
 /// [ceilings]
 /// time = "30s"
 /// memory = "512M"
+/// [warm]
+/// runtimes = ["python3"]
+/// size = 2
+/// idle = "5m"
 /// </code>
 /// </example>
 internal static class ServeConfigFile
 {
-    private static readonly string[] TopKeys = ["listen", "api_keys", "queue", "concurrency", "queue_capacity", "runtimes", "playground", "run_uids", "ceilings", "defaults", "worker", "quotas"];
+    private static readonly string[] TopKeys = ["listen", "api_keys", "queue", "concurrency", "queue_capacity", "runtimes", "playground", "run_uids", "ceilings", "defaults", "worker", "quotas", "warm"];
 
     /// <summary>The keys of <c>[ceilings]</c>: what no request can exceed.</summary>
     private static readonly TableKey<ServiceCeilings>[] CeilingKeys =
@@ -72,6 +76,14 @@ internal static class ServeConfigFile
             : d < TimeSpan.FromSeconds(3) ? r.Fail(e, "is shorter than 3s; the API node refreshes its slots every third of the lease", o)
             : d > TimeSpan.FromMinutes(10) ? r.Fail(e, "is longer than 10m; a dead API node's slots count for up to one lease", o)
             : o with { QuotaLease = d }),
+    ];
+
+    /// <summary>The keys of <c>[warm]</c>: the warm pools.</summary>
+    private static readonly TableKey<Warm.WarmSettings>[] WarmKeys =
+    [
+        new("runtimes", (r, e, w) => w with { Runtimes = r.WarmRuntimes(e) }),
+        TableKey<Warm.WarmSettings>.Integer("size", 1, 64, (w, n) => w with { Size = n }),
+        TableKey<Warm.WarmSettings>.Duration("idle", (w, d) => w with { IdleTimeout = d }, TimeSpan.FromSeconds(1), "a member must be able to wait at least that long"),
     ];
 
     /// <summary><paramref name="options"/> with the file's settings; a <see cref="FormatException"/> listing every problem (one per line) otherwise.</summary>
@@ -155,6 +167,9 @@ internal static class ServeConfigFile
                     case "quotas" when Table(e) is { } t:
                         options = Table(t, "[quotas]", QuotaKeys, options);
                         break;
+                    case "warm" when Table(e) is { } t:
+                        options = options with { Warm = Table(t, "[warm]", WarmKeys, options.Warm) };
+                        break;
                     case var key when !TopKeys.Contains(key):
                         Unknown(e, "the top level", TopKeys);
                         break;
@@ -174,6 +189,29 @@ internal static class ServeConfigFile
             }
 
             return settings;
+        }
+
+        /// <summary><c>runtimes = ["python3", "c"]</c> of <c>[warm]</c>: process-tier runtimes only.</summary>
+        public ImmutableArray<string> WarmRuntimes(TomlEntry e)
+        {
+            string known = string.Join(", ", Warm.WarmSettings.PoolableRuntimes);
+            if (e.Value is not TomlArrayNode array)
+            {
+                Error(e, $"is {e.Value.Describe()}; give an array of runtime names, e.g. [\"python3\"]; a warm pool is kept for {known}");
+                return [];
+            }
+
+            List<string> names = [];
+            for (int i = 0; i < array.Items.Count; i++)
+            {
+                TomlNode item = array.Items[i];
+                if (item is TomlScalar { Value: string name } && Warm.WarmSettings.PoolableRuntimes.Contains(name)) names.Add(name);
+                else if (item is TomlScalar { Value: string other } && RuntimeCatalog.KnownNames.Contains(other))
+                    errors.Add(new PolicyError($"warm.runtimes[{i}]", $"'{other}' does not run on the process tier, and only process-tier runs are pre-built; give {known}", item.At.ToString()));
+                else errors.Add(new PolicyError($"warm.runtimes[{i}]", $"{item.Describe()} is not a runtime; a warm pool is kept for {known}", item.At.ToString()));
+            }
+
+            return [.. names];
         }
 
         /// <summary><c>network_allow = ["127.0.0.1:8080", "api.example.org:443"]</c>: what requests may ask to reach.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
+using Cordon.Backends.Process.Pool;
 using Cordon.Contracts;
 using Cordon.Errors;
 using Cordon.Events;
@@ -19,7 +20,12 @@ namespace Cordon.Service.Runs;
 /// afterwards whatever happened. Policies come from the built-in profiles with the request's budget; the network is
 /// always none and no host path but the work directory is ever granted.
 /// </summary>
-internal sealed class RunExecutor(TierRegistry tiers)
+/// <remarks>
+/// With a warm pool for the run's runtime the work directory is leased from the pool before anything is written (a
+/// ready member's own, fresh directory, or a fresh one for a cold run), the compile step runs cold over it as before,
+/// and the run goes through the lease; disposing the lease removes the directory and any member it did not run.
+/// </remarks>
+internal sealed class RunExecutor(TierRegistry tiers, Warm.WarmPools? warm = null)
 {
     public async Task ExecuteAsync(RunJob job, CancellationToken stopping)
     {
@@ -28,13 +34,24 @@ internal sealed class RunExecutor(TierRegistry tiers)
         RunPlan plan = job.Plan;
         ISandboxTier tier = tiers.Find(plan.Tier)!;
         string? directory = null;
+        WarmLease? lease = null;
         RunDocument? run = null;
         try
         {
             cancel.ThrowIfCancellationRequested();
             job.MarkRunning();
-            // Named like the process tier's own directories, so a sweep after this process dies (SIGKILL) removes it.
-            directory = Directory.CreateTempSubdirectory($"cordon-serve-{Environment.ProcessId}-").FullName;
+            if (warm?.For(plan) is { } pool)
+            {
+                // The lease replaces the policy's work directory with its own, so any existing directory stands in here.
+                lease = pool.Lease(RunCommand(plan, Path.GetTempPath()).Policy);
+                directory = lease.WorkDirectory;
+            }
+            else
+            {
+                // Named like the process tier's own directories, so a sweep after this process dies (SIGKILL) removes it.
+                directory = Directory.CreateTempSubdirectory($"cordon-serve-{Environment.ProcessId}-").FullName;
+            }
+
             WriteFiles(directory, plan.Files);
             if (plan.Runtime?.Compile is { } compile)
             {
@@ -50,7 +67,7 @@ internal sealed class RunExecutor(TierRegistry tiers)
             }
 
             (SandboxPolicy policy, SandboxCommand command) = RunCommand(plan, directory);
-            run = await Step(job, "run", tier, policy, command with { StandardInput = plan.Stdin }, cancel);
+            run = await Step(job, "run", tier, lease?.Policy ?? policy, command with { StandardInput = plan.Stdin }, cancel, lease);
             Finish(job, run, run.Outcome == WireNames.Outcome(SandboxOutcome.Canceled) ? "canceled" : "finished");
         }
         catch (Exception e) when (e is OperationCanceledException)
@@ -61,9 +78,19 @@ internal sealed class RunExecutor(TierRegistry tiers)
         {
             Finish(job, RunDocuments.SetupError(plan.Tier, $"the run's work directory could not be prepared: {e.Message}"), "finished");
         }
+        catch (CordonException e)
+        {
+            // A lease refused before any sandbox ran (the steps report their own errors as documents).
+            Finish(job, RunDocuments.SetupError(plan.Tier, e.Message), "finished");
+        }
         finally
         {
-            if (directory is not null)
+            if (lease is not null)
+            {
+                lease.Dispose();
+                if (lease.CleanupProblem is { } problem) Console.Error.WriteLine($"cordon serve: {problem}");
+            }
+            else if (directory is not null)
             {
                 try
                 {
@@ -84,13 +111,16 @@ internal sealed class RunExecutor(TierRegistry tiers)
     }
 
     /// <summary>One sandboxed step; its events become frames, and a setup error or a cancellation still yields a document.</summary>
-    private static async Task<RunDocument> Step(RunJob job, string phase, ISandboxTier tier, SandboxPolicy policy, SandboxCommand command, CancellationToken cancel)
+    private static async Task<RunDocument> Step(RunJob job, string phase, ISandboxTier tier, SandboxPolicy policy, SandboxCommand command, CancellationToken cancel, WarmLease? lease = null)
     {
         SandboxCommand observed = command with { OnEvent = e => Emit(job, phase, e) };
         RunDocument document;
         try
         {
-            SandboxResult result = await tier.RunAsync(policy, observed, TierSettings.None, cancel).ConfigureAwait(false);
+            // The lease runs the process tier's sandbox itself: warm on its member, or cold with its directory granted.
+            SandboxResult result = lease is not null
+                ? await lease.RunAsync(observed, cancel).ConfigureAwait(false)
+                : await tier.RunAsync(policy, observed, TierSettings.None, cancel).ConfigureAwait(false);
             document = RunDocuments.From(result);
         }
         catch (OperationCanceledException)
@@ -157,7 +187,8 @@ internal sealed class RunExecutor(TierRegistry tiers)
     private static SandboxPolicyBuilder OnHost(RunPlan plan, SandboxPolicy profile, string directory)
         => new SandboxPolicyBuilder(profile).WithWorkDirectory(directory).WithGuestRoot(plan.Tier == "gvisor");
 
-    private static (SandboxPolicy, SandboxCommand) RunCommand(RunPlan plan, string directory)
+    /// <summary>The run step's policy and command with <paramref name="directory"/> as the work directory.</summary>
+    internal static (SandboxPolicy Policy, SandboxCommand Command) RunCommand(RunPlan plan, string directory)
     {
         ServiceRuntime? runtime = plan.Runtime;
         if (runtime is null)
