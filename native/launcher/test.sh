@@ -18,6 +18,7 @@ cgroup=/sys/fs/cgroup/pids/cordon-launch-test
 cleanup() {
     [ -d "$cgroup" ] && rmdir "$cgroup"
     [ -n "${v2cg:-}" ] && [ -d "$v2cg" ] && rmdir "$v2cg"
+    [ -n "${deleg:-}" ] && [ -d "$deleg" ] && rmdir "$deleg/run" "$deleg/supervisor" "$deleg"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -353,9 +354,9 @@ $own_v2
     check "v2: death by SIGSEGV passed through" "$?" 139
 
     "$launch" enter --status-fd 3 --parent-pid "$self" --cgroup "$v2cg" -- /bin/sh -c \
-        'trap "echo got-term; kill \$!; exit 5" TERM
+        'trap "echo got-term; exit 5" TERM
          until [ $((0x$(awk "/^SigCgt/ { print \$2 }" /proc/$PPID/status) & 0x4000)) != 0 ]; do sleep 0.01; done
-         kill -TERM $PPID; sleep 5 & wait' \
+         kill -TERM $PPID; while :; do sleep 0.05; done' \
         3>"$work/status" >"$work/out" 2>"$work/err"
     check "v2: a signal to enter reaches PROGRAM" "$?|$(cat "$work/out")" "5|got-term"
 
@@ -408,7 +409,7 @@ $self"
     check "v2 chain: enter itself stays where the supervisor is" "$chain_cgroup" "$own_v2"
     check "v2 chain: the guest's cgroup namespace is rooted at the run's cgroup" "$(cat "$work/out")" "0::/"
     check "v2 chain: the guest's signal passed through bwrap and enter" "$rc|$(cat "$work/status")" $'143|X\nS signal 15'
-    check "v2 chain: cgroup empty afterwards" "$(wc -l <"$v2cg/cgroup.procs")" 0
+    check "v2 chain: cgroup empty afterwards" "$(for p in $(cat "$v2cg/cgroup.procs"); do echo "$p: $(tr '\0' ' ' </proc/$p/cmdline)"; done)" ""
 
     echo "# supervisor killed mid-run on cgroup v2: nothing of the run survives"
     # A stand-in supervisor (sh) spawns the chain and is SIGKILLed while the guest sleeps.
@@ -433,6 +434,27 @@ $self"
         check "$victim killed: the cgroup empties, no guest process left on the host" \
             "$(wc -l <"$v2cg/cgroup.procs")|$(pgrep -cfx 'sleep 988')" "0|0"
     done
+
+    echo "# cgroup v2 delegated to an unprivileged user"
+    deleg=$v2mount/cordon-launch-test-deleg
+    mkdir -p "$deleg/supervisor" "$deleg/run" || exit 1
+    chown 65534:65534 "$deleg" "$deleg/cgroup.procs" "$deleg/supervisor" "$deleg/supervisor/cgroup.procs" "$deleg/run" "$deleg/run/cgroup.procs"
+    # As systemd delegates: the user's processes start inside the delegated subtree, then drop to the user.
+    as_delegated_user() {
+        sh -c 'echo $$ >"$0/supervisor/cgroup.procs" && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"' "$deleg" "$@"
+    }
+    as_delegated_user "$launch" enter --status-fd 3 --cgroup "$deleg/run" -- /bin/sh -c \
+        'grep "^0::" /proc/self/cgroup; grep "^0::" /proc/$PPID/cgroup; id -u' 3>"$work/status" >"$work/out" 2>"$work/err"
+    check "delegated v2 as uid 65534: born in the run's cgroup, enter in the user's own" "$?|$(cat "$work/status")|$(cat "$work/out")" \
+        "0||0::/cordon-launch-test-deleg/run
+0::/cordon-launch-test-deleg/supervisor
+65534"
+    as_delegated_user "$launch" enter --status-fd 3 --cgroup "$deleg/run" --cgroup-procs -- /bin/sh -c \
+        'grep "^0::" /proc/self/cgroup' 3>"$work/status" >"$work/out" 2>"$work/err"
+    check "delegated v2 as uid 65534 through cgroup.procs" "$?|$(cat "$work/out")" "0|0::/cordon-launch-test-deleg/run"
+    as_delegated_user "$launch" enter --status-fd 3 --cgroup "$v2cg" -- /usr/bin/true 3>"$work/status"
+    check "delegated v2 as uid 65534: a cgroup outside the delegation is refused" "$?|$(cat "$work/status")" "125|F cgroup-join 13"
+    rmdir "$deleg/run" "$deleg/supervisor" "$deleg"
     rmdir "$v2cg"
 fi
 
