@@ -13,18 +13,23 @@ namespace Cordon.Benchmarks;
 /// cgroup.procs (which waits for an RCU grace period). On a hybrid host whose cgroup2 mount offers only other
 /// controllers (hugetlb here), the runs use those: joining costs the same whatever the controllers.
 /// </summary>
-internal sealed class CgroupV2Scenario
+internal sealed class CgroupV2Scenario : IDisposable
 {
     public const string CloneInto = "library /bin/true, cgroup v2 (clone3 into the cgroup)";
     public const string ThroughProcs = "library /bin/true, cgroup v2 through cgroup.procs (before)";
+    public const string EnterCloneInto = "cordon-launch enter /bin/true, cgroup v2 (clone3 into the cgroup)";
+    public const string EnterThroughProcs = "cordon-launch enter /bin/true, cgroup v2 through cgroup.procs (before)";
 
     private readonly ProcessSandbox _cloneInto;
     private readonly ProcessSandbox _throughProcs;
     private readonly SandboxPolicy _policy;
+    private readonly RunCgroup _enterCgroup;
+    private readonly string _launcher = HostTools.FindLauncher();
 
-    private CgroupV2Scenario(CgroupProvider provider, SandboxPolicy policy)
+    private CgroupV2Scenario(CgroupProvider provider, SandboxPolicy policy, RunCgroup enterCgroup)
     {
         _policy = policy;
+        _enterCgroup = enterCgroup;
         _cloneInto = new ProcessSandbox(new ProcessBackendOptions { CgroupsForTesting = provider });
         _throughProcs = new ProcessSandbox(new ProcessBackendOptions
         {
@@ -57,8 +62,26 @@ internal sealed class CgroupV2Scenario
             }
         }
 
-        return new CgroupV2Scenario(provider, policy);
+        if (!provider.TryCreate(out RunCgroup? enterCgroup, out skipped)) return null;
+        return new CgroupV2Scenario(provider, policy, enterCgroup);
     }
+
+    /// <summary>
+    /// The launcher alone (the supervisor's spawn of <c>enter</c> to the reaped exit of <c>/bin/true</c>, no bwrap): the
+    /// join without the rest of a run. Interleaved with other scenarios, so a write is never right after another (the
+    /// wait is a process's first write once the lock has gone back to its fast mode).
+    /// </summary>
+    public double RunEnter(bool throughProcs)
+    {
+        List<string> argv = [_launcher, "enter", "--status-fd", "3", "--cgroup", _enterCgroup.JoinDirectories[0]];
+        if (throughProcs) argv.Add("--cgroup-procs");
+        argv.AddRange(["--", "/bin/true"]);
+        var (ms, _, status, _) = ChildProcess.Run(argv, highestDevNullFd: 3);
+        if (status != 0) throw new InvalidOperationException($"{string.Join(' ', argv)} exited with status {status}");
+        return ms;
+    }
+
+    public void Dispose() => _enterCgroup.Dispose();
 
     public double RunCloneInto() => Run(_cloneInto);
 
@@ -79,7 +102,8 @@ internal sealed class CgroupV2Scenario
     /// </summary>
     public static int Report(int runs, SandboxPolicy policy, Func<double> bareBwrap, Func<double> library)
     {
-        if (TryCreate(policy, out string? skipped) is not { } v2)
+        using CgroupV2Scenario? v2 = TryCreate(policy, out string? skipped);
+        if (v2 is null)
         {
             Console.Error.WriteLine($"cgroup v2 scenario skipped: {skipped}");
             return 1;
@@ -91,6 +115,8 @@ internal sealed class CgroupV2Scenario
             ("library /bin/true (default cgroups)", library),
             (CloneInto, v2.RunCloneInto),
             (ThroughProcs, v2.RunThroughProcs),
+            (EnterCloneInto, () => v2.RunEnter(throughProcs: false)),
+            (EnterThroughProcs, () => v2.RunEnter(throughProcs: true)),
         };
         foreach (var (_, measure) in scenarios) measure();
         var samples = scenarios.ToDictionary(s => s.Name, _ => new List<double>());
@@ -109,8 +135,9 @@ internal sealed class CgroupV2Scenario
             Console.WriteLine(FormattableString.Invariant($"| {s.Name} | {s.Min:0.00} | {s.Median:0.00} | {s.P99:0.00} |"));
         }
 
-        double after = Stats.Of(CloneInto, samples[CloneInto]).Median, before = Stats.Of(ThroughProcs, samples[ThroughProcs]).Median;
-        Console.WriteLine(FormattableString.Invariant($"cgroup v2: clone3 into the cgroup ÷ through cgroup.procs: {after / before:0.00} ({before - after:0.00} ms less per run)"));
+        double Median(string name) => Stats.Of(name, samples[name]).Median;
+        Console.WriteLine(FormattableString.Invariant($"cgroup v2, library run: clone3 into the cgroup ÷ through cgroup.procs: {Median(CloneInto) / Median(ThroughProcs):0.00} ({Median(ThroughProcs) - Median(CloneInto):0.00} ms less per run)"));
+        Console.WriteLine(FormattableString.Invariant($"cgroup v2, launcher alone: clone3 into the cgroup ÷ through cgroup.procs: {Median(EnterCloneInto) / Median(EnterThroughProcs):0.00} ({Median(EnterThroughProcs) - Median(EnterCloneInto):0.00} ms less per run)"));
         return 0;
     }
 }

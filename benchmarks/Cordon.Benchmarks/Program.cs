@@ -228,7 +228,7 @@ if (warmPool is not null) scenarios.Add(("library /bin/true, warm pool", warmPoo
 if (warmOnly) scenarios.RemoveAll(s => s.Name is not ("exec /bin/true" or "bwrap /bin/true" or "bwrap /bin/true as uid 65534" or "library /bin/true" or "library /bin/true, warm pool"));
 // The cgroup v2 join, before and after (on a hybrid host, on the cgroup2 mount's own controllers).
 string? cgroupV2Skipped = smoke ? "smoke mode" : null;
-CgroupV2Scenario? cgroupV2 = smoke || warmOnly || loop is not null ? null : CgroupV2Scenario.TryCreate(policy, out cgroupV2Skipped);
+using CgroupV2Scenario? cgroupV2 = smoke || warmOnly || loop is not null ? null : CgroupV2Scenario.TryCreate(policy, out cgroupV2Skipped);
 if (cgroupV2 is not null)
 {
     scenarios.Add((CgroupV2Scenario.CloneInto, cgroupV2.RunCloneInto));
