@@ -14,10 +14,12 @@ internal static partial class ChildProcess
     /// Milliseconds from spawn to reaped exit, the child's peak RSS in KiB, and the user + system CPU milliseconds of the
     /// child and of every descendant it reaped (wait4's rusage).
     /// </summary>
-    public static (double Milliseconds, long MaxRssKiB, int Status, double CpuMilliseconds) Run(IReadOnlyList<string> argv)
+    /// <param name="argv">The program and its arguments.</param>
+    /// <param name="highestDevNullFd">Descriptors 0 up to this one are /dev/null (3 for a launcher's status descriptor).</param>
+    public static (double Milliseconds, long MaxRssKiB, int Status, double CpuMilliseconds) Run(IReadOnlyList<string> argv, int highestDevNullFd = 2)
     {
         long start = Stopwatch.GetTimestamp();
-        int pid = ChainSpawner.Spawn(argv, [(DevNull, 0), (DevNull, 1), (DevNull, 2)]);
+        int pid = ChainSpawner.Spawn(argv, [.. Enumerable.Range(0, highestDevNullFd + 1).Select(fd => ((SafeHandle)DevNull, fd))]);
         Span<long> usage = stackalloc long[18];
         int status;
         while (Wait4(pid, out status, 0, ref MemoryMarshal.GetReference(usage)) < 0 && Marshal.GetLastPInvokeError() == 4) { }

@@ -26,6 +26,7 @@ bool gvisorOnly = false;
 bool cliOnly = false;
 string? baselineCli = null;
 bool warmOnly = false;
+bool cgroupV2Only = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -45,7 +46,8 @@ for (int i = 0; i < args.Length; i++)
         case "--cli-only": cliOnly = true; break;
         case "--baseline-cli": baselineCli = args[++i]; break;
         case "--warm-only": warmOnly = true; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only] [--serve PATH-TO-cordon-serve] [--service-only] [--gvisor-only] [--cli-only [--baseline-cli PATH-TO-another-cordon]] [--warm-only]"); return 2;
+        case "--cgroup-v2-only": cgroupV2Only = true; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}; usage: [--runs N] [--smoke] [--cli PATH-TO-cordon] [--json FILE] [--loop N] [--aot-floor PATH] [--js-only] [--wasm-only] [--network-only] [--serve PATH-TO-cordon-serve] [--service-only] [--gvisor-only] [--cli-only [--baseline-cli PATH-TO-another-cordon]] [--warm-only] [--cgroup-v2-only]"); return 2;
     }
 }
 
@@ -121,6 +123,10 @@ double Whole(params string[] argv)
     lastCpuMs = cpuMs;
     return ms;
 }
+
+// --cgroup-v2-only: library runs on the cgroup v2 hierarchy, bwrap made in the run's cgroup (clone3) against the
+// launcher joining through cgroup.procs, interleaved with the default library run and bare bwrap.
+if (cgroupV2Only) return CgroupV2Scenario.Report(smoke ? 3 : runs, policy, () => Whole([.. bareBwrap, "/bin/true"]), () => Library("/bin/true"));
 
 // --cli-only: the CLI's start and a whole `cordon run -- /bin/true` against bare bwrap (as root and as uid 65534), a
 // plain exec and the NativeAOT floor, interleaved, wall and CPU per run; nothing else. --baseline-cli adds another build
@@ -220,6 +226,15 @@ using WarmPoolScenario? warmPool = loop is null ? new WarmPoolScenario(policy) :
 if (warmPool is not null) scenarios.Add(("library /bin/true, warm pool", warmPool.Run));
 // --warm-only: the warm pool against its baselines alone, interleaved, for a short run.
 if (warmOnly) scenarios.RemoveAll(s => s.Name is not ("exec /bin/true" or "bwrap /bin/true" or "bwrap /bin/true as uid 65534" or "library /bin/true" or "library /bin/true, warm pool"));
+// The cgroup v2 join, before and after (on a hybrid host, on the cgroup2 mount's own controllers).
+string? cgroupV2Skipped = smoke ? "smoke mode" : null;
+using CgroupV2Scenario? cgroupV2 = smoke || warmOnly || loop is not null ? null : CgroupV2Scenario.TryCreate(policy, out cgroupV2Skipped);
+if (cgroupV2 is not null)
+{
+    scenarios.Add((CgroupV2Scenario.CloneInto, cgroupV2.RunCloneInto));
+    scenarios.Add((CgroupV2Scenario.ThroughProcs, cgroupV2.RunThroughProcs));
+}
+
 // Peers with their own layers, when installed: crun with cgroups (memory and pids limits) and firejail.
 string? crunSkipped = smoke ? "smoke mode" : null;
 using CrunBaseline? crun = smoke || warmOnly || loop is not null ? null : CrunBaseline.TryCreate(out crunSkipped);
@@ -411,6 +426,9 @@ var ratios = new List<(string Name, double Value, double? Target)>
     ("refused call p50 ÷ before (asynchronous wake-ups)", refusedSync.P50Microseconds / refusedAsync.P50Microseconds, null),
     ("refused call p50 ÷ refused in the kernel (errno, no notification)", refusedSync.P50Microseconds / refusedInKernel.P50Microseconds, null),
 };
+if (cgroupV2 is not null)
+    ratios.Add(("library on cgroup v2: clone3 into the cgroup ÷ through cgroup.procs", Median(CgroupV2Scenario.CloneInto) / Median(CgroupV2Scenario.ThroughProcs), null));
+else if (cgroupV2Skipped is not null) Console.WriteLine($"cgroup v2 scenario skipped: {cgroupV2Skipped}");
 if (cli is not null)
 {
     ratios.Add(("cli /bin/true ÷ bwrap /bin/true", Median("cli /bin/true") / Median("bwrap /bin/true"), 1.5));

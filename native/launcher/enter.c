@@ -9,6 +9,10 @@
  *
  * Joining the cgroups here, before bwrap exists, means every process of the run (bwrap, its
  * pid 1, the guest and all descendants) is accounted and killable through them from the start.
+ * On cgroup v1 enter moves itself (one write to each hierarchy's tasks file) and execs bwrap. On
+ * cgroup v2 bwrap is born in the run's cgroup instead (clone3 with CLONE_INTO_CGROUP, see
+ * cgroup_clone.c) and enter stays as its parent, exiting as it exits; where the kernel lacks that,
+ * enter writes its pid to cgroup.procs and execs bwrap as on v1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -143,22 +147,43 @@ static int write_cgroup_file(const char *dir, const char *name, const char *text
     return 0;
 }
 
-/* Moves us into DIR. On cgroup v1 through DIR/tasks with "0" (this thread): the launcher is
- * single-threaded, so that moves the whole process, and unlike cgroup.procs it does not wait for
- * the threadgroup lock's RCU grace period (5-15 ms on a process's first write, traced).
- * cgroup v2 has no tasks file; there the pid goes to DIR/cgroup.procs. THROUGH_PROCS forces the
- * old way, for the benchmark's before/after. */
-static int join_cgroup(const char *dir, bool through_procs)
+/* Moves us into DIR through DIR/cgroup.procs: on a process's first write the kernel's threadgroup
+ * lock waits for an RCU grace period (5-15 ms, traced). 0, or -1 with errno set. */
+static int join_through_procs(const char *dir)
 {
-    if (!through_procs) {
-        if (write_cgroup_file(dir, "tasks", "0") == 0)
-            return 0;
-        if (errno != ENOENT)
-            return -1;
-    }
     char pid_text[16];
     snprintf(pid_text, sizeof pid_text, "%d", (int)getpid());
     return write_cgroup_file(dir, "cgroup.procs", pid_text);
+}
+
+/* Joins the cgroup v1 hierarchies and finds the v2 cgroup. A v1 directory is joined through its
+ * tasks file with "0" (this thread): the launcher is single-threaded, so that moves the whole
+ * process without the cgroup.procs wait. A directory without a tasks file is cgroup v2: it is opened
+ * (returned in *v2_fd, its path in *v2_dir) for bwrap to be born in. THROUGH_PROCS joins every
+ * directory through cgroup.procs instead, the old way, for the benchmark's before/after. */
+static void join_cgroups(const struct enter_options *o, int *v2_fd, const char **v2_dir)
+{
+    *v2_fd = -1;
+    *v2_dir = NULL;
+    for (size_t i = 0; i < o->n_cgroups; i++) {
+        const char *dir = o->cgroups[i];
+        if (o->cgroup_procs) {
+            if (join_through_procs(dir) < 0)
+                status_fatal(o->status_fd, "cgroup-join", errno);
+            continue;
+        }
+        if (write_cgroup_file(dir, "tasks", "0") == 0)
+            continue;
+        if (errno != ENOENT)
+            status_fatal(o->status_fd, "cgroup-join", errno);
+        /* There is one unified hierarchy; a second v2 directory cannot be a different one. */
+        if (*v2_fd >= 0)
+            status_fatal(o->status_fd, "cgroup-join", EINVAL);
+        *v2_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (*v2_fd < 0)
+            status_fatal(o->status_fd, "cgroup-join", errno);
+        *v2_dir = dir;
+    }
 }
 
 static void die_with_parent(const struct enter_options *o)
@@ -232,9 +257,29 @@ int enter_main(int argc, char **argv)
 
     die_with_parent(&o);
 
-    for (size_t i = 0; i < o.n_cgroups; i++) {
-        if (join_cgroup(o.cgroups[i], o.cgroup_procs) < 0)
-            status_fatal(o.status_fd, "cgroup-join", errno);
+    int v2_fd;
+    const char *v2_dir;
+    join_cgroups(&o, &v2_fd, &v2_dir);
+    if (v2_fd >= 0) {
+        /* Before the credential drop: moving a process into a cgroup needs the caller's rights. */
+        pid_t enter_pid = getpid();
+        pid_t child = clone_into_cgroup(v2_fd);
+        if (child > 0)
+            stand_in_for(child);
+        if (child < 0) {
+            if (!clone_into_cgroup_unsupported(errno))
+                status_fatal(o.status_fd, "cgroup-join", errno);
+            /* An older kernel: join the slow way and go on as on v1. */
+            if (join_through_procs(v2_dir) < 0)
+                status_fatal(o.status_fd, "cgroup-join", errno);
+        } else {
+            /* The child, in the run's cgroup: enter is our parent now, and the chain must die with
+             * it as it dies with the supervisor. */
+            o.has_parent = true;
+            o.parent = enter_pid;
+            die_with_parent(&o);
+        }
+        close(v2_fd);
     }
 
     if (o.n_idmaps > 0) {

@@ -131,6 +131,17 @@ struct warm_command {
  * fatal failures and exits (command-none when the supervisor closed its end without a command). */
 void command_receive(int command_fd, int report_fd, struct warm_command *c);
 
+/* cgroup_clone.c: cgroup v2 without the cgroup.procs wait. */
+
+/* clone3(CLONE_INTO_CGROUP) into the cgroup directory CGROUP_FD, otherwise a fork: the child's pid
+ * in the parent, 0 in the child, -1 with errno set. */
+pid_t clone_into_cgroup(int cgroup_fd);
+/* Whether clone_into_cgroup's errno means the kernel lacks it (use cgroup.procs instead). */
+bool clone_into_cgroup_unsupported(int err);
+/* In enter, once bwrap's process is made: relays terminating signals to CHILD, waits for it and
+ * exits as it did (its exit status, or its signal re-raised). Holds no descriptor meanwhile. */
+_Noreturn void stand_in_for(pid_t child);
+
 /* Modes. argv starts after the mode word. */
 int enter_main(int argc, char **argv);
 int init_main(int argc, char **argv);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Copyright (c) Cordon contributors. Licensed under the MIT License.
 #
-# Exercises cordon-launch for real: under bubblewrap, in a real cgroup v1 hierarchy, with a real
+# Exercises cordon-launch for real: under bubblewrap, in real cgroup v1 and v2 hierarchies, with a real
 # seccomp listener handed to a stand-in supervisor. Needs root (cgroup mkdir, --user), bwrap,
 # gcc and libseccomp-dev (test helpers only). Prints TAP-ish lines; exit status 0 = all passed.
 set -u
@@ -17,6 +17,8 @@ cgroup=/sys/fs/cgroup/pids/cordon-launch-test
 
 cleanup() {
     [ -d "$cgroup" ] && rmdir "$cgroup"
+    [ -n "${v2cg:-}" ] && [ -d "$v2cg" ] && rmdir "$v2cg"
+    [ -n "${deleg:-}" ] && [ -d "$deleg" ] && rmdir "$deleg/run" "$deleg/supervisor" "$deleg"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -33,6 +35,7 @@ echo "# building"
 cflags=(-O2 -Wall -Wextra -Werror -D_GNU_SOURCE)
 gcc "${cflags[@]}" -o "$work/gen-bpf" "$here/tests/gen-bpf.c" -lseccomp || exit 1
 gcc "${cflags[@]}" -o "$work/notify-supervisor" "$here/tests/notify-supervisor.c" || exit 1
+gcc "${cflags[@]}" -o "$work/without-clone3" "$here/tests/without-clone3.c" -lseccomp || exit 1
 gcc -static "${cflags[@]}" -o "$work/getppid-guest" "$here/tests/getppid-guest.c" || exit 1
 "$work/gen-bpf" "$work/notify.bpf" notify-getppid || exit 1
 "$work/gen-bpf" "$work/kill.bpf" kill-getppid || exit 1
@@ -320,6 +323,140 @@ check "chain: bwrap, its pid 1 and the guest all in the cgroup" "$((members >= 3
 check "chain: guest ran as 65534, exit code passed through" "$rc|$(cat "$work/out")" "9|65534"
 check "chain: status lines from init through enter's fd" "$(cat "$work/status")" $'X\nS exit 9'
 check "chain: cgroup empty afterwards" "$(wc -l <"$cgroup/cgroup.procs")" 0
+
+echo "# enter on cgroup v2: bwrap's process is born in the run's cgroup (clone3 CLONE_INTO_CGROUP)"
+v2mount=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+if [ -z "$v2mount" ]; then
+    echo "# no cgroup2 mount: skipped"
+else
+    v2cg=$v2mount/cordon-launch-test-v2
+    v2name=/cordon-launch-test-v2
+    [ -d "$v2cg" ] && rmdir "$v2cg"
+    mkdir "$v2cg" || exit 1
+    own_v2=$(grep '^0::' /proc/self/cgroup)
+    descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+    self=$BASHPID
+
+    "$launch" enter --status-fd 3 --parent-pid "$self" --cgroup "$v2cg" -- /bin/sh -c \
+        'grep "^0::" /proc/self/cgroup; grep "^0::" /proc/$PPID/cgroup
+         for _ in $(seq 250); do n=$(ls /proc/$PPID/fd | wc -l); [ "$n" = 0 ] && break; sleep 0.02; done; echo "$n"' \
+        3>"$work/status" >"$work/out" 2>"$work/err"
+    check "v2: PROGRAM in the cgroup; enter, its parent, outside and holding no descriptor" \
+        "$?|$(cat "$work/status")|$(cat "$work/out")" "0||0::$v2name
+$own_v2
+0"
+
+    "$launch" enter --status-fd 3 --parent-pid "$self" --cgroup "$v2cg" -- /bin/sh -c 'exit 7' 3>"$work/status"
+    check "v2: exit code passed through" "$?|$(cat "$work/status")" "7|"
+    "$launch" enter --status-fd 3 --parent-pid "$self" --cgroup "$v2cg" -- /bin/sh -c 'kill -9 $$' 3>"$work/status"
+    check "v2: death by SIGKILL passed through" "$?" 137
+    "$launch" enter --status-fd 3 --parent-pid "$self" --cgroup "$v2cg" -- /bin/sh -c 'kill -SEGV $$' 3>"$work/status"
+    check "v2: death by SIGSEGV passed through" "$?" 139
+
+    "$launch" enter --status-fd 3 --parent-pid "$self" --cgroup "$v2cg" -- /bin/sh -c \
+        'trap "echo got-term; exit 5" TERM
+         until [ $((0x$(awk "/^SigCgt/ { print \$2 }" /proc/$PPID/status) & 0x4000)) != 0 ]; do sleep 0.01; done
+         kill -TERM $PPID; while :; do sleep 0.05; done' \
+        3>"$work/status" >"$work/out" 2>"$work/err"
+    check "v2: a signal to enter reaches PROGRAM" "$?|$(cat "$work/out")" "5|got-term"
+
+    "$launch" enter --status-fd 3 --parent-pid "$self" --cgroup "$v2cg" --user 65534:65534 -- /bin/sh -c \
+        'grep "^0::" /proc/self/cgroup; id -u; grep -E "^CapEff" /proc/self/status' \
+        3>"$work/status" >"$work/out" 2>"$work/err"
+    check "v2 --user: in the cgroup as nobody, no capabilities" "$?|$(tr -s '\t ' ' ' <"$work/out")" "0|0::$v2name
+65534
+CapEff: 0000000000000000"
+
+    "$launch" enter --status-fd 3 --parent-pid "$self" --cgroup "$v2cg" --cgroup-procs -- /bin/sh -c \
+        'grep "^0::" /proc/self/cgroup; echo $PPID' 3>"$work/status" >"$work/out" 2>"$work/err"
+    check "v2 --cgroup-procs: enter joined itself and exec'd PROGRAM (no stand-in)" "$?|$(cat "$work/out")" "0|0::$v2name
+$self"
+
+    "$work/without-clone3" "$launch" enter --status-fd 3 --parent-pid "$self" --cgroup "$v2cg" -- /bin/sh -c \
+        'grep "^0::" /proc/self/cgroup; echo $PPID; exit 3' 3>"$work/status" >"$work/out" 2>"$work/err"
+    check "v2 without clone3 (ENOSYS): falls back to cgroup.procs and execs PROGRAM" "$?|$(cat "$work/status")|$(cat "$work/out")" "3||0::$v2name
+$self"
+
+    "$launch" enter --status-fd 3 --parent-pid "$self" --cgroup "$v2cg" --cgroup "$v2cg" -- /usr/bin/true 3>"$work/status"
+    check "v2: two unified-hierarchy directories refused" "$?|$(cat "$work/status")" "125|F cgroup-join 22"
+
+    "$launch" enter --status-fd 3 --parent-pid "$self" --cgroup "$v2cg" -- /no/such/bwrap 3>"$work/status"
+    check "v2: exec failure in the child reported, enter exits 125" "$?|$(cat "$work/status")" "125|F exec-bwrap 2"
+
+    echo "# enter -> bwrap -> init on cgroup v2, as nobody"
+    "$launch" enter --status-fd 3 --parent-pid "$self" --cgroup "$v2cg" --cgroup "$cgroup" --user 65534:65534 -- \
+        /usr/bin/bwrap "${bwrap_base[@]:1}" -- /.cordon/launch init --status-fd 3 --notify-fd 4 \
+        --landlock-ro /usr --landlock-ro /proc --landlock-rw /dev/null --rlimit NPROC=64:64 -- \
+        sh -c 'grep "^0::" /proc/self/cgroup; sleep 1; kill -TERM $$' \
+        3>"$work/status" 4</dev/null >"$work/out" 2>"$work/err" </dev/null &
+    chain=$!
+    members=0
+    for _ in $(seq 100); do
+        members=$(wc -l <"$v2cg/cgroup.procs")
+        [ "$members" -ge 3 ] && break
+        sleep 0.05
+    done
+    inside=yes
+    for pid in $(cat "$v2cg/cgroup.procs"); do
+        [ "$(grep '^0::' /proc/$pid/cgroup 2>/dev/null)" == "0::$v2name" ] || inside=no
+    done
+    outside=
+    for pid in $(descendants "$chain"); do grep -qx "$pid" "$v2cg/cgroup.procs" || outside+=" $pid"; done
+    chain_cgroup=$(grep '^0::' /proc/$chain/cgroup)
+    wait "$chain"
+    rc=$?
+    check "v2 chain: bwrap, its pid 1 and the guest all in the cgroup" "$((members >= 3))|$inside|$outside" "1|yes|"
+    check "v2 chain: enter itself stays where the supervisor is" "$chain_cgroup" "$own_v2"
+    check "v2 chain: the guest's cgroup namespace is rooted at the run's cgroup" "$(cat "$work/out")" "0::/"
+    check "v2 chain: the guest's signal passed through bwrap and enter" "$rc|$(cat "$work/status")" $'143|X\nS signal 15'
+    check "v2 chain: cgroup empty afterwards" "$(for p in $(cat "$v2cg/cgroup.procs"); do echo "$p: $(tr '\0' ' ' </proc/$p/cmdline)"; done)" ""
+
+    echo "# supervisor killed mid-run on cgroup v2: nothing of the run survives"
+    # A stand-in supervisor (sh) spawns the chain and is SIGKILLed while the guest sleeps.
+    for victim in supervisor enter; do
+        sh -c '"$@" & wait' sh "$launch" enter --status-fd 3 --cgroup "$v2cg" --user 65534:65534 -- \
+            /usr/bin/bwrap "${bwrap_base[@]:1}" -- /.cordon/launch init --status-fd 3 --notify-fd 4 -- \
+            sh -c 'sleep 988 & sleep 988' \
+            3>/dev/null 4</dev/null >/dev/null 2>&1 </dev/null &
+        supervisor=$!
+        for _ in $(seq 200); do
+            [ "$(pgrep -cfx 'sleep 988')" == 2 ] && break
+            sleep 0.05
+        done
+        members=$(wc -l <"$v2cg/cgroup.procs")
+        if [ "$victim" == supervisor ]; then kill -9 "$supervisor"; else kill -9 "$(pgrep -P "$supervisor")"; fi
+        for _ in $(seq 200); do
+            [ "$(wc -l <"$v2cg/cgroup.procs")" == 0 ] && break
+            sleep 0.05
+        done
+        wait "$supervisor" 2>/dev/null
+        check "$victim killed: the run was running in the cgroup" "$((members >= 4))" 1
+        check "$victim killed: the cgroup empties, no guest process left on the host" \
+            "$(wc -l <"$v2cg/cgroup.procs")|$(pgrep -cfx 'sleep 988')" "0|0"
+    done
+
+    echo "# cgroup v2 delegated to an unprivileged user"
+    deleg=$v2mount/cordon-launch-test-deleg
+    mkdir -p "$deleg/supervisor" "$deleg/run" || exit 1
+    chown 65534:65534 "$deleg" "$deleg/cgroup.procs" "$deleg/supervisor" "$deleg/supervisor/cgroup.procs" "$deleg/run" "$deleg/run/cgroup.procs"
+    # As systemd delegates: the user's processes start inside the delegated subtree, then drop to the user.
+    as_delegated_user() {
+        sh -c 'echo $$ >"$0/supervisor/cgroup.procs" && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"' "$deleg" "$@"
+    }
+    as_delegated_user "$launch" enter --status-fd 3 --cgroup "$deleg/run" -- /bin/sh -c \
+        'grep "^0::" /proc/self/cgroup; grep "^0::" /proc/$PPID/cgroup; id -u' 3>"$work/status" >"$work/out" 2>"$work/err"
+    check "delegated v2 as uid 65534: born in the run's cgroup, enter in the user's own" "$?|$(cat "$work/status")|$(cat "$work/out")" \
+        "0||0::/cordon-launch-test-deleg/run
+0::/cordon-launch-test-deleg/supervisor
+65534"
+    as_delegated_user "$launch" enter --status-fd 3 --cgroup "$deleg/run" --cgroup-procs -- /bin/sh -c \
+        'grep "^0::" /proc/self/cgroup' 3>"$work/status" >"$work/out" 2>"$work/err"
+    check "delegated v2 as uid 65534 through cgroup.procs" "$?|$(cat "$work/out")" "0|0::/cordon-launch-test-deleg/run"
+    as_delegated_user "$launch" enter --status-fd 3 --cgroup "$v2cg" -- /usr/bin/true 3>"$work/status"
+    check "delegated v2 as uid 65534: a cgroup outside the delegation is refused" "$?|$(cat "$work/status")" "125|F cgroup-join 13"
+    rmdir "$deleg/run" "$deleg/supervisor" "$deleg"
+    rmdir "$v2cg"
+fi
 
 echo "# $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

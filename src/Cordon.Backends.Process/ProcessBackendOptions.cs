@@ -34,6 +34,12 @@ public sealed record ProcessBackendOptions
     /// <summary>Benchmark seam: the behaviour before a speed fix, to measure it against the fix in one run. Never set outside the harness.</summary>
     internal Supervision.SpeedBaselines Baselines { get; init; } = Supervision.SpeedBaselines.None;
 
+    /// <summary>
+    /// Test and benchmark seam: where cold runs get their cgroups (the process-wide <see cref="Cgroups.CgroupProvider.Shared"/>
+    /// by default), e.g. a provider for this host's cgroup v2 hierarchy when the host binds the run controllers to v1.
+    /// </summary>
+    internal Cgroups.CgroupProvider? CgroupsForTesting { get; init; }
+
     /// <summary>Receives each run's phase timings (benchmark harness and profiling); called on the supervisor thread.</summary>
     internal Action<Supervision.RunTimings>? TimingsObserver { get; init; }
 

@@ -122,7 +122,7 @@ public sealed partial class ProcessSandbox : ISandboxBackend
         Identity.RunIdentity? identity = isRoot ? resources.Add(_identities.Acquire()) : null;
 
         // Created before the plan, which names its directories; the plan's limits are written into it below.
-        RunCgroupHandle? cgroup = RunCgroupHandle.Create(policy, out string? noCgroupReason);
+        RunCgroupHandle? cgroup = RunCgroupHandle.Create(_options.CgroupsForTesting ?? Cgroups.CgroupProvider.Shared, policy, out string? noCgroupReason);
         if (cgroup is not null) resources.Add(cgroup);
 
         LaunchPlan plan = LaunchPlanner.Build(policy, command,

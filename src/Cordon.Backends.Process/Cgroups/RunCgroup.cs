@@ -46,8 +46,9 @@ internal abstract class RunCgroup : IDisposable
     public abstract CgroupVersion Version { get; }
 
     /// <summary>
-    /// The directories whose <c>cgroup.procs</c> the launcher writes its own pid into before exec'ing bwrap:
-    /// one per v1 hierarchy, one for v2. Every guest task descends from the launcher, so none runs outside.
+    /// The directories the launcher puts bwrap in: one per v1 hierarchy (the launcher joins through its <c>tasks</c>
+    /// file before exec'ing bwrap), one for v2 (bwrap's process is made in it with clone3(CLONE_INTO_CGROUP), or the
+    /// launcher joins through <c>cgroup.procs</c> where the kernel lacks that). Every guest task descends from bwrap, so none runs outside.
     /// </summary>
     public IReadOnlyList<string> JoinDirectories { get; }
 

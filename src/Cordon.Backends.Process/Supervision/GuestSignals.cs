@@ -14,7 +14,7 @@ namespace Cordon.Backends.Process.Supervision;
 internal static class GuestSignals
 {
     /// <summary>Sends <paramref name="signal"/>; returns how many processes received it.</summary>
-    /// <param name="bwrapPid">bwrap's monitor.</param>
+    /// <param name="bwrapPid">The spawned chain: bwrap's monitor, or its parent (see <see cref="SandboxInit.IsChildOfMonitor"/>).</param>
     /// <param name="initPid">The sandbox's pid 1 as bwrap reported it; null while unknown (nothing is sent).</param>
     /// <param name="signal">The signal.</param>
     public static int Forward(int bwrapPid, int? initPid, int signal)
@@ -24,7 +24,7 @@ internal static class GuestSignals
         int pinned = Interop.Libc.PidfdOpen(init, 0);
         if (pinned < 0) return 0;
         using var initPidfd = new SafeFileHandle(pinned, ownsHandle: true);
-        if (SandboxInit.ParentOf(init) != bwrapPid) return 0;
+        if (!SandboxInit.IsChildOfMonitor(init, bwrapPid)) return 0;
         int sent = 0;
         var queue = new Queue<int>([init]);
         var seen = new HashSet<int> { init };

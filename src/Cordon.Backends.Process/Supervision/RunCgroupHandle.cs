@@ -25,9 +25,12 @@ internal sealed class RunCgroupHandle : ICgroupControl, IDisposable
     /// Creates the run's cgroup, without limits yet (the plan gives them: <see cref="Apply"/>); null with
     /// <paramref name="reason"/> when none is usable and the policy allows running without.
     /// </summary>
-    public static RunCgroupHandle? Create(SandboxPolicy policy, out string? reason)
+    public static RunCgroupHandle? Create(SandboxPolicy policy, out string? reason) => Create(CgroupProvider.Shared, policy, out reason);
+
+    /// <summary>As <see cref="Create(SandboxPolicy, out string?)"/>, from <paramref name="provider"/>.</summary>
+    public static RunCgroupHandle? Create(CgroupProvider provider, SandboxPolicy policy, out string? reason)
     {
-        if (!CgroupProvider.Shared.TryCreate(out RunCgroup? cgroup, out reason))
+        if (!provider.TryCreate(out RunCgroup? cgroup, out reason))
         {
             if (policy.RequireCgroups)
                 throw new SandboxSetupException("cgroups", reason, "run as root, or delegate a cgroup v2 subtree to this user; cordon doctor shows what is missing");

@@ -84,7 +84,8 @@ internal sealed class RunSupervisor
     public long StandardInputBytes { get; private set; }
 
     /// <summary>Supervises the spawned chain until every guest process is gone.</summary>
-    /// <param name="bwrapPid">The spawned chain: cordon-launch enter, which execs bwrap (its monitor is this process).</param>
+    /// <param name="bwrapPid">The spawned chain: cordon-launch enter, which execs bwrap (its monitor is this process), or on cgroup v2
+    /// makes bwrap's process in the run's cgroup and stays as its parent, exiting as bwrap exits.</param>
     /// <param name="pidfd">bwrap's pidfd, readable when it exits.</param>
     /// <param name="stdio">The guest's streams.</param>
     /// <param name="statusRead">The launcher's status pipe.</param>
