@@ -387,8 +387,10 @@ foreach (int concurrency in new[] { 1, 2, 8 })
     throughput.Add((concurrency, lib, bw, bwUser));
 }
 
-// The warm pool's idle members hold cgroups until it is disposed: dispose it first, so that what is counted is what leaked.
+// The warm pool's idle members, and the cgroup v2 scenario's cgroup for the launcher alone, are held until disposed:
+// dispose them first, so that what is counted is what leaked.
 warmPool?.Dispose();
+cgroupV2?.Dispose();
 int leftoverCgroups = Directory.EnumerateDirectories("/sys/fs/cgroup", $"cordon-{Environment.ProcessId}-*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 5, IgnoreInaccessible = true }).Count();
 
 // Memory: supervisor overhead per concurrent sandbox, and the output cap bounding capture memory.
