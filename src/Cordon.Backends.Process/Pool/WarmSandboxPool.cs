@@ -300,9 +300,8 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
 
     private SandboxResult RunOn(WarmMember member, SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
     {
-        try
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token))
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
             SandboxResult? result;
             try
             {
@@ -316,7 +315,7 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
             }
             finally
             {
-                member.Dispose();
+                Retire(member);
             }
 
             if (result is not null)
@@ -325,15 +324,33 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
                 return result;
             }
         }
-        finally
-        {
-            lock (_gate) _inFlight--;
-            Wake();
-        }
 
         // The member was gone before it took the command: nothing ran, so the run goes cold.
         Count(ref _coldRuns);
         return _sandbox.Run(policy, command, cancellationToken);
+    }
+
+    /// <summary>
+    /// Tears down a member whose run has ended, off the caller's path: the result is known once the guest is gone
+    /// (supervision reaped bwrap and emptied the cgroup), and removing the cgroup directories and giving back the uid
+    /// need not delay it. The member counts as in flight until its teardown is done, so disposing the pool still waits
+    /// for it and leaves nothing behind.
+    /// </summary>
+    private void Retire(WarmMember member)
+    {
+        ThreadPool.UnsafeQueueUserWorkItem(state =>
+        {
+            var (pool, retired) = state;
+            try
+            {
+                retired.Dispose();
+            }
+            finally
+            {
+                lock (pool._gate) pool._inFlight--;
+                pool.Wake();
+            }
+        }, (this, member), preferLocal: false);
     }
 
     /// <summary>An idle member for this run, or null (another shape, or none ready). Always asks for a refill.</summary>
