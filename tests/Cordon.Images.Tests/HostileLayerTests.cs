@@ -36,6 +36,18 @@ public sealed class HostileLayerTests : IDisposable
     }
 
     [Theory]
+    [InlineData("/")]
+    [InlineData("/./")]
+    [InlineData("./")]
+    public void The_layer_root_entry_however_named_is_the_root_itself_and_names_nothing_outside(string name)
+    {
+        // umoci insert writes the root directory as "/"; it is the layer's root, not an absolute path to unpack.
+        PreparedImage image = Prepare(null, new TestTar().Directory(name).Directory("bin").File("bin/tool", "x").ToArray());
+
+        Assert.Equal("x", File.ReadAllText(Path.Combine(image.RootfsPath, "bin", "tool")));
+    }
+
+    [Theory]
     [InlineData("/tmp")]
     [InlineData("../../..")]
     public void An_entry_beneath_a_symlink_of_the_same_layer_is_refused_and_nothing_is_written_through_it(string target)

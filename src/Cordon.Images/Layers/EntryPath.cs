@@ -8,12 +8,14 @@ namespace Cordon.Images.Layers;
 /// </summary>
 internal static class EntryPath
 {
-    /// <summary>The clean relative path; "" for the layer's root itself.</summary>
+    /// <summary>The clean relative path; "" for the layer's root itself (<c>.</c>, <c>./</c> or <c>/</c>).</summary>
     public static string Normalize(string name, string where, int maxBytes)
     {
         if (name.Length == 0) throw Refused(where, "has an empty name");
         if (name.Contains('\0')) throw Refused(where, "has a NUL in its name");
-        if (name[0] == '/') throw Refused(where, "has an absolute name; layer entries are relative to the image's root", "path traversal");
+        // "/" alone is the layer's root itself, as umoci insert writes it; any other absolute name is refused.
+        if (name[0] == '/' && name.Split('/').Any(part => part is not ("" or ".")))
+            throw Refused(where, "has an absolute name; layer entries are relative to the image's root", "path traversal");
         if (Encoding.UTF8.GetByteCount(name) > maxBytes)
             throw new ImageException(ImageErrorKind.LimitExceeded, $"{where} has a name longer than {maxBytes} bytes (the path-length limit)", "this is not a plausible image entry; check the image");
         var parts = new List<string>();
