@@ -143,28 +143,14 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
     public Task<SandboxResult> RunAsync(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken = default)
     {
         ProcessSandbox.Validate(policy, command);
-        WarmMember? member = policy.WorkDirectoryHostPath is null ? Take(policy) : null;
-        if (member is null)
-        {
-            Count(ref _coldRuns);
-            return _sandbox.RunAsync(policy, command, cancellationToken);
-        }
-
-        return OnSupervisorThread(member, policy, command, cancellationToken);
+        return WarmOrColdAsync(policy.WorkDirectoryHostPath is null ? Take(policy) : null, policy, command, cancellationToken);
     }
 
     /// <summary>As <see cref="ProcessSandbox.Run"/>: on the calling thread, warm when a member is ready.</summary>
     public SandboxResult Run(SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken = default)
     {
         ProcessSandbox.Validate(policy, command);
-        WarmMember? member = policy.WorkDirectoryHostPath is null ? Take(policy) : null;
-        if (member is null)
-        {
-            Count(ref _coldRuns);
-            return _sandbox.Run(policy, command, cancellationToken);
-        }
-
-        return RunOn(member, policy, command, cancellationToken);
+        return WarmOrCold(policy.WorkDirectoryHostPath is null ? Take(policy) : null, policy, command, cancellationToken);
     }
 
     /// <summary>
@@ -225,28 +211,30 @@ public sealed class WarmSandboxPool : ISandboxBackend, IDisposable
     internal Task<SandboxResult> RunLeasedAsync(WarmMember? member, SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
     {
         ProcessSandbox.Validate(policy, command);
-        WarmMember? claimed = member is null ? null : Claim(member);
-        if (claimed is null)
-        {
-            Count(ref _coldRuns);
-            return _sandbox.RunAsync(policy, command, cancellationToken);
-        }
-
-        return OnSupervisorThread(claimed, policy, command, cancellationToken);
+        return WarmOrColdAsync(member is null ? null : Claim(member), policy, command, cancellationToken);
     }
 
     /// <summary>As <see cref="RunLeasedAsync"/>, on the calling thread.</summary>
     internal SandboxResult RunLeased(WarmMember? member, SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
     {
         ProcessSandbox.Validate(policy, command);
-        WarmMember? claimed = member is null ? null : Claim(member);
-        if (claimed is null)
-        {
-            Count(ref _coldRuns);
-            return _sandbox.Run(policy, command, cancellationToken);
-        }
+        return WarmOrCold(member is null ? null : Claim(member), policy, command, cancellationToken);
+    }
 
-        return RunOn(claimed, policy, command, cancellationToken);
+    /// <summary>The run on <paramref name="member"/> (already taken for it), or cold without one.</summary>
+    private Task<SandboxResult> WarmOrColdAsync(WarmMember? member, SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
+    {
+        if (member is not null) return OnSupervisorThread(member, policy, command, cancellationToken);
+        Count(ref _coldRuns);
+        return _sandbox.RunAsync(policy, command, cancellationToken);
+    }
+
+    /// <summary>As <see cref="WarmOrColdAsync"/>, on the calling thread.</summary>
+    private SandboxResult WarmOrCold(WarmMember? member, SandboxPolicy policy, SandboxCommand command, CancellationToken cancellationToken)
+    {
+        if (member is not null) return RunOn(member, policy, command, cancellationToken);
+        Count(ref _coldRuns);
+        return _sandbox.Run(policy, command, cancellationToken);
     }
 
     /// <summary>Test seam: the idle members' sandboxes (bwrap's pid, pid 1, the cgroup directories, the run uid).</summary>
